@@ -1,0 +1,75 @@
+/**
+ * Datasets as the UI and the CLI see them: references handed out by a host, what inspecting a CSV
+ * detected, and a series ready to plot.
+ */
+import { z } from 'zod';
+import { MISSING_POLICIES } from './run-config.js';
+
+export const COLUMN_TYPES = ['numeric', 'date', 'categorical', 'text', 'empty'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** A dataset the host has made available: a bundled one, or a file the user opened. */
+export const DatasetRefSchema = z.object({
+  /** Path as the host sees it; the host only accepts paths it handed out itself. */
+  path: z.string().min(1),
+  /** File name to show. */
+  name: z.string(),
+  bundled: z.boolean(),
+  /** One line about the data (bundled datasets: what, span, units). */
+  description: z.string().default(''),
+});
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+
+export const ColumnInfoSchema = z.object({
+  name: z.string(),
+  type: z.enum(COLUMN_TYPES),
+  /** Values counted as missing: empty, NA, NaN, ?, null (case-insensitive). */
+  missing: z.number().int(),
+  /** For date columns: the detected format, e.g. 'YYYY-MM', 'YYYY-MM-DD', 'DD.MM.YYYY', 'MM/DD/YYYY', 'timestamp'. */
+  format: z.string().nullable().default(null),
+  /** For numeric columns: min and max of the present values. */
+  min: z.number().nullable().default(null),
+  max: z.number().nullable().default(null),
+});
+export type ColumnInfo = z.infer<typeof ColumnInfoSchema>;
+
+export const CsvInspectionSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  sizeBytes: z.number().int(),
+  delimiter: z.string(),
+  hasHeader: z.boolean(),
+  bom: z.boolean(),
+  lineEnding: z.enum(['LF', 'CRLF', 'CR']),
+  decimalComma: z.boolean(),
+  /** Data rows (header, blank and footer lines excluded). */
+  rows: z.number().int(),
+  /** Lines passed over: blank lines and trailing footer lines. */
+  skippedLines: z.number().int(),
+  columns: z.array(ColumnInfoSchema),
+  /** First rows as text, for the preview table. */
+  preview: z.array(z.array(z.string())),
+  /** Suggested target (tutorial rule: the second column when numeric) and time column. */
+  suggestedTarget: z.string().nullable(),
+  suggestedTime: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+export type CsvInspection = z.infer<typeof CsvInspectionSchema>;
+
+export const SeriesRequestSchema = z.object({
+  path: z.string().min(1),
+  column: z.string().min(1),
+  timeColumn: z.string().min(1).nullable().default(null),
+  missing: z.enum(MISSING_POLICIES).default('interpolate'),
+});
+export type SeriesRequest = z.infer<typeof SeriesRequestSchema>;
+
+/** One column ready to plot, after the missing-value policy. */
+export const SeriesPreviewSchema = z.object({
+  column: z.string(),
+  time: z.array(z.string()).nullable(),
+  values: z.array(z.number()),
+  /** Rows the missing-value policy dropped or filled. */
+  missingHandled: z.number().int(),
+});
+export type SeriesPreview = z.infer<typeof SeriesPreviewSchema>;

@@ -1,0 +1,161 @@
+/**
+ * The run configuration: everything an analyst can set for one training run.
+ *
+ * This schema is the single source of truth for hyperparameters. The CLI flags, the renderer's form,
+ * the training process and the exported bundle metadata all use it; every process validates a config
+ * with `parseRunConfig` where it enters. Defaults reproduce the Keras SimpleRNN sunspots tutorial.
+ */
+import { z } from 'zod';
+
+export const RECURRENT_LAYER_TYPES = ['simpleRNN', 'lstm', 'gru'] as const;
+export type RecurrentLayerType = (typeof RECURRENT_LAYER_TYPES)[number];
+
+export const ACTIVATIONS = ['tanh', 'linear', 'relu', 'sigmoid'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const OPTIMIZERS = ['adam', 'rmsprop', 'sgd'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** How windows are cut: the tutorial's non-overlapping blocks, or a sliding window with stride 1. */
+export const WINDOWINGS = ['tutorial', 'sliding'] as const;
+export type Windowing = (typeof WINDOWINGS)[number];
+
+/** Which part of the series the MinMax scaler is fitted on (the tutorial fits on all of it). */
+export const SCALER_FITS = ['all', 'train'] as const;
+export type ScalerFit = (typeof SCALER_FITS)[number];
+
+export const MISSING_POLICIES = ['drop', 'ffill', 'interpolate'] as const;
+export type MissingPolicy = (typeof MISSING_POLICIES)[number];
+
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'cpu', 'wasm'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const LayerSpecSchema = z.object({
+  type: z.enum(RECURRENT_LAYER_TYPES).default('simpleRNN'),
+  units: int(1, 512).default(3),
+  activation: z.enum(ACTIVATIONS).default('tanh'),
+  /** Rate of a seeded Dropout layer after this recurrent layer (0 = none). */
+  dropout: z.number().min(0).max(0.9).default(0),
+});
+export type LayerSpec = z.infer<typeof LayerSpecSchema>;
+
+export const ModelSpecSchema = z.object({
+  /** 1 to 4 stacked recurrent layers; all but the last return sequences. */
+  layers: z.array(LayerSpecSchema).min(1).max(4).default([{ type: 'simpleRNN', units: 3, activation: 'tanh', dropout: 0 }]),
+  /** Activation of the Dense output head (the tutorial uses tanh). */
+  outputActivation: z.enum(ACTIVATIONS).default('tanh'),
+  /** Units of the Dense head: 1 = next value; H > 1 = direct multi-step output of the next H values. */
+  outputUnits: int(1, 365).default(1),
+});
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+export const DataSpecSchema = z.object({
+  /** Path of the CSV file as the host sees it (bundled datasets are resolved to a path by the host). */
+  path: z.string().min(1),
+  /** Target column name; null = the second column, as the tutorial does (first column if only one). */
+  column: z.string().min(1).nullable().default(null),
+  /** Extra numeric input columns (multivariate input); the target stays one column. */
+  inputColumns: z.array(z.string().min(1)).max(32).default([]),
+  /** Column holding dates or times for the x axis; null = detect, or use the row index. */
+  timeColumn: z.string().min(1).nullable().default(null),
+  /** What to do with missing values in the used columns. */
+  missing: z.enum(MISSING_POLICIES).default('interpolate'),
+});
+export type DataSpec = z.infer<typeof DataSpecSchema>;
+
+export const PrepSpecSchema = z.object({
+  timeSteps: int(1, 1000).default(12),
+  windowing: z.enum(WINDOWINGS).default('tutorial'),
+  /** Share of the series used for training; split index = floor(n * trainFraction). */
+  trainFraction: z.number().min(0.05).max(0.95).default(0.8),
+  scalerFit: z.enum(SCALER_FITS).default('all'),
+  /** Share of the training windows, taken from their end, held out for validation (0 = none). */
+  validationFraction: z.number().min(0).max(0.5).default(0),
+});
+export type PrepSpec = z.infer<typeof PrepSpecSchema>;
+
+export const TrainingSpecSchema = z.object({
+  epochs: int(1, 10_000).default(20),
+  batchSize: int(1, 65_536).default(1),
+  optimizer: z.enum(OPTIMIZERS).default('adam'),
+  learningRate: z.number().gt(0).max(10).default(0.001),
+  /** Seed of weight initialisers, dropout and the shuffle; null = pick one at random and report it. */
+  seed: int(0, 2_147_483_647).nullable().default(null),
+  shuffle: z.boolean().default(true),
+  /** Early stopping on validation loss: epochs without improvement before stopping (0 = off). */
+  earlyStoppingPatience: int(0, 10_000).default(0),
+});
+export type TrainingSpec = z.infer<typeof TrainingSpecSchema>;
+
+export const EvaluationSpecSchema = z.object({
+  /** Season length for the seasonal-naive baseline and MASE; null = detect from the data. */
+  seasonLength: int(1, 10_000).nullable().default(null),
+  /** Rolling-origin backtest folds over the test span (0 = no backtest). */
+  backtestFolds: int(0, 50).default(0),
+  /** Steps to forecast beyond the end of the data (0 = none). */
+  forecastSteps: int(0, 10_000).default(0),
+});
+export type EvaluationSpec = z.infer<typeof EvaluationSpecSchema>;
+
+export const RunConfigSchema = z
+  .object({
+    data: DataSpecSchema,
+    prep: PrepSpecSchema.default(PrepSpecSchema.parse({})),
+    model: ModelSpecSchema.default(ModelSpecSchema.parse({})),
+    training: TrainingSpecSchema.default(TrainingSpecSchema.parse({})),
+    evaluation: EvaluationSpecSchema.default(EvaluationSpecSchema.parse({})),
+    backend: z.enum(BACKEND_CHOICES).default('auto'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.training.earlyStoppingPatience > 0 && config.prep.validationFraction === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'earlyStoppingPatience'],
+        message: 'early stopping watches the validation loss: set a validation fraction above 0',
+      });
+    }
+    if (config.data.column !== null && config.data.inputColumns.includes(config.data.column)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'inputColumns'],
+        message: `"${config.data.column}" is the target column; it is always an input, do not list it again`,
+      });
+    }
+  });
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+/** What a caller may pass: every field but data.path is optional and takes the tutorial's default. */
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+/** Validate and complete a run configuration; throws an InvalidInputError listing every problem. */
+export function parseRunConfig(input: unknown): RunConfig {
+  return parseWith(RunConfigSchema, input, 'run configuration');
+}
+
+/** A problem with what a user or another process supplied; its message is meant for people. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+  constructor(
+    message: string,
+    readonly problems: string[] = [message],
+  ) {
+    super(message);
+  }
+}
+
+/** Parse with a zod schema and turn its issues into one readable sentence per problem. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : what;
+    return `${where}: ${issue.message}`;
+  });
+  throw new InvalidInputError(`Invalid ${what}: ${problems.join('; ')}`, problems);
+}
+
+/** The tutorial's configuration for a given CSV path. */
+export function tutorialConfig(path: string): RunConfig {
+  return parseRunConfig({ data: { path } });
+}

@@ -1,0 +1,89 @@
+/**
+ * Run events: what a training run reports while it runs. The engine emits them through a callback, the
+ * training process posts them to its host, the host relays them to the renderer (IPC or WebSocket),
+ * and the CLI prints them. Every receiver validates with `parseRunEvent`.
+ */
+import { z } from 'zod';
+import { parseWith } from './run-config.js';
+import { RunResultSchema } from './run-result.js';
+
+export const RunStartedEventSchema = z.object({
+  type: z.literal('started'),
+  runId: z.string(),
+  backend: z.string(),
+  seed: z.number().int(),
+  epochs: z.number().int(),
+  batchesPerEpoch: z.number().int(),
+  samples: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
+  parameterCount: z.number().int(),
+});
+
+export const EpochEventSchema = z.object({
+  type: z.literal('epoch'),
+  runId: z.string(),
+  /** 1-based epoch that just finished. */
+  epoch: z.number().int(),
+  epochs: z.number().int(),
+  loss: z.number(),
+  valLoss: z.number().nullable(),
+  /** Seconds since training began. */
+  elapsedSeconds: z.number(),
+  /** Estimated seconds until the last epoch ends. */
+  etaSeconds: z.number(),
+});
+
+/** Progress inside an epoch, sent at most a few times a second for long epochs. */
+export const BatchEventSchema = z.object({
+  type: z.literal('batch'),
+  runId: z.string(),
+  epoch: z.number().int(),
+  batch: z.number().int(),
+  batches: z.number().int(),
+  /** Mean loss over the batches of this epoch so far. */
+  loss: z.number(),
+  elapsedSeconds: z.number(),
+});
+
+export const RunMessageEventSchema = z.object({
+  type: z.literal('message'),
+  runId: z.string(),
+  level: z.enum(['info', 'warning']),
+  text: z.string(),
+});
+
+export const RunFinishedEventSchema = z.object({
+  type: z.literal('finished'),
+  runId: z.string(),
+  result: RunResultSchema,
+});
+
+export const RunFailedEventSchema = z.object({
+  type: z.literal('failed'),
+  runId: z.string(),
+  /** A sentence for people: what went wrong and, where known, what to change. */
+  message: z.string(),
+  /** 'invalid-input' for bad data or settings, 'crashed' when the training process died, 'internal' otherwise. */
+  kind: z.enum(['invalid-input', 'crashed', 'internal']),
+});
+
+export const RunEventSchema = z.discriminatedUnion('type', [
+  RunStartedEventSchema,
+  EpochEventSchema,
+  BatchEventSchema,
+  RunMessageEventSchema,
+  RunFinishedEventSchema,
+  RunFailedEventSchema,
+]);
+export type RunEvent = z.infer<typeof RunEventSchema>;
+export type RunStartedEvent = z.infer<typeof RunStartedEventSchema>;
+export type EpochEvent = z.infer<typeof EpochEventSchema>;
+export type BatchEvent = z.infer<typeof BatchEventSchema>;
+export type RunFinishedEvent = z.infer<typeof RunFinishedEventSchema>;
+export type RunFailedEvent = z.infer<typeof RunFailedEventSchema>;
+
+export function parseRunEvent(input: unknown): RunEvent {
+  return parseWith(RunEventSchema, input, 'run event');
+}
+
+/** A callback that receives run events; hosts forward them, the CLI prints them. */
+export type RunEventListener = (event: RunEvent) => void;

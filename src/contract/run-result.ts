@@ -1,0 +1,123 @@
+/**
+ * What a finished run reports: losses, metrics, baselines, predictions, forecast and where its bundle is.
+ * Produced by the engine (`runForecast`), streamed from the training process, shown by the renderer,
+ * printed by the CLI's `--json`, and stored in the bundle's metadata.
+ */
+import { z } from 'zod';
+import { RunConfigSchema } from './run-config.js';
+
+/** Error measures of one set of predictions. MAPE is null where every actual value is 0; MASE is null without a scale. */
+export const ErrorMeasuresSchema = z.object({
+  rmse: z.number(),
+  mae: z.number(),
+  mape: z.number().nullable(),
+  smape: z.number().nullable(),
+  mase: z.number().nullable(),
+});
+export type ErrorMeasures = z.infer<typeof ErrorMeasuresSchema>;
+
+/** Scaled-unit measures at the top level (as the tutorial prints them) plus the same in original units. */
+export const MetricSetSchema = ErrorMeasuresSchema.extend({
+  original: ErrorMeasuresSchema,
+  count: z.number().int(),
+});
+export type MetricSet = z.infer<typeof MetricSetSchema>;
+
+export const EpochRecordSchema = z.object({
+  epoch: z.number().int(),
+  loss: z.number(),
+  valLoss: z.number().nullable(),
+  seconds: z.number(),
+});
+export type EpochRecord = z.infer<typeof EpochRecordSchema>;
+
+export const PredictionRowSchema = z.object({
+  /** Row index in the (cleaned) series of the first predicted value. */
+  index: z.number().int(),
+  /** Time label of that row (from the time column), or null. */
+  time: z.string().nullable(),
+  split: z.enum(['train', 'validation', 'test']),
+  actual: z.number(),
+  predicted: z.number(),
+});
+export type PredictionRow = z.infer<typeof PredictionRowSchema>;
+
+export const BaselineResultSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  test: MetricSetSchema,
+});
+export type BaselineResult = z.infer<typeof BaselineResultSchema>;
+
+export const BacktestFoldSchema = z.object({
+  fold: z.number().int(),
+  /** Series row indices of the fold's first and last target. */
+  start: z.number().int(),
+  end: z.number().int(),
+  metrics: MetricSetSchema,
+});
+export type BacktestFold = z.infer<typeof BacktestFoldSchema>;
+
+export const ForecastPointSchema = z.object({
+  step: z.number().int(),
+  /** Projected time label, or null when the time column has no regular step. */
+  time: z.string().nullable(),
+  value: z.number(),
+});
+export type ForecastPoint = z.infer<typeof ForecastPointSchema>;
+
+export const DatasetInfoSchema = z.object({
+  path: z.string(),
+  name: z.string(),
+  sha256: z.string(),
+  column: z.string(),
+  inputColumns: z.array(z.string()),
+  timeColumn: z.string().nullable(),
+  rows: z.number().int(),
+  /** Rows changed by the missing-value policy (dropped or filled). */
+  missingHandled: z.number().int(),
+});
+export type DatasetInfo = z.infer<typeof DatasetInfoSchema>;
+
+export const ScalerStateSchema = z.object({
+  /** Per feature (target first, then input columns): min and max the scaler was fitted on. */
+  min: z.array(z.number()),
+  max: z.array(z.number()),
+  fittedOn: z.enum(['all', 'train']),
+});
+export type ScalerState = z.infer<typeof ScalerStateSchema>;
+
+export const RunResultSchema = z.object({
+  runId: z.string(),
+  backend: z.string(),
+  /** The configuration as run, with the seed that was actually used. */
+  config: RunConfigSchema,
+  seed: z.number().int(),
+  dataset: DatasetInfoSchema,
+  scaler: ScalerStateSchema,
+  samples: z.object({
+    train: z.number().int(),
+    validation: z.number().int(),
+    test: z.number().int(),
+    /** Row index where the test part of the series begins (the split line). */
+    splitIndex: z.number().int(),
+  }),
+  parameterCount: z.number().int(),
+  history: z.array(EpochRecordSchema),
+  /** Why training ended: all epochs ran, early stopping, or the user pressed Stop. */
+  stopReason: z.enum(['completed', 'early-stopping', 'user']),
+  /** Epoch whose weights the model holds (1-based). */
+  bestEpoch: z.number().int(),
+  trainSeconds: z.number(),
+  metrics: z.object({ train: MetricSetSchema, validation: MetricSetSchema.nullable(), test: MetricSetSchema }),
+  baselines: z.array(BaselineResultSchema),
+  seasonLength: z.number().int().nullable(),
+  backtest: z.array(BacktestFoldSchema),
+  predictions: z.array(PredictionRowSchema),
+  forecast: z.array(ForecastPointSchema),
+  /** Folder of the run's bundle (model + metadata + predictions), or null if none was written. */
+  bundleDir: z.string().nullable(),
+  versions: z.record(z.string(), z.string()),
+  warnings: z.array(z.string()),
+});
+export type RunResult = z.infer<typeof RunResultSchema>;

@@ -1,0 +1,73 @@
+/**
+ * The API the renderer uses, whatever hosts it: Electron (preload + IPC) or browser mode (WebSocket).
+ *
+ * Each channel has a request and a response schema. The host validates every request where it enters
+ * (`parseRequest`), the renderer validates what comes back, and run events are pushed on the 'run-event'
+ * stream. Host-specific ways of picking files (native dialogs in Electron, uploads in a browser) sit
+ * behind `WorkbenchClient` in the renderer, so components never know which host they run in.
+ */
+import { z } from 'zod';
+import { parseWith, RunConfigSchema } from './run-config.js';
+import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
+import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
+import { BundleSummarySchema, BundlePredictionSchema } from './bundles.js';
+
+const PathRequest = z.object({ path: z.string().min(1) });
+const RunIdRequest = z.object({ runId: z.string().min(1) });
+
+export const channels = {
+  /** Host facts: which host, which training backend, where runs and exports go. */
+  'app:info': {
+    request: z.object({}),
+    response: z.object({
+      host: z.enum(['desktop', 'browser']),
+      version: z.string(),
+      backend: z.string().nullable(),
+      exportsDir: z.string().nullable(),
+    }),
+  },
+  'datasets:list': { request: z.object({}), response: z.array(DatasetRefSchema) },
+  /** Desktop: native open dialog. Returns null when the user cancels. */
+  'datasets:open-dialog': { request: z.object({}), response: DatasetRefSchema.nullable() },
+  /** Desktop: a file dropped on the window (path from webUtils in the preload). */
+  'datasets:open-path': { request: PathRequest, response: DatasetRefSchema },
+  'datasets:inspect': { request: PathRequest, response: CsvInspectionSchema },
+  'datasets:series': { request: SeriesRequestSchema, response: SeriesPreviewSchema },
+  'runs:start': { request: z.object({ config: RunConfigSchema }), response: RunIdRequest },
+  'runs:stop': { request: RunIdRequest, response: z.object({ stopping: z.boolean() }) },
+  /** Copy a finished run's bundle to a folder: desktop asks with a save dialog; browser mode writes under its exports folder. */
+  'runs:export': {
+    request: z.object({ runId: z.string().min(1), name: z.string().min(1).max(200).nullable().default(null) }),
+    response: z.object({ path: z.string() }).nullable(),
+  },
+  'bundles:open-dialog': { request: z.object({}), response: BundleSummarySchema.nullable() },
+  'bundles:open-path': { request: PathRequest, response: BundleSummarySchema },
+  'bundles:predict': {
+    request: z.object({ bundleDir: z.string().min(1), path: z.string().min(1) }),
+    response: BundlePredictionSchema,
+  },
+  'anatomy:compute': { request: AnatomyRequestSchema, response: AnatomyReportSchema },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type ChannelRequest<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+export type ChannelResponse<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+export function parseRequest<C extends Channel>(channel: C, input: unknown): z.infer<(typeof channels)[C]['request']> {
+  return parseWith(channels[channel].request, input ?? {}, `${channel} request`);
+}
+
+export function parseResponse<C extends Channel>(channel: C, input: unknown): ChannelResponse<C> {
+  return parseWith(channels[channel].response, input, `${channel} response`) as ChannelResponse<C>;
+}
+
+/** Name of the push stream that carries RunEvents from host to renderer. */
+export const RUN_EVENT_STREAM = 'run-event';
+
+/** What a failed call returns across a boundary: a sentence for people, and whether the input was at fault. */
+export const CallErrorSchema = z.object({ message: z.string(), kind: z.enum(['invalid-input', 'internal']) });
+export type CallError = z.infer<typeof CallErrorSchema>;

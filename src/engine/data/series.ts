@@ -1,0 +1,26 @@
+/**
+ * A series ready for modelling: the target column and any extra input columns, cleaned of missing
+ * values, all of equal length, with optional time labels. Produced by `loadSeries` (./load-series.ts).
+ */
+export interface SeriesData {
+  path: string;
+  /** File name shown to people. */
+  name: string;
+  /** SHA-256 of the file's bytes, recorded in bundles. */
+  sha256: string;
+  column: string;
+  inputColumns: string[];
+  timeColumn: string | null;
+  /** Time label per row, or null when there is no time column. */
+  time: string[] | null;
+  /** features[0] is the target column, then the input columns in order; no NaN. */
+  features: Float64Array[];
+  /** Rows the missing-value policy dropped or filled. */
+  missingHandled: number;
+  /** Rows in the file before cleaning. */
+  rowsInFile: number;
+}
+
+export function seriesLength(series: SeriesData): number {
+  return series.features[0]?.length ?? 0;
+}

@@ -1,0 +1,22 @@
+/**
+ * The renderer's one way to reach its host. Components and stores use a WorkbenchClient and never know
+ * whether they run in Electron (preload bridge) or in a browser (WebSocket to `npm run serve`).
+ */
+import type { Channel, ChannelRequest, ChannelResponse } from '../../../contract/workbench-api';
+import type { RunEvent } from '../../../contract/run-events';
+import type { DatasetRef } from '../../../contract/datasets';
+import type { BundleSummary } from '../../../contract/bundles';
+
+export interface WorkbenchClient {
+  readonly host: 'desktop' | 'browser';
+  /** Call a host channel; rejects with an Error whose message is meant for people. */
+  call<C extends Channel>(channel: C, request: ChannelRequest<C>): Promise<ChannelResponse<C>>;
+  /** Receive run events (epoch progress, results, failures); returns an unsubscribe function. */
+  onRunEvent(listener: (event: RunEvent) => void): () => void;
+  /** Let the user pick a CSV: a native dialog on the desktop, a file chooser + upload in a browser. Null if cancelled. */
+  pickDataset(): Promise<DatasetRef | null>;
+  /** A file dropped on the window. */
+  datasetFromFile(file: File): Promise<DatasetRef>;
+  /** Let the user pick an exported bundle folder (desktop dialog; browser: a folder path typed or chosen on the server). */
+  pickBundle(): Promise<BundleSummary | null>;
+}
