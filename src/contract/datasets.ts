@@ -52,6 +52,12 @@ export const CsvInspectionSchema = z.object({
   /** Suggested target (tutorial rule: the second column when numeric) and time column. */
   suggestedTarget: z.string().nullable(),
   suggestedTime: z.string().nullable(),
+  /**
+   * A time made of numeric year, month (, day, hour) columns, e.g. { name: 'year-month-day-hour',
+   * parts: ['year', 'month', 'day', 'hour'] }; loadSeries uses it when there is no date column, and
+   * accepts its name as a time column.
+   */
+  composedTime: z.object({ name: z.string(), parts: z.array(z.string()) }).nullable().optional(),
   warnings: z.array(z.string()),
 });
 export type CsvInspection = z.infer<typeof CsvInspectionSchema>;

@@ -32,11 +32,13 @@ export const EpochRecordSchema = z.object({
 export type EpochRecord = z.infer<typeof EpochRecordSchema>;
 
 export const PredictionRowSchema = z.object({
-  /** Row index in the (cleaned) series of the first predicted value. */
+  /** Row index in the (cleaned) series of the predicted value. */
   index: z.number().int(),
   /** Time label of that row (from the time column), or null. */
   time: z.string().nullable(),
   split: z.enum(['train', 'validation', 'test']),
+  /** Steps ahead of the window's end (1 = next value; up to the output units for direct multi-step). */
+  step: z.number().int().min(1),
   actual: z.number(),
   predicted: z.number(),
 });

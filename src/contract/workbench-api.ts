@@ -58,7 +58,7 @@ export function isChannel(name: unknown): name is Channel {
 }
 
 export function parseRequest<C extends Channel>(channel: C, input: unknown): z.infer<(typeof channels)[C]['request']> {
-  return parseWith(channels[channel].request, input ?? {}, `${channel} request`);
+  return parseWith(channels[channel].request, input ?? {}, `${channel} request`) as z.infer<(typeof channels)[C]['request']>;
 }
 
 export function parseResponse<C extends Channel>(channel: C, input: unknown): ChannelResponse<C> {

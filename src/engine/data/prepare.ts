@@ -24,9 +24,9 @@ export interface PreparedData {
 /** Smallest series length that gives at least one training and one test window. */
 export function minimumRows(prep: Pick<PrepSpec, 'timeSteps' | 'trainFraction'>, horizon = 1): number {
   const perPart = prep.timeSteps + horizon;
-  const byTrain = Math.ceil(perPart / prep.trainFraction);
-  const byTest = Math.ceil(perPart / (1 - prep.trainFraction));
-  return Math.max(byTrain, byTest);
+  let n = 2 * perPart;
+  while (Math.floor(n * prep.trainFraction) < perPart || n - Math.floor(n * prep.trainFraction) < perPart) n++;
+  return n;
 }
 
 export function prepareData(series: SeriesData, prep: PrepSpec, horizon = 1): PreparedData {

@@ -1,0 +1,74 @@
+/**
+ * Builds a TensorFlow.js model from a ModelSpec. The spec is plain data (it travels in configs and bundles);
+ * the tfjs model built here owns the weights and the export. Initialisers are seeded so that the same seed
+ * gives the same starting weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LayerSpec, ModelSpec, OptimizerName } from '../../contract/run-config.js';
+
+export interface BuildOptions {
+  timeSteps: number;
+  features: number;
+  seed: number;
+}
+
+/** A different, reproducible seed for each initialiser of each layer. */
+function layerSeed(seed: number, layer: number, slot: number): number {
+  return (seed + layer * 7919 + slot * 104729) % 2_147_483_647;
+}
+
+function recurrentLayer(spec: LayerSpec, index: number, isLast: boolean, seed: number, inputShape?: number[]): tf.layers.Layer {
+  const config = {
+    units: spec.units,
+    activation: spec.activation,
+    returnSequences: !isLast,
+    kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed(seed, index, 1) }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: layerSeed(seed, index, 2), gain: 1 }),
+    biasInitializer: 'zeros' as const,
+    name: `${spec.type.toLowerCase()}_${index + 1}`,
+    ...(inputShape ? { inputShape } : {}),
+  };
+  switch (spec.type) {
+    case 'simpleRNN':
+      return tf.layers.simpleRNN(config);
+    case 'lstm':
+      return tf.layers.lstm(config);
+    case 'gru':
+      return tf.layers.gru(config);
+  }
+}
+
+export function buildModel(spec: ModelSpec, { timeSteps, features, seed }: BuildOptions): tf.Sequential {
+  const model = tf.sequential({ name: 'forecast_workbench' });
+  spec.layers.forEach((layer, i) => {
+    const isLast = i === spec.layers.length - 1;
+    model.add(recurrentLayer(layer, i, isLast, seed, i === 0 ? [timeSteps, features] : undefined));
+    if (layer.dropout > 0) {
+      model.add(tf.layers.dropout({ rate: layer.dropout, seed: layerSeed(seed, i, 3), name: `dropout_${i + 1}` }));
+    }
+  });
+  model.add(
+    tf.layers.dense({
+      units: spec.outputUnits,
+      activation: spec.outputActivation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed(seed, spec.layers.length, 1) }),
+      name: 'dense_output',
+    }),
+  );
+  return model;
+}
+
+export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+  switch (name) {
+    case 'adam':
+      return tf.train.adam(learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(learningRate);
+    case 'sgd':
+      return tf.train.sgd(learningRate);
+  }
+}
+
+export function countParameters(model: tf.LayersModel): number {
+  return model.countParams();
+}

@@ -1,0 +1,232 @@
+/**
+ * One forecasting run, end to end, as the tutorial does it and beyond: load the series, scale, split, window,
+ * build the model from its spec, train with progress events, predict, measure against baselines, backtest,
+ * forecast ahead, and write the run's bundle. Every host (CLI, training process, tests) runs this function.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput } from '../contract/run-config.js';
+import type { RunEventListener } from '../contract/run-events.js';
+import type { MetricSet, PredictionRow, RunResult } from '../contract/run-result.js';
+import { loadSeries } from './data/load-series.js';
+import { prepareData, type PreparedData } from './data/prepare.js';
+import type { SeriesData } from './data/series.js';
+import type { Windows } from './data/windows.js';
+import { computeBaselines, detectSeasonLength } from './evaluate/baselines.js';
+import { runBacktest } from './evaluate/backtest.js';
+import type { EvaluationContext } from './evaluate/context.js';
+import { forecastAhead } from './evaluate/forecast.js';
+import { maseScale, metricSet } from './evaluate/metrics.js';
+import { initBackend } from './model/backend.js';
+import { buildModel, makeOptimizer } from './model/build.js';
+import { randomSeed } from './train/random.js';
+import { predictWindows, trainModel } from './train/train.js';
+import { writeRunBundle } from './bundle/index.js';
+import { versions } from './versions.js';
+
+export interface RunOptions {
+  /** Identifies the run in events and names its bundle folder; generated when absent. */
+  runId?: string;
+  onEvent?: RunEventListener;
+  /** Abort = Stop: training ends after the current batch and keeps the last finished epoch. */
+  signal?: AbortSignal;
+  /** Write the bundle to runsDir/runId. */
+  runsDir?: string | null;
+  /** Write the bundle to exactly this folder (must not exist). Takes precedence over runsDir. */
+  bundleDir?: string | null;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function runForecast(input: RunConfig | RunConfigInput, options: RunOptions = {}): Promise<RunResult> {
+  const config = parseRunConfig(input);
+  const runId = options.runId ?? newRunId();
+  const emit: RunEventListener = options.onEvent ?? (() => {});
+  const backend = await initBackend(config.backend);
+  const seed = config.training.seed ?? randomSeed();
+
+  const series = await loadSeries(config.data);
+  const horizon = config.model.outputUnits;
+  const prepared = prepareData(series, config.prep, horizon);
+  const { timeSteps } = config.prep;
+
+  const model = buildModel(config.model, { timeSteps, features: prepared.train.features, seed });
+  const optimizer = makeOptimizer(config.training.optimizer, config.training.learningRate);
+  try {
+    model.compile({ loss: 'meanSquaredError', optimizer });
+    const parameterCount = model.countParams();
+    const batches = Math.ceil(prepared.train.samples / Math.min(config.training.batchSize, prepared.train.samples));
+    emit({
+      type: 'started',
+      runId,
+      backend,
+      seed,
+      epochs: config.training.epochs,
+      batchesPerEpoch: batches,
+      samples: { train: prepared.train.samples, validation: prepared.validation?.samples ?? 0, test: prepared.test.samples },
+      parameterCount,
+    });
+    if (series.missingHandled > 0) {
+      emit({ type: 'message', runId, level: 'info', text: `${series.missingHandled} rows with missing values were handled by "${config.data.missing}".` });
+    }
+
+    const outcome = await trainModel(
+      model,
+      prepared.train,
+      prepared.validation,
+      { ...config.training, seed },
+      {
+        onEpoch: (record, elapsedSeconds) =>
+          emit({
+            type: 'epoch',
+            runId,
+            epoch: record.epoch,
+            epochs: config.training.epochs,
+            loss: record.loss,
+            valLoss: record.valLoss,
+            elapsedSeconds,
+            etaSeconds: (elapsedSeconds / record.epoch) * (config.training.epochs - record.epoch),
+          }),
+        onBatch: (epoch, batch, batchCount, loss, elapsedSeconds) =>
+          emit({ type: 'batch', runId, epoch, batch, batches: batchCount, loss, elapsedSeconds }),
+      },
+      options.signal,
+    );
+    if (outcome.history.length === 0) {
+      throw new InvalidInputError('Training was stopped before the first epoch finished, so there is no trained model to keep.');
+    }
+
+    const warnings: string[] = [];
+    const trainPred = predictWindows(model, prepared.train);
+    const validationPred = prepared.validation ? predictWindows(model, prepared.validation) : null;
+    const testPred = predictWindows(model, prepared.test);
+
+    const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex));
+    const season = seasonLength ?? 1;
+    const scale = {
+      scaled: maseScale(prepared.scaled[0].subarray(0, prepared.splitIndex), season),
+      original: maseScale(series.features[0].subarray(0, prepared.splitIndex), season),
+    };
+    const measure = (w: Windows, offset: number, predicted: Float32Array) => partMetrics(series, prepared, w, offset, predicted, scale);
+
+    const validationOffset = prepared.offsets.train;
+    const predictions = [
+      ...predictionRows(series, prepared, prepared.train, prepared.offsets.train, trainPred, 'train'),
+      ...(prepared.validation && validationPred
+        ? predictionRows(series, prepared, prepared.validation, validationOffset, validationPred, 'validation')
+        : []),
+      ...predictionRows(series, prepared, prepared.test, prepared.offsets.test, testPred, 'test'),
+    ];
+    const context: EvaluationContext = { config, series, prepared, model, seasonLength, scale, testPredictionsScaled: testPred };
+    const forecast = await forecastAhead(context);
+    const result: RunResult = {
+      runId,
+      backend,
+      config: { ...config, training: { ...config.training, seed } },
+      seed,
+      dataset: {
+        path: series.path,
+        name: series.name,
+        sha256: series.sha256,
+        column: series.column,
+        inputColumns: series.inputColumns,
+        timeColumn: series.timeColumn,
+        rows: series.features[0].length,
+        missingHandled: series.missingHandled,
+      },
+      scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
+      samples: {
+        train: prepared.train.samples,
+        validation: prepared.validation?.samples ?? 0,
+        test: prepared.test.samples,
+        splitIndex: prepared.splitIndex,
+      },
+      parameterCount,
+      history: outcome.history,
+      stopReason: outcome.stopReason,
+      bestEpoch: outcome.bestEpoch,
+      trainSeconds: outcome.seconds,
+      metrics: {
+        train: measure(prepared.train, prepared.offsets.train, trainPred),
+        validation: prepared.validation && validationPred ? measure(prepared.validation, validationOffset, validationPred) : null,
+        test: measure(prepared.test, prepared.offsets.test, testPred),
+      },
+      baselines: computeBaselines(context),
+      seasonLength,
+      backtest: runBacktest(context),
+      predictions,
+      forecast,
+      bundleDir: null,
+      versions: versions(),
+      warnings,
+    };
+    if (outcome.stopReason === 'user') {
+      warnings.push(`Stopped by the user after epoch ${outcome.bestEpoch} of ${config.training.epochs}; the model keeps epoch ${outcome.bestEpoch}'s weights.`);
+    }
+    const bundleDir = options.bundleDir ?? (options.runsDir ? join(options.runsDir, runId) : null);
+    if (bundleDir) {
+      result.bundleDir = bundleDir;
+      await writeRunBundle({ dir: bundleDir, model, result });
+    }
+    emit({ type: 'finished', runId, result });
+    return result;
+  } finally {
+    model.dispose();
+    // The model does not own an optimizer it was given: free its moment estimates too.
+    optimizer.dispose();
+  }
+}
+
+/** Series row of sample s, step h (0-based) of a set of windows taken from the part starting at `offset`. */
+function targetRow(w: Windows, offset: number, s: number, h: number): number {
+  return offset + w.targetIndex[s] + h;
+}
+
+function predictionRows(
+  series: SeriesData,
+  prepared: PreparedData,
+  w: Windows,
+  offset: number,
+  predicted: Float32Array,
+  split: PredictionRow['split'],
+): PredictionRow[] {
+  const rows: PredictionRow[] = [];
+  for (let s = 0; s < w.samples; s++) {
+    for (let h = 0; h < w.horizon; h++) {
+      const index = targetRow(w, offset, s, h);
+      rows.push({
+        index,
+        time: series.time ? series.time[index] : null,
+        split,
+        step: h + 1,
+        actual: series.features[0][index],
+        predicted: prepared.scaler.inverseValue(predicted[s * w.horizon + h], 0),
+      });
+    }
+  }
+  return rows;
+}
+
+function partMetrics(
+  series: SeriesData,
+  prepared: PreparedData,
+  w: Windows,
+  offset: number,
+  predicted: Float32Array,
+  scale: { scaled: number | null; original: number | null },
+): MetricSet {
+  const n = w.samples * w.horizon;
+  const actualOriginal = new Float64Array(n);
+  const predictedOriginal = new Float64Array(n);
+  for (let s = 0; s < w.samples; s++) {
+    for (let h = 0; h < w.horizon; h++) {
+      const k = s * w.horizon + h;
+      actualOriginal[k] = series.features[0][targetRow(w, offset, s, h)];
+      predictedOriginal[k] = prepared.scaler.inverseValue(predicted[k], 0);
+    }
+  }
+  return metricSet({ actualScaled: w.y, predictedScaled: predicted, actualOriginal, predictedOriginal, scale });
+}

@@ -1,0 +1,145 @@
+/**
+ * The training loop: mini-batches in a seeded shuffled order, epoch and batch events, validation loss,
+ * early stopping that restores the best weights, and Stop that keeps the last finished epoch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainingSpec } from '../../contract/run-config.js';
+import type { EpochRecord } from '../../contract/run-result.js';
+import type { Windows } from '../data/windows.js';
+import { seededRandom, shuffledIndices } from './random.js';
+
+export interface TrainProgress {
+  onEpoch?(record: EpochRecord, elapsedSeconds: number): void;
+  onBatch?(epoch: number, batch: number, batches: number, meanLoss: number, elapsedSeconds: number): void;
+}
+
+export interface TrainOutcome {
+  history: EpochRecord[];
+  stopReason: 'completed' | 'early-stopping' | 'user';
+  /** 1-based epoch whose weights the model holds; 0 if stopped before the first epoch ended. */
+  bestEpoch: number;
+  seconds: number;
+}
+
+const BATCH_EVENT_INTERVAL_MS = 250;
+const YIELD_INTERVAL_MS = 30;
+
+export function toTensors(w: Windows): { x: tf.Tensor3D; y: tf.Tensor2D } {
+  return {
+    x: tf.tensor3d(w.x, [w.samples, w.timeSteps, w.features]),
+    y: tf.tensor2d(w.y, [w.samples, w.horizon]),
+  };
+}
+
+/** Let queued messages (such as Stop) in between batches. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function snapshot(model: tf.LayersModel): tf.Tensor[] {
+  return model.getWeights().map((w) => w.clone());
+}
+
+function restore(model: tf.LayersModel, weights: tf.Tensor[]): void {
+  model.setWeights(weights);
+}
+
+export async function trainModel(
+  model: tf.LayersModel,
+  train: Windows,
+  validation: Windows | null,
+  spec: TrainingSpec & { seed: number },
+  progress: TrainProgress = {},
+  signal?: AbortSignal,
+): Promise<TrainOutcome> {
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const random = seededRandom(spec.seed);
+  const { x, y } = toTensors(train);
+  const val = validation ? toTensors(validation) : null;
+  const batchSize = Math.min(spec.batchSize, train.samples);
+  const batches = Math.ceil(train.samples / batchSize);
+  const history: EpochRecord[] = [];
+  let lastFinished = snapshot(model);
+  let best: { epoch: number; valLoss: number; weights: tf.Tensor[] } | null = null;
+  let stopReason: TrainOutcome['stopReason'] = 'completed';
+  let lastYield = performance.now();
+  let lastBatchEvent = performance.now();
+
+  try {
+    for (let epoch = 1; epoch <= spec.epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = spec.shuffle ? shuffledIndices(train.samples, random) : Int32Array.from({ length: train.samples }, (_, i) => i);
+      let lossSum = 0;
+      let aborted = false;
+      for (let b = 0; b < batches; b++) {
+        if (signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        const idx = tf.tensor1d(order.subarray(b * batchSize, Math.min((b + 1) * batchSize, train.samples)), 'int32');
+        const xb = tf.gather(x, idx);
+        const yb = tf.gather(y, idx);
+        const loss = (await model.trainOnBatch(xb, yb)) as number;
+        tf.dispose([idx, xb, yb]);
+        lossSum += loss;
+        const now = performance.now();
+        if (progress.onBatch && now - lastBatchEvent > BATCH_EVENT_INTERVAL_MS) {
+          lastBatchEvent = now;
+          progress.onBatch(epoch, b + 1, batches, lossSum / (b + 1), elapsed());
+        }
+        if (now - lastYield > YIELD_INTERVAL_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+      if (aborted || signal?.aborted) {
+        stopReason = 'user';
+        restore(model, lastFinished);
+        break;
+      }
+      const valLoss = val ? evaluateLoss(model, val.x, val.y) : null;
+      const record: EpochRecord = { epoch, loss: lossSum / batches, valLoss, seconds: (performance.now() - epochStart) / 1000 };
+      history.push(record);
+      tf.dispose(lastFinished);
+      lastFinished = snapshot(model);
+      progress.onEpoch?.(record, elapsed());
+      await yieldToEventLoop();
+      lastYield = performance.now();
+
+      if (spec.earlyStoppingPatience > 0 && valLoss !== null) {
+        if (!best || valLoss < best.valLoss) {
+          if (best) tf.dispose(best.weights);
+          best = { epoch, valLoss, weights: snapshot(model) };
+        } else if (epoch - best.epoch >= spec.earlyStoppingPatience) {
+          stopReason = 'early-stopping';
+          break;
+        }
+      }
+    }
+    let bestEpoch = history.length;
+    if (best && spec.earlyStoppingPatience > 0) {
+      restore(model, best.weights);
+      bestEpoch = best.epoch;
+    }
+    return { history, stopReason, bestEpoch, seconds: elapsed() };
+  } finally {
+    tf.dispose([x, y, ...(val ? [val.x, val.y] : []), ...lastFinished, ...(best ? best.weights : [])]);
+  }
+}
+
+/** Mean loss of the compiled model on a set (no training). */
+export function evaluateLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): number {
+  return tf.tidy(() => {
+    const result = model.evaluate(x, y, { batchSize: 256 }) as tf.Scalar;
+    return result.dataSync()[0];
+  });
+}
+
+/** Predict a set of windows in batches; returns [samples * horizon] values in scaled units. */
+export function predictWindows(model: tf.LayersModel, w: Windows): Float32Array {
+  if (w.samples === 0) return new Float32Array(0);
+  return tf.tidy(() => {
+    const x = tf.tensor3d(w.x, [w.samples, w.timeSteps, w.features]);
+    const out = model.predict(x, { batchSize: 256 }) as tf.Tensor;
+    return out.dataSync() as Float32Array;
+  });
+}
