@@ -27,6 +27,13 @@ describe('the Keras SimpleRNN sunspots tutorial, reproduced', () => {
     console.log(`tutorial: train RMSE ${results.map((r) => r.metrics.train.rmse.toFixed(3))}, test RMSE ${results.map((r) => r.metrics.test.rmse.toFixed(3))} (backend ${results[0].backend})`);
     expect(trainRmse).toBeLessThan(0.12);
     expect(testRmse).toBeLessThan(0.15);
+    // Honest evaluation: the tutorial model beats the mean baseline on the same test windows.
+    for (const r of results) {
+      const mean = r.baselines.find((b) => b.name === 'mean');
+      expect(mean, 'mean baseline present').toBeDefined();
+      expect(r.metrics.test.rmse).toBeLessThan(mean!.test.rmse);
+      expect(r.baselines.map((b) => b.name)).toContain('naive');
+    }
     // Original units are the scaled errors times the series' range (0 .. 253.8 sunspots).
     const r = results[0];
     expect(r.metrics.test.original.rmse).toBeCloseTo(r.metrics.test.rmse * (r.scaler.max[0] - r.scaler.min[0]), 6);

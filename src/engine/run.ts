@@ -105,7 +105,8 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
     const testPred = predictWindows(model, prepared.test);
 
     const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex));
-    const season = seasonLength ?? 1;
+    // MASE scales by the one-step naive error unless the analyst set a season length.
+    const season = config.evaluation.seasonLength ?? 1;
     const scale = {
       scaled: maseScale(prepared.scaled[0].subarray(0, prepared.splitIndex), season),
       original: maseScale(series.features[0].subarray(0, prepared.splitIndex), season),
@@ -121,7 +122,7 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
       ...predictionRows(series, prepared, prepared.test, prepared.offsets.test, testPred, 'test'),
     ];
     const context: EvaluationContext = { config, series, prepared, model, seasonLength, scale, testPredictionsScaled: testPred };
-    const forecast = await forecastAhead(context);
+    const forecast = await forecastAhead(context, warnings);
     const result: RunResult = {
       runId,
       backend,
@@ -154,9 +155,9 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
         validation: prepared.validation && validationPred ? measure(prepared.validation, validationOffset, validationPred) : null,
         test: measure(prepared.test, prepared.offsets.test, testPred),
       },
-      baselines: computeBaselines(context),
+      baselines: computeBaselines(context, warnings),
       seasonLength,
-      backtest: runBacktest(context),
+      backtest: runBacktest(context, warnings),
       predictions,
       forecast,
       bundleDir: null,
