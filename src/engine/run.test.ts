@@ -36,7 +36,7 @@ describe('the Keras SimpleRNN sunspots tutorial, reproduced', () => {
     }
     // Original units are the scaled errors times the series' range (0 .. 253.8 sunspots).
     const r = results[0];
-    expect(r.metrics.test.original.rmse).toBeCloseTo(r.metrics.test.rmse * (r.scaler.max[0] - r.scaler.min[0]), 6);
+    expect(r.metrics.test.original.rmse).toBeCloseTo(r.metrics.test.rmse * (r.scaler.max[0] - r.scaler.min[0]), 3);
   });
 
   it('repeats exactly with the same seed', async () => {
