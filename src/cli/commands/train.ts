@@ -187,20 +187,12 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   if (result.bundleDir) print(`Model bundle: ${result.bundleDir}`);
 }
 
-/** The --json output: the whole run result plus flat fields scripts look for first. */
+/** The --json output: the whole run result plus the fields scripts look for by these names. */
 export function jsonSummary(result: RunResult) {
   return {
-    backend: result.backend,
-    hyperparameters: result.config,
-    seed: result.seed,
-    samples: result.samples,
-    losses: result.history.map((h) => h.loss),
-    trainSeconds: result.trainSeconds,
-    exportDir: result.bundleDir,
-    metrics: result.metrics,
-    baselines: result.baselines,
-    backtest: result.backtest,
-    forecast: result.forecast,
     ...result,
+    hyperparameters: result.config,
+    losses: result.history.map((h) => h.loss),
+    exportDir: result.bundleDir,
   };
 }
