@@ -1,84 +1,127 @@
 /**
- * Load the columns a run needs from a CSV file into a clean SeriesData.
- * (Minimal first version: comma-separated with a header. The CSV feature replaces the reading part
- * with full sniffing; the signature stays.)
+ * Load the columns a run needs from any analyst's CSV file into a clean SeriesData: the dialect is
+ * detected (see ./csv/), the file is read in chunks, only the used columns are kept (as Float64Array),
+ * and the missing-value policy is applied.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import Papa from 'papaparse';
+import type { ColumnInfo, SeriesPreview, SeriesRequest } from '../../contract/datasets.js';
 import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { openCsvFile, scanCsvFile, type CsvFile, type FileScan, type ProgressCallback } from './csv/csv-file.js';
+import { assertUsableTable, composedTime, composeTimeLabel, suggestTarget, suggestTime } from './csv/inspect.js';
+import { applyMissingPolicy } from './csv/missing-values.js';
+import { scanRows, type ScanRequest } from './csv/table-scanner.js';
 import type { SeriesData } from './series.js';
 
-const MISSING = new Set(['', 'na', 'nan', '?', 'null', 'n/a']);
+export interface LoadSeriesOptions {
+  /** Called as the file is read, with the fraction read so far (0 to 1). */
+  onProgress?: ProgressCallback;
+}
 
-export async function loadSeries(spec: DataSpec): Promise<SeriesData> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(spec.path);
-  } catch (error) {
-    throw new InvalidInputError(`Cannot read ${spec.path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message}`);
-  }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
-  const [header, ...rows] = parsed.data;
-  if (!header || rows.length === 0) throw new InvalidInputError(`${basename(spec.path)} has no data rows.`);
-  const column = spec.column ?? header[Math.min(1, header.length - 1)];
-  const names = [column, ...spec.inputColumns];
-  const indices = names.map((name) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new InvalidInputError(`${basename(spec.path)} has no column "${name}"; its columns are ${header.join(', ')}.`);
-    return i;
-  });
-  const timeIndex = spec.timeColumn ? header.indexOf(spec.timeColumn) : header.length > 1 && header.indexOf(column) !== 0 ? 0 : -1;
-  const raw = names.map((_, f) =>
-    rows.map((r) => {
-      const cell = (r[indices[f]] ?? '').trim();
-      if (MISSING.has(cell.toLowerCase())) return NaN;
-      const v = Number(cell);
-      if (!Number.isFinite(v)) throw new InvalidInputError(`Column "${names[f]}" is not numeric: found "${cell}".`);
-      return v;
-    }),
-  );
-  let keep = rows.map((_, i) => i);
-  let missingHandled = 0;
-  if (spec.missing === 'drop') {
-    keep = keep.filter((i) => raw.every((f) => !Number.isNaN(f[i])));
-    missingHandled = rows.length - keep.length;
-  } else {
-    for (const f of raw) {
-      for (let i = 0; i < f.length; i++) if (Number.isNaN(f[i])) missingHandled++;
-      fillMissing(f, spec.missing);
-    }
-  }
+/** Which columns to read: indices into the file's columns. */
+interface ColumnPlan {
+  target: number;
+  inputs: number[];
+  /** A time column, or the year/month/... columns a time is composed of. */
+  time: { name: string; columns: number[] } | null;
+}
+
+/**
+ * Read a series from a CSV file. Unset target and time columns are planned from the first rows and
+ * checked against the whole file; in the rare case they differ, the file is read a second time.
+ */
+export async function loadSeries(spec: DataSpec, options: LoadSeriesOptions = {}): Promise<SeriesData> {
+  const file = await openCsvFile(spec.path);
+  const sample = scanRows(file.dialect, file.sampleRows);
+  const guess = planColumns(spec, file, sample.profiles.map((profile) => profile.info()));
+  let scan = await scanCsvFile(file, scanRequest(guess), options.onProgress);
+  const columns = scan.profiles.map((profile) => profile.info());
+  assertUsableTable(file.name, file.dialect, scan.rows, columns);
+  const plan = planColumns(spec, file, columns);
+  if (!samePlan(plan, guess)) scan = await scanCsvFile(file, scanRequest(plan), options.onProgress);
+  for (const column of [plan.target, ...plan.inputs]) assertNumericColumn(file.name, scan, column, columns);
+  return toSeries(spec, file, plan, scan);
+}
+
+/** One column with its time labels, after the missing-value policy, for plotting the input series. */
+export async function loadSeriesPreview(request: SeriesRequest, options: LoadSeriesOptions = {}): Promise<SeriesPreview> {
+  const { path, column, timeColumn, missing } = request;
+  const series = await loadSeries({ path, column, inputColumns: [], timeColumn, missing }, options);
+  return { column: series.column, time: series.time, values: Array.from(series.features[0]), missingHandled: series.missingHandled };
+}
+
+function planColumns(spec: DataSpec, file: CsvFile, columns: ColumnInfo[]): ColumnPlan {
+  const names = file.dialect.columns;
+  const target = spec.column ?? suggestTarget(columns) ?? names[Math.min(1, names.length - 1)];
   return {
-    path: spec.path,
-    name: basename(spec.path),
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    column,
-    inputColumns: spec.inputColumns,
-    timeColumn: timeIndex >= 0 ? header[timeIndex] : null,
-    time: timeIndex >= 0 ? keep.map((i) => rows[i][timeIndex]) : null,
-    features: raw.map((f) => Float64Array.from(keep, (i) => f[i])),
-    missingHandled,
-    rowsInFile: rows.length,
+    target: columnIndex(file, target),
+    inputs: spec.inputColumns.map((name) => columnIndex(file, name)),
+    time: planTime(spec.timeColumn, file, columns),
   };
 }
 
-function fillMissing(values: number[], policy: 'ffill' | 'interpolate'): void {
-  let last = -1;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isNaN(values[i])) {
-      if (policy === 'interpolate' && last >= 0 && i - last > 1) {
-        for (let j = last + 1; j < i; j++) values[j] = values[last] + ((values[i] - values[last]) * (j - last)) / (i - last);
-      } else if (last < 0) {
-        for (let j = 0; j < i; j++) values[j] = values[i];
-      }
-      last = i;
-    } else if (policy === 'ffill' && last >= 0) {
-      values[i] = values[last];
-    }
+/** The named time column or composed time; unset: the first date column, else a composed time, else none. */
+function planTime(timeColumn: string | null, file: CsvFile, columns: ColumnInfo[]): ColumnPlan['time'] {
+  const composed = composedTime(columns);
+  const name = timeColumn ?? suggestTime(columns) ?? composed?.name;
+  if (name === undefined) return null;
+  if (composed?.name === name && !file.dialect.columns.includes(name)) {
+    return { name, columns: composed.parts.map((part) => columnIndex(file, part)) };
   }
-  if (last < 0) throw new InvalidInputError('The column has no values at all.');
-  for (let j = last + 1; j < values.length; j++) values[j] = values[last];
+  return { name, columns: [columnIndex(file, name)] };
+}
+
+function columnIndex(file: CsvFile, name: string): number {
+  const index = file.dialect.columns.indexOf(name);
+  if (index < 0) {
+    throw new InvalidInputError(`${file.name} has no column "${name}"; its columns are ${file.dialect.columns.join(', ')}.`);
+  }
+  return index;
+}
+
+function samePlan(a: ColumnPlan, b: ColumnPlan): boolean {
+  return a.target === b.target && a.inputs.join() === b.inputs.join() && a.time?.name === b.time?.name;
+}
+
+function scanRequest(plan: ColumnPlan): ScanRequest {
+  const timeColumns = plan.time?.columns;
+  let timeLabel: ScanRequest['timeLabel'] = null;
+  if (timeColumns?.length === 1) timeLabel = (row) => (row[timeColumns[0]] ?? '').trim();
+  else if (timeColumns) timeLabel = (row) => composeTimeLabel(timeColumns.map((column) => row[column] ?? ''));
+  return { numericColumns: [plan.target, ...plan.inputs], timeLabel };
+}
+
+function assertNumericColumn(fileName: string, scan: FileScan, column: number, columns: ColumnInfo[]): void {
+  const profile = scan.profiles[column];
+  const type = profile.type;
+  if (type === 'numeric') return;
+  const where = `Column "${profile.name}" in ${fileName}`;
+  const numericColumns = columns.filter((c) => c.type === 'numeric').map((c) => c.name);
+  const pickOne = `; numeric columns are ${numericColumns.join(', ')}`;
+  if (type === 'empty') throw new InvalidInputError(`${where} has no values${pickOne}.`);
+  if (type === 'date') throw new InvalidInputError(`${where} holds dates (${profile.dateFormat}), not numbers${pickOne}.`);
+  throw new InvalidInputError(
+    `${where} is mostly text: ${profile.nonNumbers} of ${scan.rows} values are not numbers, e.g. "${profile.firstNonNumber}"${pickOne}.`,
+  );
+}
+
+function toSeries(spec: DataSpec, file: CsvFile, plan: ColumnPlan, scan: FileScan): SeriesData {
+  const used = [plan.target, ...plan.inputs];
+  const cleaned = applyMissingPolicy(used.map((column) => scan.numbers.get(column)!), spec.missing);
+  if (cleaned.features[0].length === 0) {
+    const names = used.map((column) => file.dialect.columns[column]).join(', ');
+    throw new InvalidInputError(`No rows of ${file.name} are left after dropping the rows with missing values in ${names}.`);
+  }
+  const labels = scan.timeLabels;
+  const keptRows = cleaned.keptRows;
+  return {
+    path: spec.path,
+    name: file.name,
+    sha256: scan.sha256,
+    column: file.dialect.columns[plan.target],
+    inputColumns: plan.inputs.map((column) => file.dialect.columns[column]),
+    timeColumn: plan.time?.name ?? null,
+    time: labels && keptRows ? Array.from(keptRows, (row) => labels[row]) : labels,
+    features: cleaned.features,
+    missingHandled: cleaned.affectedRows,
+    rowsInFile: scan.rows,
+  };
 }

@@ -1,0 +1,163 @@
+/**
+ * Walks parsed CSV rows (in as many batches as the parser delivers) and keeps only what is needed:
+ * column statistics, a short preview, and the numbers and time labels of the columns asked for.
+ * Blank lines, lines before the first table row, trailing footer lines and the header are told apart
+ * from data rows here.
+ */
+import { ColumnProfile } from './column-profile.js';
+import { isBlankRow, type Dialect } from './dialect.js';
+
+export const PREVIEW_ROWS = 20;
+
+export interface ScanRequest {
+  /** Column indices whose numbers are kept (NaN where missing or not a number). */
+  numericColumns: number[];
+  /** Makes the time label of a data row; null keeps no labels. */
+  timeLabel: ((row: string[]) => string) | null;
+}
+
+export const PROFILE_ONLY: ScanRequest = { numericColumns: [], timeLabel: null };
+
+export interface TableScan {
+  /** Data rows. */
+  rows: number;
+  /** Blank lines, lines before the table and footer lines. */
+  skippedLines: number;
+  profiles: ColumnProfile[];
+  preview: string[][];
+  /** Numbers of the requested columns, by column index. */
+  numbers: Map<number, Float64Array>;
+  timeLabels: string[] | null;
+  warnings: string[];
+}
+
+/** Scan rows that are all in memory at once (a sample, an upload). */
+export function scanRows(dialect: Dialect, rows: string[][], request: ScanRequest = PROFILE_ONLY, quoteProblems = 0): TableScan {
+  const scanner = new TableScanner(dialect, request);
+  scanner.consume(rows, quoteProblems);
+  return scanner.finish();
+}
+
+export class TableScanner {
+  private rows = 0;
+  private skippedLines = 0;
+  private preambleLines = 0;
+  private irregularRows = 0;
+  private quoteProblems = 0;
+  private inTable = false;
+  /** Rows with an unexpected field count after the table started: footer lines if no table row follows. */
+  private pending: string[][] = [];
+  private readonly profiles: ColumnProfile[];
+  private readonly preview: string[][] = [];
+  private readonly numbers: Map<number, Float64Builder>;
+  private readonly timeLabels: string[] | null;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly request: ScanRequest,
+  ) {
+    this.profiles = dialect.columns.map((name) => new ColumnProfile(name, dialect.decimalComma));
+    this.numbers = new Map(request.numericColumns.map((column) => [column, new Float64Builder()]));
+    this.timeLabels = request.timeLabel ? [] : null;
+  }
+
+  /** Take the next batch of parsed rows; `quoteProblems` counts the parser's quote errors in it. */
+  consume(rows: string[][], quoteProblems = 0): void {
+    this.quoteProblems += quoteProblems;
+    for (const row of rows) this.consumeRow(row);
+  }
+
+  finish(): TableScan {
+    const footer = this.pending;
+    this.skippedLines += footer.length;
+    return {
+      rows: this.rows,
+      skippedLines: this.skippedLines,
+      profiles: this.profiles,
+      preview: this.preview,
+      numbers: new Map([...this.numbers].map(([column, builder]) => [column, builder.build()])),
+      timeLabels: this.timeLabels,
+      warnings: this.warnings(footer),
+    };
+  }
+
+  private consumeRow(row: string[]): void {
+    if (isBlankRow(row)) {
+      this.skippedLines++;
+      return;
+    }
+    const regular = row.length === this.dialect.fieldCount;
+    if (!this.inTable) {
+      if (!regular) {
+        this.preambleLines++;
+        this.skippedLines++;
+        return;
+      }
+      this.inTable = true;
+      if (this.dialect.hasHeader) return;
+    }
+    if (!regular) {
+      this.pending.push(row);
+      return;
+    }
+    for (const held of this.pending) this.addDataRow(held);
+    this.irregularRows += this.pending.length;
+    this.pending = [];
+    this.addDataRow(row);
+  }
+
+  private addDataRow(row: string[]): void {
+    for (let column = 0; column < this.profiles.length; column++) {
+      const value = this.profiles[column].add(row[column] ?? '');
+      this.numbers.get(column)?.push(value);
+    }
+    if (this.timeLabels) this.timeLabels.push(detachString(this.request.timeLabel!(row)));
+    if (this.preview.length < PREVIEW_ROWS) this.preview.push(this.profiles.map((_, column) => row[column] ?? ''));
+    this.rows++;
+  }
+
+  private warnings(footer: string[][]): string[] {
+    const warnings: string[] = [];
+    const fields = this.dialect.fieldCount;
+    if (this.preambleLines > 0) warnings.push(`Skipped ${lines(this.preambleLines)} before the table.`);
+    if (footer.length > 0) {
+      const example = footer[0].join(this.dialect.delimiter).slice(0, 60);
+      warnings.push(`Skipped ${lines(footer.length)} after the table, such as "${example}".`);
+    }
+    if (this.irregularRows > 0) {
+      warnings.push(`${this.irregularRows} rows do not have ${fields} fields; their absent fields count as missing and extra fields are ignored.`);
+    }
+    if (this.quoteProblems > 0) warnings.push(`${this.quoteProblems} rows have unbalanced quotes; check those rows.`);
+    return warnings;
+  }
+}
+
+const lines = (count: number) => (count === 1 ? '1 line' : `${count} lines`);
+
+/** A Float64Array that grows as values are pushed. */
+class Float64Builder {
+  private data = new Float64Array(1024);
+  private length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  build(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * A flat copy of a string that does not point into the parsed chunk. V8 represents a substring of 13
+ * or more characters as a slice of its parent, so a million timestamp labels would otherwise keep
+ * every chunk of the file's text alive; a round trip through bytes costs the least memory (measured).
+ */
+function detachString(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
