@@ -1,0 +1,129 @@
+/**
+ * `forecast-workbench anatomy`: how a recurrent network computes its output, by hand, step by step,
+ * next to model.predict — for the tutorial's demo model or a trained bundle.
+ */
+import { Command, Option } from 'commander';
+import { ANATOMY_ACTIVATIONS, ANATOMY_CELLS, type AnatomyReport, type AnatomyRequestInput, type AnatomyWeight } from '../../contract/anatomy.js';
+import { InvalidInputError } from '../../contract/run-config.js';
+import { computeAnatomy } from '../../engine/anatomy/index.js';
+
+interface AnatomyOptions {
+  cell: string;
+  units: string;
+  timeSteps: string;
+  features: string;
+  activation: string;
+  outputActivation?: string;
+  input?: string;
+  seed?: string;
+  bundle?: string;
+  json?: boolean;
+}
+
+export function registerAnatomyCommand(program: Command, write: (text: string) => void = (text) => process.stdout.write(text)): Command {
+  return program
+    .command('anatomy')
+    .description("Compute a recurrent network's output by hand, step by step, and compare it with model.predict")
+    .addOption(new Option('--cell <type>', 'recurrent cell of the demo model').choices([...ANATOMY_CELLS]).default('simpleRNN'))
+    .option('--units <m>', 'hidden units of the demo model', '2')
+    .option('--time-steps <T>', 'time steps of the demo model', '3')
+    .option('--features <F>', 'input features per time step of the demo model', '1')
+    .addOption(new Option('--activation <name>', 'activation of the demo recurrent layer').choices([...ANATOMY_ACTIVATIONS]).default('linear'))
+    .addOption(new Option('--output-activation <name>', 'activation of the demo Dense head (default: --activation)').choices([...ANATOMY_ACTIVATIONS]))
+    .option('--input <values>', 'input sequence, comma-separated, T × F values row by row (default 1,2,3,… or a real window of a bundle)')
+    .option('--seed <n>', 'seed of the demo weights (default: random, reported)')
+    .option('--bundle <dir>', 'explain the trained model in this bundle folder instead of the demo')
+    .option('--json', 'print the whole report as one JSON object')
+    .action(async (options: AnatomyOptions) => {
+      const report = await computeAnatomy(anatomyRequestFromOptions(options));
+      write(options.json ? `${JSON.stringify(report)}\n` : formatAnatomyReport(report));
+    });
+}
+
+/** Turn the command-line options into an anatomy request; bad values give an InvalidInputError. */
+export function anatomyRequestFromOptions(options: AnatomyOptions): AnatomyRequestInput {
+  return {
+    source: options.bundle ? 'bundle' : 'demo',
+    bundleDir: options.bundle ?? null,
+    cell: options.cell as AnatomyRequestInput['cell'],
+    units: parseInteger(options.units, '--units'),
+    timeSteps: parseInteger(options.timeSteps, '--time-steps'),
+    features: parseInteger(options.features, '--features'),
+    activation: options.activation as AnatomyRequestInput['activation'],
+    outputActivation: (options.outputActivation ?? null) as AnatomyRequestInput['outputActivation'],
+    input: options.input === undefined ? null : parseNumberList(options.input),
+    seed: options.seed === undefined ? null : parseInteger(options.seed, '--seed'),
+  };
+}
+
+function parseInteger(text: string, flag: string): number {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(value)) throw new InvalidInputError(`${flag} must be a whole number, not "${text}".`);
+  return value;
+}
+
+export function parseNumberList(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim());
+  return parts.map((part, i) => {
+    const value = Number(part);
+    if (part === '' || !Number.isFinite(value)) {
+      throw new InvalidInputError(`--input must be numbers separated by commas; value ${i + 1} is "${part}".`);
+    }
+    return value;
+  });
+}
+
+const number = (v: number): string => {
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  return abs >= 1e5 || abs < 1e-4 ? v.toExponential(4) : String(Number(v.toFixed(6)));
+};
+const vector = (v: readonly number[]): string => `[${v.map(number).join(', ')}]`;
+
+function formatWeight(w: AnatomyWeight): string[] {
+  const groups = w.columnGroups.length ? `  columns: ${w.columnGroups.map((g) => `${g.label} ${g.from + 1}–${g.to}`).join(', ')}` : '';
+  return [`  ${w.name} [${w.shape.join('×')}]  ${w.role}${groups}`, ...w.rows.map((row) => `      ${row.map((v) => number(v).padStart(12)).join(' ')}`)];
+}
+
+function formatTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, c) => cell.padEnd(widths[c])).join(' │ ')}`;
+  return [line(header), `  ${widths.map((w) => '─'.repeat(w)).join('─┼─')}`, ...rows.map(line)];
+}
+
+/** The report as readable text: model, weights, parameter count, step tables, by hand vs model.predict. */
+export function formatAnatomyReport(report: AnatomyReport): string {
+  const lines: string[] = [`Anatomy of ${report.summary}`];
+  if (report.seed !== null) lines.push(`Seed ${report.seed}`);
+  if (report.bundleDir) lines.push(`Bundle ${report.bundleDir}`);
+  lines.push(`Input: ${report.inputSource}`, '');
+
+  for (const layer of report.layers) {
+    lines.push(`Layer ${layer.index}: ${layer.name} (${layer.cell}, ${layer.units} units, reads ${layer.inputSize} value${layer.inputSize === 1 ? '' : 's'} per step)`);
+    lines.push(...layer.equations.map((e) => `  ${e}`), '', 'Weights', ...layer.weights.flatMap(formatWeight), '');
+    const symbols = layer.steps[0].quantities.map((q) => q.symbol);
+    lines.push(
+      ...formatTable(
+        ['t', 'x_t', ...symbols],
+        layer.steps.map((step) => [String(step.t), vector(step.x), ...step.quantities.map((q) => vector(q.values))]),
+      ),
+      '',
+    );
+  }
+  for (const dense of report.head) {
+    lines.push(`Dense head ${dense.name} (${dense.units} output${dense.units === 1 ? '' : 's'}, activation ${dense.activation})`);
+    lines.push(...dense.weights.flatMap(formatWeight), `  pre-activation ${vector(dense.preActivation)} → output ${vector(dense.output)}`, '');
+  }
+  const p = report.parameters;
+  lines.push(`Parameters: ${p.explanation}; model.countParams() = ${p.modelCount}`, '');
+
+  const o = report.output;
+  lines.push(
+    `Output ${o.formula}`,
+    `  by hand        ${vector(o.byHand)}`,
+    `  model.predict  ${vector(o.predict)}`,
+    `  |difference|   ${o.absoluteDifference.map((d) => d.toExponential(2)).join(', ')}  ${o.matches ? `✓ within ${o.tolerance.toExponential(0)}` : `✗ more than ${o.tolerance.toExponential(0)}`}`,
+  );
+  if (report.notes.length) lines.push('', ...report.notes.map((n) => `Note: ${n}`));
+  return `${lines.join('\n')}\n`;
+}
