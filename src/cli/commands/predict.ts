@@ -1,0 +1,103 @@
+/**
+ * `forecast-workbench predict BUNDLE --csv FILE`: apply a saved model bundle to a CSV with the same
+ * columns: predictions for every window (with errors against the actual values) and a forecast beyond
+ * the end. `--json` prints one JSON object; `--out FILE.csv` also writes the rows to a new CSV.
+ */
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { BundlePrediction } from '../../contract/bundles.js';
+import { InvalidInputError } from '../../contract/run-config.js';
+import { predictWithBundle } from '../../engine/bundle/index.js';
+import { describeFsError, pathExists } from '../../engine/bundle/atomic.js';
+import { toCsv } from '../../engine/bundle/csv.js';
+
+interface PredictOptions {
+  csv: string;
+  steps?: string;
+  json?: boolean;
+  out?: string;
+}
+
+export function registerPredictCommand(program: Command, write: (text: string) => void = (text) => process.stdout.write(text)): Command {
+  return program
+    .command('predict')
+    .description('Apply a saved model bundle to a CSV: predictions for every window, errors against the actual values, and a forecast beyond the end')
+    .argument('<bundle>', 'bundle folder (written by `train --out DIR` or exported from the app)')
+    .requiredOption('--csv <file>', 'CSV holding the columns the model was trained on (target, input columns)')
+    .option('--steps <n>', "steps to forecast beyond the end of the data (default: the bundle's own forecast steps)")
+    .option('--json', 'print one JSON object (the predictions, metrics and forecast)')
+    .option('--out <file.csv>', 'also write kind,index,time,step,actual,predicted rows to this new CSV file')
+    .action(async (bundle: string, options: PredictOptions) => {
+      const steps = options.steps === undefined ? undefined : parseSteps(options.steps);
+      const prediction = await predictWithBundle(bundle, options.csv, { steps });
+      const out = options.out ? await writePredictionCsv(options.out, prediction) : null;
+      write(options.json ? `${JSON.stringify({ ...prediction, out })}\n` : formatPrediction(prediction, out));
+    });
+}
+
+function parseSteps(text: string): number {
+  const value = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value > 10_000) {
+    throw new InvalidInputError(`--steps must be a whole number from 0 to 10000; got "${text}".`);
+  }
+  return value;
+}
+
+/** The rows of a prediction as CSV text: the predicted windows, then the forecast (actual left empty). */
+export function predictionCsv(prediction: BundlePrediction): string {
+  const last = prediction.dataset.rows - 1;
+  return toCsv(['kind', 'index', 'time', 'step', 'actual', 'predicted'], [
+    ...prediction.predictions.map((r) => ['prediction', r.index, r.time, r.step, r.actual, r.predicted]),
+    ...prediction.forecast.map((f) => ['forecast', last + f.step, f.time, f.step, null, f.value]),
+  ]);
+}
+
+/** Write the CSV atomically (temporary sibling, then rename); an existing file is refused. */
+async function writePredictionCsv(path: string, prediction: BundlePrediction): Promise<string> {
+  const target = resolve(path);
+  if (await pathExists(target)) throw new InvalidInputError(`${target} already exists; choose another name.`);
+  const temp = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
+  try {
+    await writeFile(temp, predictionCsv(prediction), { flag: 'wx' });
+    if (await pathExists(target)) throw new InvalidInputError(`${target} already exists; choose another name.`);
+    await rename(temp, target);
+    return target;
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (error instanceof InvalidInputError) throw error;
+    throw describeFsError(error, `write ${target}`) ?? error;
+  }
+}
+
+const num = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(3) : v.toPrecision(4));
+
+export function formatPrediction(p: BundlePrediction, out: string | null = null): string {
+  const w = p.windowing;
+  const lines = [
+    `Bundle: ${p.bundleDir}`,
+    `  target "${w.features[0]}"${w.features.length > 1 ? `, inputs ${w.features.slice(1).map((c) => `"${c}"`).join(', ')}` : ''}; ` +
+      `${w.timeSteps} time steps (${w.windowing} windows), ${w.horizon} value(s) per window`,
+    `Data: ${p.dataset.name}, ${p.dataset.rows} rows` +
+      (p.dataset.missingHandled ? ` (${p.dataset.missingHandled} with missing values handled)` : '') +
+      (p.sameDataAsTraining ? ' — the same file the model was trained on' : ''),
+    `Predicted ${p.windows} window(s), ${p.predictions.length} value(s).`,
+  ];
+  if (p.metrics) {
+    lines.push(
+      `RMSE: ${num(p.metrics.rmse)} scaled (saved scaler), ${num(p.metrics.original.rmse)} in original units; ` +
+        `MAE ${num(p.metrics.original.mae)}` +
+        (p.metrics.original.mape !== null ? `, MAPE ${p.metrics.original.mape.toFixed(2)}%` : ''),
+    );
+  }
+  if (p.forecast.length) {
+    lines.push(`Forecast, ${p.forecast.length} step(s) after the last row:`);
+    for (const f of p.forecast) lines.push(`  ${String(f.step).padStart(4)}  ${(f.time ?? '').padEnd(12)} ${num(f.value)}`);
+  } else {
+    lines.push('No forecast.');
+  }
+  for (const warning of p.warnings) lines.push(`Warning: ${warning}`);
+  if (out) lines.push(`Wrote ${out}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,115 @@
+/**
+ * The bundle's static charts, rendered without a browser: ECharts server-side SVG rendering, and PNG
+ * through @resvg/resvg-js where it loads (it ships its binary inside npm packages). Without it the
+ * bundle holds the SVG charts only.
+ */
+import type { EChartsCoreOption } from 'echarts';
+import type { EpochRecord, ForecastPoint, PredictionRow } from '../../contract/run-result.js';
+
+const WIDTH = 1000;
+const HEIGHT = 420;
+const COLORS = { actual: '#5470c6', train: '#91cc75', validation: '#fac858', test: '#ee6666', forecast: '#9a60b4', split: '#666' };
+
+export interface PredictionChartInput {
+  title: string;
+  predictions: readonly PredictionRow[];
+  forecast: readonly ForecastPoint[];
+  splitIndex: number;
+  /** Last row index of the series (forecast step k is drawn at lastIndex + k). */
+  lastIndex: number;
+  /** Time label per row index, for axis labels (optional). */
+  timeOf?: (index: number) => string | null;
+}
+
+/** ECharts is loaded on first use only: starting a run or the CLI does not pay for it. */
+let echartsModule: Promise<typeof import('echarts')> | null = null;
+
+async function render(option: EChartsCoreOption): Promise<string> {
+  echartsModule ??= import('echarts');
+  const echarts = await echartsModule;
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
+  try {
+    chart.setOption({ animation: false, backgroundColor: '#ffffff', ...option });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+export function lossChartSvg(history: readonly EpochRecord[], title = 'Training loss'): Promise<string> {
+  const hasVal = history.some((h) => h.valLoss !== null);
+  return render({
+    title: { text: title, left: 'center', top: 6 },
+    legend: { top: 40, data: hasVal ? ['loss', 'val_loss'] : ['loss'] },
+    grid: { left: 70, right: 40, top: 85, bottom: 50 },
+    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 28, minInterval: 1, min: 1 },
+    yAxis: { type: 'value', name: 'loss (MSE, scaled)', scale: true },
+    series: [
+      { name: 'loss', type: 'line', showSymbol: history.length <= 50, data: history.map((h) => [h.epoch, h.loss]) },
+      ...(hasVal
+        ? [{ name: 'val_loss', type: 'line', showSymbol: history.length <= 50, data: history.filter((h) => h.valLoss !== null).map((h) => [h.epoch, h.valLoss]) }]
+        : []),
+    ],
+  });
+}
+
+export function predictionChartSvg(input: PredictionChartInput): Promise<string> {
+  const rows = input.predictions.filter((r) => r.step === 1).slice().sort((a, b) => a.index - b.index);
+  const bySplit = (split: PredictionRow['split']) => rows.filter((r) => r.split === split).map((r) => [r.index, r.predicted]);
+  const big = rows.length > 2000;
+  const line = (name: string, color: string, data: unknown[]) => ({
+    name,
+    type: 'line',
+    data,
+    showSymbol: false,
+    sampling: big ? 'lttb' : undefined,
+    lineStyle: { width: 1.5, color },
+    itemStyle: { color },
+  });
+  const validation = bySplit('validation');
+  const forecast = input.forecast.map((f) => [input.lastIndex + f.step, f.value]);
+  const names = ['actual', 'predicted (train)', ...(validation.length ? ['predicted (validation)'] : []), 'predicted (test)', ...(forecast.length ? ['forecast'] : [])];
+  const timeOf = input.timeOf;
+  return render({
+    title: { text: input.title, left: 'center', top: 6 },
+    legend: { top: 40, data: names },
+    grid: { left: 70, right: 40, top: 85, bottom: 50 },
+    xAxis: {
+      type: 'value',
+      scale: true,
+      axisLabel: timeOf ? { formatter: (v: number) => timeOf(Math.round(v)) ?? '' } : undefined,
+    },
+    yAxis: { type: 'value', scale: true },
+    series: [
+      {
+        ...line('actual', COLORS.actual, rows.map((r) => [r.index, r.actual])),
+        markLine: {
+          symbol: 'none',
+          silent: true,
+          label: { formatter: 'train | test', position: 'end' },
+          lineStyle: { color: COLORS.split, type: 'dashed', width: 1.5 },
+          data: [{ xAxis: input.splitIndex }],
+        },
+      },
+      line('predicted (train)', COLORS.train, bySplit('train')),
+      ...(validation.length ? [line('predicted (validation)', COLORS.validation, validation)] : []),
+      line('predicted (test)', COLORS.test, bySplit('test')),
+      ...(forecast.length ? [{ ...line('forecast', COLORS.forecast, forecast), showSymbol: forecast.length <= 60, lineStyle: { width: 1.5, type: 'dashed', color: COLORS.forecast } }] : []),
+    ],
+  });
+}
+
+type Rasteriser = (svg: string) => Uint8Array;
+let rasteriser: Promise<Rasteriser | null> | null = null;
+
+/** SVG → PNG with resvg, or null when @resvg/resvg-js is not available on this machine. */
+export async function svgToPng(svg: string): Promise<Uint8Array | null> {
+  rasteriser ??= import('@resvg/resvg-js')
+    .then((mod) => {
+      const Resvg = mod.Resvg ?? (mod as unknown as { default: typeof mod }).default.Resvg;
+      return (text: string) => new Resvg(text, { background: '#ffffff', font: { loadSystemFonts: true } }).render().asPng();
+    })
+    .catch(() => null);
+  const render = await rasteriser;
+  return render ? render(svg) : null;
+}

@@ -1,0 +1,155 @@
+/**
+ * Applying a bundle to new data: load the CSV with the bundle's columns and missing-value policy, scale
+ * with the SAVED scaler (never refitted), window the whole series as in training, predict, measure the
+ * errors against the actual values, and forecast beyond the end.
+ */
+import { basename, resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { BundlePrediction, BundlePredictionRow } from '../../contract/bundles.js';
+import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import type { ForecastPoint } from '../../contract/run-result.js';
+import { loadSeries } from '../data/load-series.js';
+import { MinMaxScaler } from '../data/scaler.js';
+import type { SeriesData } from '../data/series.js';
+import { makeWindows } from '../data/windows.js';
+import type { PreparedData } from '../data/prepare.js';
+import { forecastAhead } from '../evaluate/forecast.js';
+import { maseScale, metricSet } from '../evaluate/metrics.js';
+import { predictWindows } from '../train/train.js';
+import { loadBundleModel, readBundleMetadata } from './read.js';
+import { modelShape } from './write.js';
+
+export interface PredictWithBundleOptions {
+  /** Steps to forecast beyond the end; default: the bundle's config.evaluation.forecastSteps. */
+  steps?: number;
+}
+
+const MAX_STEPS = 10_000;
+
+export async function predictWithBundle(dir: string, csvPath: string, options: PredictWithBundleOptions = {}): Promise<BundlePrediction> {
+  const { dir: folder, metadata: m } = await readBundleMetadata(dir);
+  const steps = options.steps ?? m.config.evaluation.forecastSteps;
+  if (!Number.isInteger(steps) || steps < 0 || steps > MAX_STEPS) {
+    throw new InvalidInputError(`The number of forecast steps must be a whole number from 0 to ${MAX_STEPS}; got ${steps}.`);
+  }
+  const { timeSteps, windowing, horizon, features } = m.windowing;
+  const target = m.dataset.column;
+  const inputs = m.dataset.inputColumns;
+  const fileName = basename(csvPath);
+  const columnsText = `target "${target}"` + (inputs.length ? ` and input columns ${inputs.map((c) => `"${c}"`).join(', ')}` : '');
+
+  const spec: DataSpec = {
+    path: resolve(csvPath),
+    column: target,
+    inputColumns: inputs,
+    timeColumn: m.dataset.timeColumn,
+    missing: m.missingPolicy,
+  };
+  let series: SeriesData;
+  try {
+    series = await loadSeries(spec);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new InvalidInputError(`${fileName} does not fit this bundle, which needs ${columnsText}: ${error.message}`, error.problems);
+  }
+  if (series.features.length !== features.length || series.column !== target) {
+    throw new InvalidInputError(`${fileName} does not fit this bundle, which needs ${columnsText}: its columns were read as ${[series.column, ...series.inputColumns].join(', ')}.`);
+  }
+  const n = series.features[0].length;
+  if (n < timeSteps) {
+    throw new InvalidInputError(
+      `${fileName} has ${n} usable rows; this bundle's model needs at least ${timeSteps} (one window of ${timeSteps} time steps), and ${timeSteps + horizon} to compare a prediction with an actual value.`,
+    );
+  }
+
+  const model = await loadBundleModel(folder);
+  try {
+    const shape = modelShape(model);
+    if (shape.timeSteps !== timeSteps || shape.features !== features.length || shape.horizon !== horizon) {
+      throw new InvalidInputError(
+        `The bundle ${folder} is inconsistent: its model takes [${shape.timeSteps}, ${shape.features}] and predicts ${shape.horizon}, but metadata.json says [${timeSteps}, ${features.length}] and ${horizon}.`,
+      );
+    }
+    const warnings: string[] = [];
+    const scaler = MinMaxScaler.fromState(m.scaler);
+    const scaled = series.features.map((f, i) => scaler.transform(f, i));
+    series.features.forEach((values, f) => {
+      let outside = 0;
+      for (const v of values) if (v < m.scaler.min[f] || v > m.scaler.max[f]) outside++;
+      if (outside > 0) {
+        warnings.push(
+          `${outside} value(s) of "${features[f]}" lie outside the range the model was trained on (${m.scaler.min[f]} to ${m.scaler.max[f]}); predictions there are extrapolations.`,
+        );
+      }
+    });
+    if (series.missingHandled > 0) {
+      warnings.push(`${series.missingHandled} row(s) had missing values, handled by the bundle's policy "${m.missingPolicy}".`);
+    }
+
+    const windows = makeWindows(scaled, scaled[0], { timeSteps, windowing, horizon });
+    const predictedScaled = predictWindows(model, windows);
+    const predictions: BundlePredictionRow[] = [];
+    const actualOriginal = new Float64Array(predictedScaled.length);
+    const predictedOriginal = new Float64Array(predictedScaled.length);
+    for (let s = 0; s < windows.samples; s++) {
+      for (let h = 0; h < horizon; h++) {
+        const k = s * horizon + h;
+        const index = windows.targetIndex[s] + h;
+        actualOriginal[k] = series.features[0][index];
+        predictedOriginal[k] = scaler.inverseValue(predictedScaled[k], 0);
+        predictions.push({ index, time: series.time?.[index] ?? null, step: h + 1, actual: actualOriginal[k], predicted: predictedOriginal[k] });
+      }
+    }
+    const season = m.seasonLength ?? 1;
+    const metrics =
+      windows.samples > 0
+        ? metricSet({
+            actualScaled: windows.y,
+            predictedScaled,
+            actualOriginal,
+            predictedOriginal,
+            scale: { scaled: maseScale(scaled[0], season), original: maseScale(series.features[0], season) },
+          })
+        : null;
+    if (windows.samples === 0) warnings.push(`${fileName} holds one window's inputs but no value after it, so there is nothing to compare with.`);
+
+    // The same forecast as a training run (src/engine/evaluate/forecast.ts): recursive for a univariate
+    // input; with extra input columns only the head's outputUnits steps (their future is unknown).
+    // forecastAhead reads config, series, prepared.scaled/.scaler and model from the context.
+    const forecast: ForecastPoint[] = await forecastAhead(
+      {
+        config: { ...m.config, evaluation: { ...m.config.evaluation, forecastSteps: steps } },
+        series,
+        prepared: { scaled, scaler } as unknown as PreparedData,
+        model,
+        seasonLength: m.seasonLength,
+        scale: { scaled: null, original: null },
+        testPredictionsScaled: new Float32Array(0),
+      },
+      warnings,
+    );
+
+    return {
+      bundleDir: folder,
+      dataset: {
+        path: series.path,
+        name: series.name,
+        sha256: series.sha256,
+        column: series.column,
+        inputColumns: series.inputColumns,
+        timeColumn: series.timeColumn,
+        rows: n,
+        missingHandled: series.missingHandled,
+      },
+      windowing: m.windowing,
+      windows: windows.samples,
+      predictions,
+      metrics,
+      forecast,
+      sameDataAsTraining: series.sha256 === m.dataset.sha256,
+      warnings,
+    };
+  } finally {
+    (model as tf.LayersModel).dispose();
+  }
+}

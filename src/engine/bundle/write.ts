@@ -1,0 +1,233 @@
+/**
+ * Writing a finished run as a bundle folder, and copying a bundle to where the user chose.
+ *
+ * Layout (see docs/BUNDLE.md): model.json + weights.bin (TensorFlow.js layers format), metadata.json,
+ * predictions.csv, forecast.csv, loss-history.csv, loss.svg, predictions.svg (+ .png where resvg works),
+ * README.txt. Both operations are atomic and refuse an existing destination.
+ */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import {
+  BUNDLE_FILES,
+  BUNDLE_FORMAT,
+  BUNDLE_FORMAT_VERSION,
+  BundleMetadataSchema,
+  type BundleMetadata,
+} from '../../contract/bundles.js';
+import type { RunResult } from '../../contract/run-result.js';
+import { writeFolderAtomically } from './atomic.js';
+import { lossChartSvg, predictionChartSvg, svgToPng } from './charts.js';
+import { toCsv } from './csv.js';
+import { timeLabeller } from './time-axis.js';
+import { fileSystemSaver } from './fs-io.js';
+import { readBundle } from './read.js';
+
+export interface WriteRunBundleArgs {
+  dir: string;
+  model: tf.LayersModel;
+  result: RunResult;
+  /** Called after each file is complete in the (temporary) folder; a throw aborts the whole bundle. */
+  onFileWritten?: (file: string) => void | Promise<void>;
+}
+
+const APP_NAME = 'forecast-workbench';
+let appVersionCache: string | null = null;
+
+/** This app's version from its package.json (found above this module), or 'unknown'. */
+export async function appVersion(): Promise<string> {
+  if (appVersionCache) return appVersionCache;
+  appVersionCache = 'unknown';
+  try {
+    let folder = dirname(fileURLToPath(import.meta.url));
+    for (let i = 0; i < 6; i++) {
+      try {
+        const pkg = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === APP_NAME && pkg.version) {
+          appVersionCache = pkg.version;
+          break;
+        }
+      } catch {
+        // not here; look one level up
+      }
+      folder = dirname(folder);
+    }
+  } catch {
+    // import.meta.url not a file URL (bundled): keep 'unknown'
+  }
+  return appVersionCache;
+}
+
+/** The model's [timeSteps, features] input and the number of values it predicts per window. */
+export function modelShape(model: tf.LayersModel): { timeSteps: number; features: number; horizon: number } {
+  const input = model.inputs[0]?.shape ?? [];
+  const output = model.outputs[0]?.shape ?? [];
+  const [, timeSteps, features] = input;
+  const horizon = output[output.length - 1];
+  if (typeof timeSteps !== 'number' || typeof features !== 'number' || typeof horizon !== 'number' || input.length !== 3) {
+    throw new Error(`Expected a recurrent model with input [batch, timeSteps, features]; got input ${JSON.stringify(input)} and output ${JSON.stringify(output)}.`);
+  }
+  return { timeSteps, features, horizon };
+}
+
+export async function buildMetadata(model: tf.LayersModel, result: RunResult, charts: string[]): Promise<BundleMetadata> {
+  const { predictions: _predictions, bundleDir: _bundleDir, ...rest } = result;
+  const config = result.config;
+  const features = [result.dataset.column, ...result.dataset.inputColumns];
+  const shape = modelShape(model);
+  if (shape.timeSteps !== config.prep.timeSteps || shape.features !== features.length) {
+    throw new Error(
+      `The model's input [${shape.timeSteps}, ${shape.features}] does not match the run (${config.prep.timeSteps} time steps, ${features.length} features).`,
+    );
+  }
+  const version = await appVersion();
+  const metadata: BundleMetadata = {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    app: { name: APP_NAME, version },
+    ...rest,
+    versions: {
+      ...rest.versions,
+      app: rest.versions.app ?? version,
+      tfjs: tf.version.tfjs,
+      node: process.versions.node,
+      ...(process.versions.electron ? { electron: process.versions.electron } : {}),
+    },
+    missingPolicy: config.data.missing,
+    windowing: {
+      timeSteps: shape.timeSteps,
+      windowing: config.prep.windowing,
+      horizon: shape.horizon,
+      features,
+      inputShape: [shape.timeSteps, shape.features],
+    },
+    split: {
+      trainFraction: config.prep.trainFraction,
+      validationFraction: config.prep.validationFraction,
+      splitIndex: result.samples.splitIndex,
+      scalerFit: result.scaler.fittedOn,
+    },
+    scaler: { ...result.scaler, features },
+    files: {
+      model: BUNDLE_FILES.model,
+      weights: [BUNDLE_FILES.weights],
+      predictions: BUNDLE_FILES.predictions,
+      forecast: BUNDLE_FILES.forecast,
+      lossHistory: BUNDLE_FILES.lossHistory,
+      charts,
+      readme: BUNDLE_FILES.readme,
+    },
+  };
+  // What is written must read back: check the JSON form against the schema before writing anything.
+  const checked = BundleMetadataSchema.safeParse(JSON.parse(JSON.stringify(metadata)));
+  if (!checked.success) {
+    const problems = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`The run result cannot be stored as bundle metadata: ${problems}`);
+  }
+  return metadata;
+}
+
+function readmeText(meta: BundleMetadata): string {
+  const m = meta.metrics;
+  const layers = meta.config.model.layers.map((l) => `${l.type}(${l.units}, ${l.activation}${l.dropout ? `, dropout ${l.dropout}` : ''})`).join(' -> ');
+  return [
+    'Forecast Workbench model bundle',
+    '===============================',
+    '',
+    `Created ${meta.createdAt} by ${meta.app.name} ${meta.app.version} (TensorFlow.js ${meta.versions.tfjs}, backend ${meta.backend}).`,
+    `Data: ${meta.dataset.name} (sha256 ${meta.dataset.sha256}), target column "${meta.dataset.column}"` +
+      (meta.dataset.inputColumns.length ? `, input columns ${meta.dataset.inputColumns.map((c) => `"${c}"`).join(', ')}` : '') +
+      `, ${meta.dataset.rows} rows.`,
+    `Model: ${layers} -> Dense(${meta.config.model.outputUnits}, ${meta.config.model.outputActivation}); ${meta.parameterCount} parameters.`,
+    `Windows: ${meta.windowing.timeSteps} time steps (${meta.windowing.windowing}), ${meta.windowing.horizon} value(s) predicted per window.`,
+    `RMSE (scaled): train ${m.train.rmse.toFixed(4)}, test ${m.test.rmse.toFixed(4)}; original units: train ${m.train.original.rmse.toFixed(4)}, test ${m.test.original.rmse.toFixed(4)}.`,
+    '',
+    'Files',
+    '-----',
+    'model.json         TensorFlow.js layers model: topology + weights manifest (tf.loadLayersModel reads it).',
+    'weights.bin        The weights, float32, in the order of the manifest in model.json.',
+    'metadata.json      Everything needed to use the model again: data source, columns, missing-value policy,',
+    '                   scaler min/max per feature, windowing, split, all hyperparameters, seed, metrics,',
+    '                   baselines, backtest, loss history, versions. See docs/BUNDLE.md in the app.',
+    'predictions.csv    index,time,split,step,actual,predicted for every window of the training data (original units).',
+    'forecast.csv       step,time,value: the forecast beyond the end of the data (original units).',
+    'loss-history.csv   epoch,loss,val_loss,seconds.',
+    ...meta.files.charts.map((c) => `${c.padEnd(19)}${c.startsWith('loss') ? 'Loss per epoch.' : 'Actual vs predicted, the train/test split line, and the forecast.'}`),
+    '',
+    'Inputs are MinMax-scaled with the saved min/max: x_scaled = (x - min) / (max - min) (max = min: x - min),',
+    'and predictions are scaled back with x = x_scaled * (max - min) + min (feature 0 = target).',
+    '',
+    'Apply to new data: npx forecast-workbench predict <this folder> --csv new.csv',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Write a finished run as a bundle folder at `dir` (atomically; refuses an existing `dir`).
+ * `result.bundleDir` is not stored: a bundle can be moved, and its folder is where it is read from.
+ */
+export async function writeRunBundle({ dir, model, result, onFileWritten }: WriteRunBundleArgs): Promise<void> {
+  const lossSvg = await lossChartSvg(result.history);
+  const lastIndex = result.dataset.rows - 1;
+  const labelPairs = [
+    ...result.predictions.map((r) => ({ index: r.index, time: r.time })),
+    ...result.forecast.map((f) => ({ index: lastIndex + f.step, time: f.time })),
+  ];
+  const timeByIndex = new Map(labelPairs.filter((p) => p.time !== null).map((p) => [p.index, p.time as string]));
+  const labeller = timeLabeller(labelPairs);
+  const timeOf = labeller ?? (timeByIndex.size ? (i: number) => timeByIndex.get(i) ?? null : undefined);
+  const predictionsSvg = await predictionChartSvg({
+    title: `${result.dataset.name}: ${result.dataset.column}, actual vs predicted`,
+    predictions: result.predictions,
+    forecast: result.forecast,
+    splitIndex: result.samples.splitIndex,
+    lastIndex,
+    timeOf,
+  });
+  const lossPng = await svgToPng(lossSvg);
+  const predictionsPng = lossPng ? await svgToPng(predictionsSvg) : null;
+  const charts = ['loss.svg', 'predictions.svg', ...(lossPng && predictionsPng ? ['loss.png', 'predictions.png'] : [])];
+  const metadata = await buildMetadata(model, result, charts);
+
+  await writeFolderAtomically(dir, async (temp) => {
+    const put = async (name: string, content: string | Uint8Array) => {
+      await writeFile(join(temp, name), content);
+      await onFileWritten?.(name);
+    };
+    await model.save(fileSystemSaver(temp, () => onFileWritten?.(BUNDLE_FILES.weights)));
+    await onFileWritten?.(BUNDLE_FILES.model);
+    await put(
+      BUNDLE_FILES.predictions,
+      toCsv(
+        ['index', 'time', 'split', 'step', 'actual', 'predicted'],
+        result.predictions.map((r) => [r.index, r.time, r.split, r.step, r.actual, r.predicted]),
+      ),
+    );
+    await put(BUNDLE_FILES.forecast, toCsv(['step', 'time', 'value'], result.forecast.map((f) => [f.step, f.time, f.value])));
+    await put(
+      BUNDLE_FILES.lossHistory,
+      toCsv(['epoch', 'loss', 'val_loss', 'seconds'], result.history.map((h) => [h.epoch, h.loss, h.valLoss, h.seconds])),
+    );
+    await put('loss.svg', lossSvg);
+    await put('predictions.svg', predictionsSvg);
+    if (lossPng && predictionsPng) {
+      await put('loss.png', lossPng);
+      await put('predictions.png', predictionsPng);
+    }
+    await put(BUNDLE_FILES.readme, readmeText(metadata));
+    await put(BUNDLE_FILES.metadata, JSON.stringify(metadata, null, 2) + '\n');
+  });
+}
+
+/**
+ * Copy a finished bundle to `destinationDir` (atomically; refuses an existing destination). The source
+ * is checked to be a readable bundle first. Returns the absolute destination path.
+ */
+export async function exportBundle(sourceDir: string, destinationDir: string): Promise<string> {
+  const source = await readBundle(sourceDir);
+  return writeFolderAtomically(destinationDir, async (temp) => {
+    await cp(source.dir, temp, { recursive: true, errorOnExist: true, force: false });
+  });
+}
