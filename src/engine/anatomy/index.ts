@@ -3,5 +3,5 @@ export { computeAnatomy, explainModel, countingInput, type ExplainContext } from
 export { buildDemoModel, TUTORIAL_DEMO, type DemoModelOptions } from './demo-model.js';
 export { extractNetwork, type ExtractedNetwork, type RecurrentLayerWeights, type DenseLayerWeights } from './extract-network.js';
 export { runRecurrentLayer, cellEquations, GATE_BLOCKS } from './recurrent-cells.js';
-export { fileSystemModelLoader, loadBundleModel, readBundleRunConfig } from './bundle-model.js';
+export { loadBundleModel, readBundleRunConfig } from './bundle-model.js';
 export { activationByName, activationFormula } from './activations.js';
