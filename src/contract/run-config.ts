@@ -43,7 +43,7 @@ export type LayerSpec = z.infer<typeof LayerSpecSchema>;
 
 export const ModelSpecSchema = z.object({
   /** 1 to 4 stacked recurrent layers; all but the last return sequences. */
-  layers: z.array(LayerSpecSchema).min(1).max(4).default([{ type: 'simpleRNN', units: 3, activation: 'tanh', dropout: 0 }]),
+  layers: z.array(LayerSpecSchema).min(1).max(4).default(() => [{ type: 'simpleRNN' as const, units: 3, activation: 'tanh' as const, dropout: 0 }]),
   /** Activation of the Dense output head (the tutorial uses tanh). */
   outputActivation: z.enum(ACTIVATIONS).default('tanh'),
   /** Units of the Dense head: 1 = next value; H > 1 = direct multi-step output of the next H values. */
@@ -57,7 +57,7 @@ export const DataSpecSchema = z.object({
   /** Target column name; null = the second column, as the tutorial does (first column if only one). */
   column: z.string().min(1).nullable().default(null),
   /** Extra numeric input columns (multivariate input); the target stays one column. */
-  inputColumns: z.array(z.string().min(1)).max(32).default([]),
+  inputColumns: z.array(z.string().min(1)).max(32).default(() => []),
   /** Column holding dates or times for the x axis; null = detect, or use the row index. */
   timeColumn: z.string().min(1).nullable().default(null),
   /** What to do with missing values in the used columns. */
@@ -102,10 +102,10 @@ export type EvaluationSpec = z.infer<typeof EvaluationSpecSchema>;
 export const RunConfigSchema = z
   .object({
     data: DataSpecSchema,
-    prep: PrepSpecSchema.default(PrepSpecSchema.parse({})),
-    model: ModelSpecSchema.default(ModelSpecSchema.parse({})),
-    training: TrainingSpecSchema.default(TrainingSpecSchema.parse({})),
-    evaluation: EvaluationSpecSchema.default(EvaluationSpecSchema.parse({})),
+    prep: PrepSpecSchema.default(() => PrepSpecSchema.parse({})),
+    model: ModelSpecSchema.default(() => ModelSpecSchema.parse({})),
+    training: TrainingSpecSchema.default(() => TrainingSpecSchema.parse({})),
+    evaluation: EvaluationSpecSchema.default(() => EvaluationSpecSchema.parse({})),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
   })
   .superRefine((config, ctx) => {

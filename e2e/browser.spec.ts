@@ -1,0 +1,268 @@
+/**
+ * The workbench in Debian's Chromium against the real browser-mode server, with real training.
+ * Trainings are kept short (few epochs, batch 16) so the suite stays quick on two cores.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, lossPoints, setField, test } from './fixtures';
+
+const shots = resolve('docs/screenshots');
+mkdirSync(shots, { recursive: true });
+
+/** Record every change of the loss chart's point count together with the run status, inside the page. */
+async function watchLossChart(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __loss: Array<[number, string]> };
+    w.__loss = [];
+    const chart = document.querySelector('[data-testid="loss-chart"]')!;
+    const status = document.querySelector('[data-testid="epoch-progress"]')!;
+    const record = () => w.__loss.push([Number(chart.getAttribute('data-points')), status.getAttribute('data-status') ?? '']);
+    record();
+    new MutationObserver(record).observe(chart, { attributes: true, attributeFilter: ['data-points'] });
+  });
+}
+async function lossHistory(page: Page): Promise<Array<[number, string]>> {
+  return page.evaluate(() => (window as unknown as { __loss: Array<[number, string]> }).__loss);
+}
+
+async function openTrainingTab(page: Page): Promise<void> {
+  await page.getByTestId('tab-training').click();
+  await expect(page.getByTestId('epochs')).toBeVisible();
+}
+
+async function waitFinished(page: Page, timeout = 180_000): Promise<void> {
+  await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', /finished|failed/, { timeout });
+  await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', 'finished');
+}
+
+test('sunspots: a short tutorial-like run plots the loss per epoch, the predictions with the split line, the RMSEs, and exports', async ({ app: page }) => {
+  // First start: the bundled sunspots series is open and plotted, the tutorial settings are filled in.
+  await expect(page.getByTestId('dataset-select')).toHaveValue(/sunspots/i);
+  await expect(page.getByTestId('series-chart')).toHaveAttribute('data-points', '2820');
+  await expect(page.getByTestId('column-select')).toHaveValue('Sunspots');
+  await expect(page.getByTestId('preview-table')).toContainText('1749-01');
+  await page.screenshot({ path: join(shots, 'data-tab.png') });
+
+  await openTrainingTab(page);
+  await expect(page.getByTestId('time-steps')).toHaveValue('12');
+  await expect(page.getByTestId('epochs')).toHaveValue('20');
+  await expect(page.getByTestId('batch-size')).toHaveValue('1');
+  await setField(page, 'epochs', '3');
+  await setField(page, 'batch-size', '16');
+  await expect(page.getByTestId('form-status')).toHaveText('Settings are valid.');
+
+  await watchLossChart(page);
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('backend')).toHaveText(/Backend: \w+/, { timeout: 60_000 });
+  await waitFinished(page);
+
+  // One point per epoch, gained while the run was still going.
+  const seen = await lossHistory(page);
+  const counts = seen.map(([n]) => n).filter((n, i, a) => i === 0 || n !== a[i - 1]);
+  expect(counts.filter((n) => n > 0)).toEqual([1, 2, 3]);
+  const firstPoint = seen.find(([n]) => n === 1)!;
+  expect(firstPoint[1]).not.toBe('finished');
+  expect(await lossPoints(page)).toBe(3);
+
+  // Results: both series, the split line at floor(2820 * 0.8) = 2256, RMSEs.
+  await expect(page.getByTestId('tab-results')).toHaveAttribute('aria-selected', 'true');
+  const chart = page.getByTestId('prediction-chart');
+  await expect(chart).toBeVisible();
+  await expect(chart).toHaveAttribute('data-split-index', '2256');
+  expect(Number(await chart.getAttribute('data-series-count'))).toBeGreaterThanOrEqual(2);
+  for (const id of ['metric-train-rmse', 'metric-test-rmse', 'metric-train-rmse-original', 'metric-test-rmse-original']) {
+    await expect(page.getByTestId(id)).toHaveText(/^\d/);
+  }
+  await expect(page.getByTestId('stop-reason').last()).toHaveAttribute('data-reason', 'completed');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(shots, 'results-short-run.png'), fullPage: true });
+
+  // Export writes a folder with model.json.
+  await page.getByTestId('export-button').click();
+  const exported = (await page.getByTestId('export-path').textContent({ timeout: 60_000 }))!.trim();
+  expect(existsSync(exported), exported).toBe(true);
+  expect(readdirSync(exported)).toContain('model.json');
+
+  // Chart images and the loss history download.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: /Save image: Actual vs predicted/ }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.png$/);
+  await page.getByTestId('tab-training').click();
+  const csv = page.waitForEvent('download');
+  await page.getByTestId('save-history').click();
+  expect((await csv).suggestedFilename()).toMatch(/loss-history\.csv$/);
+});
+
+test('an invalid value is refused in the form with the reason, and Train stays disabled', async ({ app: page }) => {
+  await openTrainingTab(page);
+  await setField(page, 'time-steps', '0');
+  await expect(page.getByTestId('error-f-time-steps')).toHaveText('must be at least 1');
+  await expect(page.getByTestId('time-steps')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await expect(page.getByTestId('form-status')).toContainText('1 setting to fix');
+  await expect(page.getByTestId('invalid-hint')).toContainText('timeSteps: must be at least 1');
+  await setField(page, 'learning-rate', '');
+  await expect(page.getByTestId('error-f-learning-rate')).toHaveText('enter a number');
+  await page.screenshot({ path: join(shots, 'form-invalid.png') });
+  await page.getByTestId('tutorial-defaults').click();
+  await expect(page.getByTestId('time-steps')).toHaveValue('12');
+  await expect(page.getByTestId('train-button')).toBeEnabled();
+});
+
+test('keyboard: Tab to Train and press Enter; Stop mid-run keeps the last finished epoch', async ({ app: page }) => {
+  await openTrainingTab(page);
+  await setField(page, 'epochs', '300');
+  await setField(page, 'batch-size', '16');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  let focused = '';
+  for (let i = 0; i < 30 && focused !== 'train-button'; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
+  }
+  expect(focused).toBe('train-button');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => lossPoints(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(1);
+  await page.getByTestId('stop-button').click();
+  await expect(page.getByTestId('stop-reason').first()).toHaveAttribute('data-reason', 'user', { timeout: 60_000 });
+  const text = (await page.getByTestId('stop-reason').first().textContent())!;
+  const epoch = Number(/after epoch (\d+)/.exec(text)?.[1]);
+  expect(epoch).toBeGreaterThanOrEqual(1);
+  expect(epoch).toBeLessThan(300);
+  expect(text).toContain(`keeps epoch ${epoch}'s weights`);
+  await expect(page.getByTestId('train-button')).toBeEnabled();
+});
+
+test('open a semicolon CSV with decimal commas through the file chooser and train on a chosen column', async ({ app: page, server }) => {
+  const rows = ['Datum;Umsatz;Temperatur;Region'];
+  for (let i = 0; i < 240; i++) {
+    const d = new Date(Date.UTC(2020, 0, 1 + i));
+    const temp = (10 + 8 * Math.sin((2 * Math.PI * i) / 30) + ((i * 7919) % 13) / 10).toFixed(2).replace('.', ',');
+    const sales = (1000 + i * 3.5 + ((i * 31) % 17)).toFixed(1).replace('.', ',');
+    rows.push(`${d.toISOString().slice(0, 10)};${sales};${temp};${i % 2 ? 'Nord' : 'Süd'}`);
+  }
+  const file = join(server.scratch, 'wetter-umsatz.csv');
+  writeFileSync(file, rows.join('\r\n') + '\r\n');
+
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('open-csv').click();
+  await (await chooser).setFiles(file);
+  await expect(page.getByTestId('detected')).toContainText('wetter-umsatz.csv', { timeout: 30_000 });
+  await expect(page.getByTestId('detected')).toContainText('delimiter ";"');
+  await expect(page.getByTestId('detected')).toContainText('decimal commas');
+  await expect(page.getByTestId('coltype-Temperatur')).toContainText('numeric');
+  await expect(page.getByTestId('coltype-Datum')).toContainText('date');
+  await page.getByTestId('column-select').selectOption('Temperatur');
+  await expect(page.getByTestId('series-chart')).toHaveAttribute('data-points', '240');
+  await page.screenshot({ path: join(shots, 'csv-opened.png') });
+
+  await openTrainingTab(page);
+  await setField(page, 'epochs', '2');
+  await setField(page, 'batch-size', '16');
+  await setField(page, 'time-steps', '6');
+  await page.getByTestId('train-button').click();
+  await waitFinished(page);
+  await expect(page.getByTestId('result-facts')).toContainText('Temperatur');
+  await expect(page.getByTestId('prediction-chart')).toHaveAttribute('data-split-index', String(Math.floor(240 * 0.8)));
+  await expect(page.getByTestId('metric-test-rmse')).toHaveText(/^\d/);
+});
+
+test('a run the engine refuses shows an error banner and the app stays usable', async ({ app: page, server }) => {
+  const file = join(server.scratch, 'short.csv');
+  writeFileSync(file, 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i},${Math.sin(i)}`).join('\n') + '\n');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('open-csv').click();
+  await (await chooser).setFiles(file);
+  await expect(page.getByTestId('detected')).toContainText('short.csv', { timeout: 30_000 });
+  await openTrainingTab(page);
+  await setField(page, 'time-steps', '200');
+  await setField(page, 'batch-size', '16');
+  await page.getByTestId('train-button').click();
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toBeVisible({ timeout: 60_000 });
+  await expect(banner).toHaveAttribute('role', 'alert');
+  await expect(banner).toContainText(/\w{4,}/);
+  await page.screenshot({ path: join(shots, 'error.png') });
+  await expect(page.getByTestId('train-button')).toBeEnabled();
+  await expect(page.getByTestId('time-steps')).toBeEnabled();
+});
+
+test('LSTM with two layers and a forecast ahead', async ({ app: page }) => {
+  await openTrainingTab(page);
+  await page.getByTestId('layer-0-type').selectOption('lstm');
+  await page.getByTestId('add-layer').click();
+  await expect(page.getByTestId('layer-1-type')).toHaveValue('lstm');
+  await setField(page, 'layer-0-units', '8');
+  await setField(page, 'epochs', '2');
+  await setField(page, 'batch-size', '16');
+  await setField(page, 'validation-fraction', '0.1');
+  await setField(page, 'forecast-steps', '24');
+  await setField(page, 'backtest-folds', '3');
+  await page.screenshot({ path: join(shots, 'form.png') });
+  await page.getByTestId('train-button').click();
+  await waitFinished(page);
+  const chart = page.getByTestId('prediction-chart');
+  await expect(chart).toHaveAttribute('data-series-count', '3');
+  await expect(chart).toHaveAttribute('data-forecast-points', '24');
+  await expect(page.getByTestId('metric-validation-rmse')).toHaveText(/^\d/);
+  await expect(page.getByTestId('backtest-table')).toBeVisible();
+  await expect(page.getByTestId('result-facts')).toContainText('validation');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(shots, 'results-lstm-forecast.png'), fullPage: true });
+});
+
+test('one click on Train reproduces the tutorial (SimpleRNN(3) → Dense(1), 20 epochs, batch 1)', async ({ app: page }) => {
+  await page.getByTestId('train-button').click();
+  await waitFinished(page, 220_000);
+  await expect(page.getByTestId('prediction-chart')).toHaveAttribute('data-split-index', '2256');
+  await expect(page.getByTestId('result-facts')).toContainText('187 train / 0 validation / 46 test windows');
+  const testRmse = Number(await page.getByTestId('metric-test-rmse').textContent());
+  expect(testRmse).toBeGreaterThan(0);
+  expect(testRmse).toBeLessThan(0.3);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(shots, 'tutorial-run.png') });
+  await page.getByTestId('tab-training').click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, 'training-tab.png') });
+});
+
+test('export, reopen the bundle and forecast another CSV; a mismatched CSV is refused with the reason', async ({ app: page, server }) => {
+  await openTrainingTab(page);
+  await setField(page, 'epochs', '2');
+  await setField(page, 'batch-size', '16');
+  await setField(page, 'forecast-steps', '12');
+  await page.getByTestId('train-button').click();
+  await waitFinished(page);
+  await page.getByLabel('Folder name').fill('sunspots-e2e');
+  await page.getByTestId('export-button').click();
+  const exported = (await page.getByTestId('export-path').textContent({ timeout: 60_000 }))!.trim();
+  expect(readdirSync(exported)).toContain('model.json');
+
+  // A second file of the same shape: the last 600 months of sunspots, written by the test.
+  const lines = (await import('node:fs')).readFileSync(resolve('resources/datasets/sunspots.csv'), 'utf8').trim().split('\n');
+  const second = join(server.scratch, 'sunspots-recent.csv');
+  writeFileSync(second, [lines[0], ...lines.slice(-600)].join('\n') + '\n');
+  const other = join(server.scratch, 'other-columns.csv');
+  writeFileSync(other, 'when,temperature\n' + Array.from({ length: 100 }, (_, i) => `${i},${i % 7}`).join('\n') + '\n');
+
+  page.once('dialog', (d) => void d.accept(exported.split(/[\\/]/).pop()!));
+  await page.getByTestId('bundle-open').click();
+  await expect(page.getByTestId('bundle-summary')).toContainText('sunspots-e2e', { timeout: 30_000 });
+
+  let chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('bundle-dataset-select').selectOption('__open__');
+  await page.getByTestId('bundle-predict').click();
+  await (await chooser).setFiles(second);
+  await expect(page.getByTestId('bundle-prediction-chart')).toBeVisible({ timeout: 60_000 });
+  expect(Number(await page.getByTestId('bundle-prediction-chart').getAttribute('data-series-count'))).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('bundle-metric-test-rmse')).toHaveText(/^\d/);
+  await page.getByTestId('bundle-panel').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, 'bundle-forecast.png'), fullPage: true });
+
+  chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('bundle-dataset-select').selectOption('__open__');
+  await page.getByTestId('bundle-predict').click();
+  await (await chooser).setFiles(other);
+  await expect(page.getByTestId('bundle-error')).toContainText(/Sunspots|column/i, { timeout: 60_000 });
+});

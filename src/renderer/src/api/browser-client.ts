@@ -1,0 +1,142 @@
+/**
+ * The WorkbenchClient in a browser (`npm run serve`): calls travel over a WebSocket to the server,
+ * which plays the main process's role. The access token comes from the page URL (?token=…).
+ */
+import type { BundleSummary } from '../../../contract/bundles';
+import { DatasetRefSchema, type DatasetRef } from '../../../contract/datasets';
+import { TOKEN_HEADER, TOKEN_QUERY, UPLOAD_PATH, WS_PATH, WsServerFrameSchema } from '../../../contract/host-protocol';
+import { parseRunEvent, type RunEvent } from '../../../contract/run-events';
+import type { Channel, ChannelRequest, ChannelResponse } from '../../../contract/workbench-api';
+import type { WorkbenchClient } from './client';
+import { HostCallError, unwrapReply } from './reply';
+
+interface Pending {
+  channel: Channel;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export interface BrowserClientOptions {
+  location?: Pick<Location, 'protocol' | 'host' | 'search'>;
+  WebSocketImpl?: typeof WebSocket;
+}
+
+const LOST = 'The connection to the workbench server was lost. Check that `npm run serve` is still running, then reload the page.';
+
+export async function createBrowserClient(options: BrowserClientOptions = {}): Promise<WorkbenchClient> {
+  const loc = options.location ?? window.location;
+  const token = new URLSearchParams(loc.search).get(TOKEN_QUERY);
+  if (!token) {
+    throw new Error('This page needs its access token: open the full URL that `npm run serve` printed (it ends in ?token=…).');
+  }
+  const WS = options.WebSocketImpl ?? WebSocket;
+  const wsUrl = `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${WS_PATH}?${TOKEN_QUERY}=${encodeURIComponent(token)}`;
+  const socket = new WS(wsUrl);
+  await new Promise<void>((resolve, reject) => {
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('error', () => reject(new Error('Cannot reach the workbench server: the token may be stale (restart prints a new URL) or the server has stopped.')), { once: true });
+  });
+
+  let nextId = 1;
+  let closed = false;
+  const pending = new Map<number, Pending>();
+  const listeners = new Set<(event: RunEvent) => void>();
+
+  socket.addEventListener('message', (message) => {
+    let frame;
+    try {
+      frame = WsServerFrameSchema.parse(JSON.parse(String(message.data)));
+    } catch {
+      console.warn('Ignored an unreadable message from the workbench server.');
+      return;
+    }
+    if ('stream' in frame) {
+      let event: RunEvent;
+      try {
+        event = parseRunEvent(frame.event);
+      } catch (error) {
+        console.warn('Ignored an invalid run event:', (error as Error).message);
+        return;
+      }
+      for (const listener of listeners) listener(event);
+      return;
+    }
+    const call = pending.get(frame.id);
+    if (!call) return;
+    pending.delete(frame.id);
+    try {
+      call.resolve(unwrapReply(call.channel, frame));
+    } catch (error) {
+      call.reject(error as Error);
+    }
+  });
+  socket.addEventListener('close', () => {
+    closed = true;
+    for (const call of pending.values()) call.reject(new HostCallError(LOST, 'connection'));
+    pending.clear();
+  });
+
+  function call<C extends Channel>(channel: C, request: ChannelRequest<C>): Promise<ChannelResponse<C>> {
+    if (closed || socket.readyState !== WS.OPEN) return Promise.reject(new HostCallError(LOST, 'connection'));
+    const id = nextId++;
+    return new Promise<ChannelResponse<C>>((resolve, reject) => {
+      pending.set(id, { channel, resolve: resolve as (value: unknown) => void, reject });
+      socket.send(JSON.stringify({ id, channel, request }));
+    });
+  }
+
+  async function upload(file: File): Promise<DatasetRef> {
+    const url = `${UPLOAD_PATH}?${TOKEN_QUERY}=${encodeURIComponent(token!)}&name=${encodeURIComponent(file.name)}`;
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', body: file, headers: { [TOKEN_HEADER]: token!, 'Content-Type': 'application/octet-stream' } });
+    } catch {
+      throw new HostCallError(`Uploading ${file.name} failed: the workbench server cannot be reached.`, 'connection');
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const message = (body as { message?: unknown } | null)?.message;
+      throw new HostCallError(typeof message === 'string' ? message : `Uploading ${file.name} failed (HTTP ${response.status}).`, response.status < 500 ? 'invalid-input' : 'internal');
+    }
+    const ref = DatasetRefSchema.safeParse(body);
+    if (!ref.success) throw new HostCallError(`The server's answer to the upload of ${file.name} was unreadable.`, 'internal');
+    return ref.data;
+  }
+
+  function chooseFile(): Promise<File | null> {
+    return new Promise((resolve) => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = '.csv,.txt,.tsv';
+      input.hidden = true;
+      input.setAttribute('data-testid', 'dataset-file-input');
+      const done = (file: File | null) => {
+        input.remove();
+        resolve(file);
+      };
+      input.addEventListener('change', () => done(input.files?.[0] ?? null), { once: true });
+      input.addEventListener('cancel', () => done(null), { once: true });
+      document.body.append(input);
+      input.click();
+    });
+  }
+
+  return {
+    host: 'browser',
+    call,
+    onRunEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async pickDataset() {
+      const file = await chooseFile();
+      return file ? upload(file) : null;
+    },
+    datasetFromFile: upload,
+    async pickBundle(): Promise<BundleSummary | null> {
+      const name = window.prompt('Name of an exported bundle folder in the server’s exports folder:');
+      if (!name || !name.trim()) return null;
+      return call('bundles:open-path', { path: name.trim() });
+    },
+  };
+}

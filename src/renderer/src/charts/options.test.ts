@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { RunConfigSchema } from '../../../contract/run-config';
+import { issuesByPath } from '../lib/validation';
+import { histogram, toCsv } from '../lib/format';
+import { lossOption, predictionOption } from './options';
+
+describe('form validation reasons', () => {
+  const base = () => structuredClone(RunConfigSchema.parse({ data: { path: 'x.csv' } }));
+  it('names the field and the limit', () => {
+    const c = base();
+    c.prep.timeSteps = 0;
+    (c.training as { learningRate: unknown }).learningRate = '';
+    c.model.layers[0].units = 2.5;
+    const r = RunConfigSchema.safeParse(c);
+    expect(r.success).toBe(false);
+    const errors = issuesByPath(r.error!.issues);
+    expect(errors['prep.timeSteps']).toBe('must be at least 1');
+    expect(errors['training.learningRate']).toBe('enter a number');
+    expect(errors['model.layers.0.units']).toBe('must be a whole number');
+  });
+  it('keeps cross-field messages', () => {
+    const c = base();
+    c.training.earlyStoppingPatience = 3;
+    const errors = issuesByPath(RunConfigSchema.safeParse(c).error!.issues);
+    expect(errors['training.earlyStoppingPatience']).toMatch(/validation fraction/);
+  });
+});
+
+describe('chart options', () => {
+  it('plots one loss point per epoch and the validation loss when present', () => {
+    const o = lossOption(
+      [
+        { epoch: 1, loss: 0.1, valLoss: 0.2, seconds: 1 },
+        { epoch: 2, loss: 0.05, valLoss: 0.1, seconds: 2 },
+      ],
+      [],
+      5,
+    ) as { series: Array<{ name: string; data: number[][] }> };
+    expect(o.series.map((s) => s.name)).toEqual(['Training loss', 'Validation loss']);
+    expect(o.series[0].data).toEqual([[1, 0.1], [2, 0.05]]);
+  });
+  it('puts the split line at the split index and the forecast after the last row', () => {
+    const rows = [
+      { index: 24, time: 'b', split: 'test' as const, step: 1, actual: 2, predicted: 2.5 },
+      { index: 12, time: 'a', split: 'train' as const, step: 1, actual: 1, predicted: 1.5 },
+      { index: 12, time: 'a', split: 'train' as const, step: 2, actual: 9, predicted: 9 },
+    ];
+    const { option, seriesCount } = predictionOption(rows, 24, [{ step: 1, time: null, value: 3 }], 29, 'y');
+    const series = (option as { series: Array<{ data: number[][]; markLine?: { data: Array<{ xAxis: number }> } }> }).series;
+    expect(seriesCount).toBe(3);
+    expect(series[0].data).toEqual([[12, 1], [24, 2]]);
+    expect(series[0].markLine!.data[0].xAxis).toBe(24);
+    expect(series[2].data).toEqual([[30, 3]]);
+  });
+});
+
+describe('helpers', () => {
+  it('bins values', () => {
+    const h = histogram([[0, 1, 2, 3], [3]], 3);
+    expect(h.counts).toEqual([[1, 1, 2], [0, 0, 1]]);
+  });
+  it('quotes CSV cells', () => {
+    expect(toCsv([['a', 'b,c'], [1, null]])).toBe('a,"b,c"\n1,\n');
+  });
+});

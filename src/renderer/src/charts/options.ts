@@ -1,0 +1,287 @@
+/**
+ * ECharts option builders: pure functions from contract data to chart options, so they are easy to test.
+ */
+import type { EChartsCoreOption } from 'echarts/core';
+import type { SeriesPreview } from '../../../contract/datasets';
+import type { EpochRecord, ForecastPoint, PredictionRow, RunResult } from '../../../contract/run-result';
+import type { BatchPoint } from '../stores/run';
+import { fmt, histogram } from '../lib/format';
+import { baseTextStyle, COLORS } from './setup';
+
+const grid = { left: 56, right: 20, top: 34, bottom: 64, containLabel: false };
+const zoom = [
+  { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+  { type: 'slider', xAxisIndex: 0, height: 18, bottom: 8, filterMode: 'none' },
+];
+const legend = { top: 0, left: 'center', itemWidth: 18, itemHeight: 8, textStyle: { fontSize: 12 } };
+const numberLabel = (v: number) => fmt(v, 3);
+
+/** The input series as loaded: LTTB-sampled for long series, with a zoom slider. */
+export function seriesOption(series: SeriesPreview): EChartsCoreOption {
+  const x = series.time ?? series.values.map((_, i) => String(i));
+  return {
+    textStyle: baseTextStyle,
+    animation: false,
+    grid: { ...grid, top: 30 },
+    tooltip: { trigger: 'axis', valueFormatter: numberLabel },
+    xAxis: { type: 'category', data: x, boundaryGap: false, name: series.time ? '' : 'row', axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', scale: true, name: series.column, nameTextStyle: { align: 'left' } },
+    dataZoom: zoom,
+    series: [
+      {
+        name: series.column,
+        type: 'line',
+        data: series.values,
+        showSymbol: false,
+        sampling: 'lttb',
+        lineStyle: { width: 1.2, color: COLORS.actual },
+        itemStyle: { color: COLORS.actual },
+        large: true,
+      },
+    ],
+  };
+}
+
+/** Loss per epoch (training and validation) plus a finer batch-level line while epochs are long. */
+export function lossOption(epochs: EpochRecord[], batches: BatchPoint[], totalEpochs: number): EChartsCoreOption {
+  const hasVal = epochs.some((e) => e.valLoss !== null);
+  const series: object[] = [
+    {
+      name: 'Training loss',
+      type: 'line',
+      data: epochs.map((e) => [e.epoch, e.loss]),
+      showSymbol: true,
+      symbolSize: 5,
+      lineStyle: { width: 2, color: COLORS.loss },
+      itemStyle: { color: COLORS.loss },
+      z: 3,
+    },
+  ];
+  if (hasVal) {
+    series.push({
+      name: 'Validation loss',
+      type: 'line',
+      data: epochs.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss]),
+      showSymbol: true,
+      symbolSize: 5,
+      lineStyle: { width: 2, color: COLORS.valLoss },
+      itemStyle: { color: COLORS.valLoss },
+      z: 3,
+    });
+  }
+  if (batches.length > 0) {
+    series.push({
+      name: 'Within epoch (running mean)',
+      type: 'line',
+      data: batches.map((b) => [b.x, b.loss]),
+      showSymbol: false,
+      lineStyle: { width: 1, color: COLORS.batch },
+      itemStyle: { color: COLORS.batch },
+      z: 1,
+    });
+  }
+  return {
+    textStyle: baseTextStyle,
+    animation: false,
+    grid: { ...grid, bottom: 40 },
+    legend,
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmt(v, 4) },
+    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 24, min: 0, max: Math.max(1, totalEpochs), minInterval: 1 },
+    yAxis: { type: 'value', name: 'loss (MSE, scaled)', scale: true, axisLabel: { formatter: numberLabel } },
+    series,
+  };
+}
+
+/**
+ * Axis labels for row indices: the series' own time labels when known, else the label of the nearest
+ * predicted row (windows may skip rows), else the row number.
+ */
+export function timeLabeller(rows: Array<{ index: number; time: string | null }>, times?: readonly string[] | null): (v: number) => string {
+  const byIndex = new Map<number, string>();
+  for (const r of rows) if (r.time) byIndex.set(r.index, r.time);
+  const known = [...byIndex.keys()].sort((a, b) => a - b);
+  return (v: number) => {
+    const i = Math.round(v);
+    if (times && i >= 0 && i < times.length && times[i]) return times[i];
+    const exact = byIndex.get(i);
+    if (exact !== undefined) return exact;
+    if (known.length === 0) return String(i);
+    let lo = 0;
+    let hi = known.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (known[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    const near = lo > 0 && Math.abs(known[lo - 1] - i) < Math.abs(known[lo] - i) ? known[lo - 1] : known[lo];
+    return byIndex.get(near) ?? String(i);
+  };
+}
+
+/** Rows sorted by series index (defensive: hosts may send them in split order). */
+function sorted<R extends { index: number; step?: number }>(rows: R[]): R[] {
+  // Direct multi-step heads give H rows per window; the plot follows the one-step-ahead predictions.
+  return rows.filter((r) => (r.step ?? 1) === 1).sort((a, b) => a.index - b.index);
+}
+
+export interface PredictionChart {
+  option: EChartsCoreOption;
+  seriesCount: number;
+}
+
+/**
+ * Actual vs predicted in original units over train (+ validation) and test, the split line at the first
+ * test row, and the forecast beyond the last observation.
+ */
+export function predictionOption(
+  predictions: Array<Pick<PredictionRow, 'index' | 'time' | 'actual' | 'predicted'> & { split?: PredictionRow['split']; step?: number }>,
+  splitIndex: number,
+  forecast: ForecastPoint[],
+  lastIndex: number,
+  column: string,
+  times?: readonly string[] | null,
+): PredictionChart {
+  const rows = sorted(predictions);
+  const label = timeLabeller([...rows, ...forecast.map((f) => ({ index: lastIndex + f.step, time: f.time }))], times);
+  const validation = rows.filter((r) => r.split === 'validation');
+  const series: object[] = [
+    {
+      name: 'Actual',
+      type: 'line',
+      data: rows.map((r) => [r.index, r.actual]),
+      showSymbol: rows.length < 400,
+      symbolSize: 3,
+      sampling: 'lttb',
+      lineStyle: { width: 1.4, color: COLORS.actual },
+      itemStyle: { color: COLORS.actual },
+      ...(Number.isFinite(splitIndex)
+        ? {
+            markLine: {
+              silent: true,
+              symbol: ['none', 'none'],
+              lineStyle: { color: COLORS.split, type: 'dashed', width: 1.5 },
+              label: { formatter: 'train | test', position: 'insideEndTop', color: COLORS.split, fontWeight: 600 },
+              data: [{ xAxis: splitIndex, name: 'train | test' }],
+            },
+          }
+        : {}),
+      ...(validation.length
+        ? {
+            markArea: {
+              silent: true,
+              itemStyle: { color: 'rgba(124, 58, 237, 0.07)' },
+              label: { color: COLORS.validation, position: 'insideTop', fontSize: 11 },
+              data: [[{ xAxis: validation[0].index, name: 'validation' }, { xAxis: validation[validation.length - 1].index }]],
+            },
+          }
+        : {}),
+    },
+    {
+      name: 'Predicted',
+      type: 'line',
+      data: rows.map((r) => [r.index, r.predicted]),
+      showSymbol: rows.length < 400,
+      symbolSize: 3,
+      sampling: 'lttb',
+      lineStyle: { width: 1.4, color: COLORS.predicted },
+      itemStyle: { color: COLORS.predicted },
+    },
+  ];
+  if (forecast.length > 0) {
+    series.push({
+      name: `Forecast (${forecast.length} ahead)`,
+      type: 'line',
+      data: forecast.map((f) => [lastIndex + f.step, f.value]),
+      showSymbol: forecast.length < 200,
+      symbolSize: 4,
+      lineStyle: { width: 2, color: COLORS.forecast, type: 'solid' },
+      itemStyle: { color: COLORS.forecast },
+    });
+  }
+  return {
+    seriesCount: series.length,
+    option: {
+      textStyle: baseTextStyle,
+      animation: false,
+      grid,
+      legend,
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'line' },
+        valueFormatter: numberLabel,
+      },
+      xAxis: {
+        type: 'value',
+        scale: true,
+        min: 'dataMin',
+        max: 'dataMax',
+        axisLabel: { formatter: label, hideOverlap: true },
+        axisPointer: { label: { formatter: (p: { value: number }) => label(p.value) } },
+      },
+      yAxis: { type: 'value', scale: true, name: column, axisLabel: { formatter: numberLabel } },
+      dataZoom: zoom,
+      series,
+    },
+  };
+}
+
+export function predictionChartFor(result: RunResult, times?: readonly string[] | null): PredictionChart {
+  return predictionOption(result.predictions, result.samples.splitIndex, result.forecast, result.dataset.rows - 1, result.dataset.column, times);
+}
+
+/** Residuals (actual − predicted, original units) per row, by split, with the split line. */
+export function residualOption(result: RunResult, times?: readonly string[] | null): EChartsCoreOption {
+  const rows = sorted(result.predictions);
+  const bySplit = (split: PredictionRow['split']) => rows.filter((r) => r.split === split).map((r) => [r.index, r.actual - r.predicted]);
+  const splits: Array<[PredictionRow['split'], string, string]> = [
+    ['train', 'Train', COLORS.train],
+    ['validation', 'Validation', COLORS.validation],
+    ['test', 'Test', COLORS.test],
+  ];
+  const label = timeLabeller(rows, times);
+  const series = splits
+    .map(([split, name, color]) => ({ name, type: 'scatter', symbolSize: 4, data: bySplit(split), itemStyle: { color, opacity: 0.8 } }))
+    .filter((s) => s.data.length > 0) as object[];
+  if (series.length)
+    Object.assign(series[0], {
+      markLine: {
+        silent: true,
+        symbol: ['none', 'none'],
+        data: [{ yAxis: 0, lineStyle: { color: '#94a3b8', type: 'solid' }, label: { show: false } }, { xAxis: result.samples.splitIndex, lineStyle: { color: COLORS.split, type: 'dashed' }, label: { formatter: 'train | test', color: COLORS.split } }],
+      },
+    });
+  return {
+    textStyle: baseTextStyle,
+    animation: false,
+    grid: { ...grid, bottom: 40 },
+    legend,
+    tooltip: { trigger: 'item', formatter: (p: { value: number[]; seriesName: string }) => `${p.seriesName} ${label(p.value[0])}: ${fmt(p.value[1])}` },
+    xAxis: { type: 'value', scale: true, min: 'dataMin', max: 'dataMax', axisLabel: { formatter: label, hideOverlap: true } },
+    yAxis: { type: 'value', name: 'actual − predicted', scale: true, axisLabel: { formatter: numberLabel } },
+    series,
+  };
+}
+
+/** Histogram of residuals for train and test (original units). */
+export function histogramOption(result: RunResult): EChartsCoreOption {
+  const res = (split: PredictionRow['split']) => sorted(result.predictions).filter((r) => r.split === split).map((r) => r.actual - r.predicted);
+  const train = res('train');
+  const test = res('test');
+  const { edges, counts } = histogram([train, test], 24);
+  const centers = edges.slice(0, -1).map((e, i) => fmt((e + edges[i + 1]) / 2, 3));
+  // Shares, so train (many rows) and test (few rows) are comparable.
+  const share = (c: number[], n: number) => c.map((v) => (n ? (100 * v) / n : 0));
+  return {
+    textStyle: baseTextStyle,
+    animation: false,
+    grid: { ...grid, bottom: 48 },
+    legend,
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${fmt(v, 3)} %` },
+    xAxis: { type: 'category', data: centers, name: 'error (original units)', nameLocation: 'middle', nameGap: 30, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', name: '% of rows' },
+    series: [
+      { name: `Train (${train.length})`, type: 'bar', data: share(counts[0] ?? [], train.length), itemStyle: { color: COLORS.train }, barGap: '0%' },
+      { name: `Test (${test.length})`, type: 'bar', data: share(counts[1] ?? [], test.length), itemStyle: { color: COLORS.test } },
+    ],
+  };
+}

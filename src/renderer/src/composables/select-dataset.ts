@@ -1,0 +1,21 @@
+/** Opening a dataset: inspect it, then point the run's data settings at it with the suggested columns. */
+import type { DatasetRef } from '../../../contract/datasets';
+import { useDatasetsStore } from '../stores/datasets';
+import { useRunStore } from '../stores/run';
+
+export function useSelectDataset() {
+  const datasets = useDatasetsStore();
+  const run = useRunStore();
+  return async function select(ref: DatasetRef | null): Promise<boolean> {
+    if (!ref) return false;
+    const inspection = await datasets.open(ref);
+    if (!inspection) return false;
+    const numeric = inspection.columns.filter((c) => c.type === 'numeric').map((c) => c.name);
+    const data = run.config.data;
+    data.path = inspection.path || ref.path;
+    data.column = inspection.suggestedTarget ?? numeric[0] ?? null;
+    data.timeColumn = inspection.suggestedTime;
+    data.inputColumns = [];
+    return true;
+  };
+}

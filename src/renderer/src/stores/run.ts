@@ -1,0 +1,189 @@
+/**
+ * The run: the hyperparameter form (a RunConfig validated with RunConfigSchema on every change), and the
+ * live state of a training run fed by run events (started, epoch, batch, message, finished, failed).
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import {
+  RunConfigSchema,
+  LayerSpecSchema,
+  type LayerSpec,
+  type RunConfig,
+} from '../../../contract/run-config';
+import type { RunEvent, RunStartedEvent } from '../../../contract/run-events';
+import type { EpochRecord, RunResult } from '../../../contract/run-result';
+import { issuesByPath } from '../lib/validation';
+import { useClient } from '../api/use-client';
+import { message } from './datasets';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed';
+
+/** The tutorial's settings for a dataset (the form's starting point and its "Tutorial defaults"). */
+export function tutorialForm(path: string, column: string | null, timeColumn: string | null): RunConfig {
+  // Deep copy: zod hands out its default objects as they are, and the form mutates what it gets.
+  const config = structuredClone(RunConfigSchema.parse({ data: { path: path || '-' } }));
+  config.data.path = path;
+  config.data.column = column;
+  config.data.timeColumn = timeColumn;
+  return config;
+}
+
+export interface BatchPoint {
+  /** Fractional epoch: epoch - 1 + batch / batches. */
+  x: number;
+  loss: number;
+}
+
+export const useRunStore = defineStore('run', () => {
+  const client = useClient();
+
+  // ---- the form ----
+  const config = ref<RunConfig>(tutorialForm('', null, null));
+  const parsed = computed(() => RunConfigSchema.safeParse(config.value));
+  const errors = computed<Record<string, string>>(() => (parsed.value.success ? {} : issuesByPath(parsed.value.error.issues)));
+  const valid = computed(() => parsed.value.success);
+
+  function resetToTutorial(): void {
+    const d = config.value.data;
+    config.value = tutorialForm(d.path, d.column, d.timeColumn);
+  }
+  function addLayer(): void {
+    const layers = config.value.model.layers;
+    if (layers.length >= 4) return;
+    const last = layers[layers.length - 1];
+    layers.push(LayerSpecSchema.parse({ type: last?.type ?? 'simpleRNN', units: last?.units ?? 3, activation: last?.activation ?? 'tanh' }));
+  }
+  function removeLayer(index: number): void {
+    if (config.value.model.layers.length > 1) config.value.model.layers.splice(index, 1);
+  }
+
+  // ---- the live run ----
+  const status = ref<RunStatus>('idle');
+  const runId = ref<string | null>(null);
+  const started = shallowRef<RunStartedEvent | null>(null);
+  const epochs = ref<EpochRecord[]>([]);
+  const batches = ref<BatchPoint[]>([]);
+  const totalEpochs = ref(0);
+  const currentEpoch = ref(0);
+  const epochFraction = ref(0);
+  const etaSeconds = ref<number | null>(null);
+  const elapsedSeconds = ref(0);
+  const notes = ref<Array<{ level: 'info' | 'warning'; text: string }>>([]);
+  const failure = ref<string | null>(null);
+  const result = shallowRef<RunResult | null>(null);
+  /** Config of the run shown (the form may have changed since). */
+  const runConfig = shallowRef<RunConfig | null>(null);
+  const busy = computed(() => status.value === 'starting' || status.value === 'running' || status.value === 'stopping');
+  const progress = computed(() => (totalEpochs.value > 0 ? Math.min(100, (100 * (currentEpoch.value + epochFraction.value)) / totalEpochs.value) : 0));
+
+  let pending: RunEvent[] = [];
+  let lastBatchAt = 0;
+
+  client.onRunEvent((event) => {
+    if (status.value === 'starting' && runId.value === null) {
+      pending.push(event);
+      return;
+    }
+    if (event.runId !== runId.value) return;
+    apply(event);
+  });
+
+  function apply(event: RunEvent): void {
+    switch (event.type) {
+      case 'started':
+        started.value = event;
+        totalEpochs.value = event.epochs;
+        if (status.value === 'starting') status.value = 'running';
+        break;
+      case 'epoch':
+        if (status.value === 'starting') status.value = 'running';
+        totalEpochs.value = event.epochs;
+        currentEpoch.value = event.epoch;
+        epochFraction.value = 0;
+        etaSeconds.value = event.etaSeconds;
+        elapsedSeconds.value = event.elapsedSeconds;
+        epochs.value.push({ epoch: event.epoch, loss: event.loss, valLoss: event.valLoss, seconds: event.elapsedSeconds });
+        // The epoch's mean loss closes its batch line.
+        if (batches.value.length > 0) batches.value.push({ x: event.epoch, loss: event.loss });
+        break;
+      case 'batch': {
+        if (status.value === 'starting') status.value = 'running';
+        epochFraction.value = event.batches > 0 ? event.batch / event.batches : 0;
+        elapsedSeconds.value = event.elapsedSeconds;
+        const now = performance.now();
+        if (now - lastBatchAt > 100 || event.batch === event.batches) {
+          lastBatchAt = now;
+          batches.value.push({ x: event.epoch - 1 + epochFraction.value, loss: event.loss });
+        }
+        break;
+      }
+      case 'message':
+        notes.value.push({ level: event.level, text: event.text });
+        break;
+      case 'finished':
+        result.value = event.result;
+        epochs.value = [...event.result.history];
+        status.value = 'finished';
+        etaSeconds.value = 0;
+        break;
+      case 'failed':
+        failure.value = event.message;
+        status.value = 'failed';
+        break;
+    }
+  }
+
+  async function train(): Promise<boolean> {
+    if (busy.value) return false;
+    const check = RunConfigSchema.safeParse(config.value);
+    if (!check.success) return false;
+    status.value = 'starting';
+    runId.value = null;
+    pending = [];
+    started.value = null;
+    epochs.value = [];
+    batches.value = [];
+    currentEpoch.value = 0;
+    epochFraction.value = 0;
+    totalEpochs.value = check.data.training.epochs;
+    etaSeconds.value = null;
+    elapsedSeconds.value = 0;
+    notes.value = [];
+    failure.value = null;
+    runConfig.value = structuredClone(check.data);
+    try {
+      const answer = await client.call('runs:start', { config: check.data });
+      runId.value = answer.runId;
+      const early = pending;
+      pending = [];
+      for (const event of early) if (event.runId === answer.runId) apply(event);
+      return true;
+    } catch (e) {
+      failure.value = message(e);
+      status.value = 'failed';
+      return false;
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (!runId.value || (status.value !== 'running' && status.value !== 'starting')) return;
+    status.value = 'stopping';
+    try {
+      await client.call('runs:stop', { runId: runId.value });
+    } catch (e) {
+      notes.value.push({ level: 'warning', text: `Stop failed: ${message(e)}` });
+    }
+  }
+
+  function dismissFailure(): void {
+    failure.value = null;
+  }
+
+  return {
+    config, errors, valid, resetToTutorial, addLayer, removeLayer,
+    status, runId, started, epochs, batches, totalEpochs, currentEpoch, epochFraction, etaSeconds, elapsedSeconds,
+    notes, failure, result, runConfig, busy, progress, train, stop, dismissFailure,
+  };
+});
+
+export type { LayerSpec };
