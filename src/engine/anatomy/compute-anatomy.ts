@@ -12,6 +12,7 @@ import {
   type AnatomyWeight,
 } from '../../contract/anatomy.js';
 import { InvalidInputError, parseWith } from '../../contract/run-config.js';
+import { initBackend } from '../model/backend.js';
 import { activationByName } from './activations.js';
 import { loadBundleModel, readBundleRunConfig } from './bundle-model.js';
 import { buildDemoModel } from './demo-model.js';
@@ -34,6 +35,7 @@ const DEFAULT_CONTEXT: ExplainContext = { source: 'demo', bundleDir: null, seed:
 /** Build or load the requested model, explain it on the requested (or a default) input, and dispose it. */
 export async function computeAnatomy(requestInput: AnatomyRequestInput): Promise<AnatomyReport> {
   const request = parseWith(AnatomyRequestSchema, requestInput, 'anatomy request');
+  await initBackend();
   if (request.source === 'bundle') return explainBundle(request.bundleDir, request.input);
 
   const seed = request.seed ?? Math.floor(Math.random() * 1_000_000);
