@@ -33,3 +33,6 @@ export function parseTrainingProcessRequest(input: unknown): TrainingProcessRequ
 export function parseTrainingProcessMessage(input: unknown): TrainingProcessMessage {
   return parseWith(TrainingProcessMessageSchema, input, 'training process message');
 }
+
+/** Environment variable that tells a training process which backend to start. */
+export const BACKEND_ENV = 'WORKBENCH_TRAINING_BACKEND';

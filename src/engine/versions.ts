@@ -2,11 +2,12 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds its own `const require` shim to ESM bundles, and two clash.
+const requireHere = createRequire(import.meta.url);
 
 function appVersion(): string {
   try {
-    return (require('../../package.json') as { version: string }).version;
+    return (requireHere('../../package.json') as { version: string }).version;
   } catch {
     return 'unknown';
   }

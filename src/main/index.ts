@@ -1,0 +1,127 @@
+/**
+ * Electron main process: one window, the menu, native dialogs, and the IPC handler that answers every
+ * workbench-api channel through the shared host (src/services). Training runs in a utilityProcess per run.
+ * Kept thin: everything host-independent lives in src/services.
+ */
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IPC_CALL, IPC_RUN_EVENT } from '../contract/preload-bridge.js';
+import type { CallReply } from '../contract/host-protocol.js';
+import { createStandardHost, type StandardHost } from '../services/create-host.js';
+import { toCallError, type HostDialogs } from '../services/workbench-host.js';
+import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, rendererOrigin, secureWebPreferences, serveRenderer, APP_ORIGIN } from './security.js';
+import { installMenu } from './menu.js';
+import { utilityProcessLauncher } from './training-launcher.js';
+
+const mainDir = fileURLToPath(new URL('.', import.meta.url)); // out/main
+const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const origin = rendererOrigin(devUrl);
+
+let window: BrowserWindow | null = null;
+let services: StandardHost | null = null;
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+function bundledDatasetsDir(): string {
+  return app.isPackaged ? join(process.resourcesPath, 'datasets') : join(app.getAppPath(), 'resources', 'datasets');
+}
+
+const dialogs: HostDialogs = {
+  async openCsv() {
+    const options = { title: 'Open CSV', properties: ['openFile' as const], filters: [{ name: 'CSV files', extensions: ['csv', 'tsv', 'txt'] }] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+  async chooseExportFolder(defaultName) {
+    const options = {
+      title: 'Export model',
+      buttonLabel: 'Export',
+      defaultPath: join(app.getPath('documents'), defaultName),
+      properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
+    };
+    const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  },
+  async openBundleFolder() {
+    const options = { title: 'Open exported model', properties: ['openDirectory' as const] };
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  },
+};
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Forecast Workbench',
+    show: false,
+    webPreferences: secureWebPreferences(join(mainDir, '..', 'preload', 'index.cjs')),
+  });
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (window === win) window = null;
+  });
+  void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+app.whenReady().then(() => {
+  hardenSession(devUrl);
+  blockNavigation(origin);
+  if (!devUrl) serveRenderer(join(mainDir, '..', 'renderer'));
+
+  services = createStandardHost({
+    kind: 'desktop',
+    version: app.getVersion(),
+    launcher: utilityProcessLauncher(join(mainDir, 'training-process.js')),
+    bundledDatasetsDir: bundledDatasetsDir(),
+    runsDir: join(app.getPath('userData'), 'runs'),
+    exportsDir: null,
+    dialogs,
+    acceptDroppedPaths: true,
+  });
+  const host = services.host;
+
+  ipcMain.handle(IPC_CALL, async (event, channel: unknown, request: unknown): Promise<CallReply> => {
+    if (!isTrustedSender(event.senderFrame, origin)) {
+      return { ok: false, error: { kind: 'invalid-input', message: 'Calls are accepted only from the workbench window.' } };
+    }
+    try {
+      return { ok: true, response: (await host.call(String(channel), request)) ?? null };
+    } catch (error) {
+      const callError = toCallError(error);
+      if (callError.kind === 'internal') console.error(`${String(channel)} failed:`, error);
+      return { ok: false, error: callError };
+    }
+  });
+  host.onRunEvent((runEvent) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_RUN_EVENT, runEvent);
+  });
+
+  installMenu(
+    () => window,
+    () => `Recurrent-network forecasting (SimpleRNN, LSTM, GRU) with TensorFlow.js.\nTraining backend: ${services?.supervisor.backend ?? 'starts with the first run'}.\nElectron ${process.versions.electron}, Node ${process.versions.node}, Chromium ${process.versions.chrome}.`,
+  );
+  window = createWindow();
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) window = createWindow();
+  });
+});
+
+app.on('second-instance', () => {
+  if (window) {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  }
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('before-quit', () => services?.host.dispose());

@@ -1,0 +1,37 @@
+/**
+ * Preload (sandboxed, CommonJS): exposes `window.workbench` through contextBridge. Only whitelisted
+ * channels pass; arguments are plain data (structured clone); the main process validates every request.
+ */
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { IPC_CALL, IPC_MENU, IPC_RUN_EVENT, type MenuCommand, type WorkbenchBridge } from '../contract/preload-bridge';
+import { isWhitelistedChannel } from './channels';
+
+const bridge: WorkbenchBridge = {
+  invoke(channel, request) {
+    if (!isWhitelistedChannel(channel)) {
+      return Promise.resolve({ ok: false, error: { kind: 'invalid-input', message: `"${String(channel)}" is not a workbench channel.` } });
+    }
+    return ipcRenderer.invoke(IPC_CALL, channel, request);
+  },
+  onRunEvent(listener) {
+    const relay = (_event: IpcRendererEvent, runEvent: unknown) => listener(runEvent);
+    ipcRenderer.on(IPC_RUN_EVENT, relay);
+    return () => {
+      ipcRenderer.removeListener(IPC_RUN_EVENT, relay);
+    };
+  },
+  onMenuCommand(listener) {
+    const relay = (_event: IpcRendererEvent, command: MenuCommand) => {
+      if (command === 'open-csv' || command === 'export-model') listener(command);
+    };
+    ipcRenderer.on(IPC_MENU, relay);
+    return () => {
+      ipcRenderer.removeListener(IPC_MENU, relay);
+    };
+  },
+  pathForFile(file) {
+    return webUtils.getPathForFile(file);
+  },
+};
+
+contextBridge.exposeInMainWorld('workbench', bridge);

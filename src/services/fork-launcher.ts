@@ -1,0 +1,83 @@
+/**
+ * A TrainingProcessLauncher using Node's child_process.fork. In development and tests it runs the
+ * TypeScript entry through tsx; given a built .js entry it runs that directly.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BACKEND_ENV, type LaunchOptions, type TrainingProcessExit, type TrainingProcessHandle, type TrainingProcessLauncher } from './launcher.js';
+
+export interface ForkLauncherOptions {
+  /** The training process entry: a .ts file (run with tsx) or a built .js file. Default: src/training-process/entry.ts. */
+  entry?: string;
+  /** Extra environment for the process. */
+  env?: NodeJS.ProcessEnv;
+  /** Copy the process's stderr to this stream as well as capturing its tail (default: process.stderr; null = only capture). */
+  echoStderr?: NodeJS.WritableStream | null;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The TypeScript entry of the training process in this source tree. */
+export const TRAINING_ENTRY_TS = join(here, '..', 'training-process', 'entry.ts');
+
+/** `--import <tsx loader>` as an absolute URL, so the child resolves tsx whatever its working directory. */
+function tsxImportArgs(): string[] {
+  const require = createRequire(import.meta.url);
+  const tsxDir = dirname(require.resolve('tsx/package.json'));
+  return ['--import', pathToFileURL(join(tsxDir, 'dist', 'loader.mjs')).href];
+}
+
+export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcessLauncher {
+  const entry = options.entry ?? TRAINING_ENTRY_TS;
+  if (!existsSync(entry)) throw new Error(`The training process entry ${entry} does not exist.`);
+  const execArgv = /\.[mc]?ts$/.test(entry) ? tsxImportArgs() : [];
+  const echo = options.echoStderr === undefined ? process.stderr : options.echoStderr;
+
+  return {
+    launch(launchOptions: LaunchOptions = {}): TrainingProcessHandle {
+      const child = fork(entry, [], {
+        execArgv,
+        env: { ...process.env, ...options.env, [BACKEND_ENV]: launchOptions.backend ?? 'auto' },
+        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+        serialization: 'json',
+      });
+      let tail = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        echo?.write(chunk);
+        tail = (tail + chunk.toString('utf8')).slice(-4000);
+      });
+      const exitListeners: Array<(exit: TrainingProcessExit) => void> = [];
+      let exited: TrainingProcessExit | null = null;
+      const finish = (exit: TrainingProcessExit) => {
+        if (exited) return;
+        exited = exit;
+        for (const listener of exitListeners) listener(exit);
+      };
+      // 'close' fires after stdio has ended, so the stderr tail is complete.
+      child.on('close', (code, signal) => finish({ code, signal, stderrTail: tail.trim() }));
+      child.on('error', (error) => {
+        // Spawn failures never emit 'close' when there is no process.
+        if (child.pid === undefined) finish({ code: null, signal: null, stderrTail: error.message });
+      });
+      return {
+        pid: child.pid,
+        send(message) {
+          if (child.connected) child.send(message);
+        },
+        onMessage(listener) {
+          child.on('message', listener);
+        },
+        onExit(listener) {
+          if (exited) listener(exited);
+          else exitListeners.push(listener);
+        },
+        kill() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * How a host starts a training process. The supervisor only knows this interface; implementations:
+ * `forkLauncher` (Node's child_process.fork: tests, browser mode, CLI) and the Electron launcher in
+ * src/main/training-launcher.ts (utilityProcess.fork).
+ */
+import type { BackendChoice } from '../contract/run-config.js';
+import type { TrainingProcessRequest } from '../contract/training-process.js';
+
+export interface TrainingProcessExit {
+  /** Exit code, or null when the process was ended by a signal. */
+  code: number | null;
+  signal: string | null;
+  /** Last lines the process wrote to stderr, when the launcher captured them. */
+  stderrTail?: string;
+}
+
+export interface TrainingProcessHandle {
+  readonly pid: number | undefined;
+  send(message: TrainingProcessRequest): void;
+  /** Raw messages from the process; the supervisor validates them. */
+  onMessage(listener: (message: unknown) => void): void;
+  /** Called once when the process has ended (or could not start). */
+  onExit(listener: (exit: TrainingProcessExit) => void): void;
+  /** End the process now. */
+  kill(): void;
+}
+
+export interface LaunchOptions {
+  /** TensorFlow.js backend the process starts (the run's `backend` setting); default 'auto'. */
+  backend?: BackendChoice;
+}
+
+export { BACKEND_ENV } from '../contract/training-process.js';
+
+export interface TrainingProcessLauncher {
+  launch(options?: LaunchOptions): TrainingProcessHandle;
+}

@@ -1,0 +1,122 @@
+/**
+ * The training process's logic, independent of how the process was started: announce the backend,
+ * run one training on request, relay every run event, turn every error into a 'failed' event.
+ * One run per process: the host starts a fresh process for every run.
+ */
+import { InvalidInputError } from '../contract/run-config.js';
+import type { RunEvent } from '../contract/run-events.js';
+import type { RunResult } from '../contract/run-result.js';
+import type { RunConfig } from '../contract/run-config.js';
+import { parseTrainingProcessRequest, type TrainingProcessMessage } from '../contract/training-process.js';
+import type { ParentChannel } from './parent-channel.js';
+
+export interface TrainingWorkerEngine {
+  /** The backend this process was asked for ('auto' = the best available). */
+  backendChoice?: string;
+  initBackend(): Promise<string>;
+  runForecast(
+    config: RunConfig,
+    options: { runId: string; onEvent: (event: RunEvent) => void; signal: AbortSignal; runsDir: string | null },
+  ): Promise<RunResult>;
+}
+
+type State = 'idle' | 'running' | 'done';
+
+/** Wire the engine to a parent channel. Returns a promise that settles when the run has ended. */
+export function startTrainingWorker(channel: ParentChannel, engine: TrainingWorkerEngine, log = (text: string) => process.stderr.write(`training process: ${text}\n`)) {
+  let state: State = 'idle';
+  let runId: string | null = null;
+  const controller = new AbortController();
+  let runEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (runEnded = resolve));
+
+  const post = (message: TrainingProcessMessage) => channel.send(message);
+
+  const backend: Promise<{ name: string } | { error: Error }> = engine.initBackend().then(
+    (name) => ({ name }),
+    (error: unknown) => ({ error: error instanceof Error ? error : new Error(String(error)) }),
+  );
+  void backend.then((b) => {
+    if ('name' in b) return post({ type: 'ready', backend: b.name });
+    log(`the TensorFlow.js backend did not start: ${b.error.message}`);
+    return post({ type: 'ready', backend: 'unavailable' });
+  });
+
+  const fail = (id: string, kind: 'invalid-input' | 'internal', message: string) =>
+    post({ type: 'failed', runId: id, kind, message });
+
+  async function train(id: string, config: RunConfig, runsDir: string | null) {
+    state = 'running';
+    runId = id;
+    let terminalSent = false;
+    const onEvent = (event: RunEvent) => {
+      if (terminalSent) return;
+      if (event.type === 'finished' || event.type === 'failed') terminalSent = true;
+      void post(event);
+    };
+    try {
+      const b = await backend;
+      if ('error' in b) {
+        const choice = engine.backendChoice ?? 'auto';
+        // A backend the user picked that cannot run here is a setting to change, not a bug.
+        if (choice !== 'auto') throw new InvalidInputError(`The "${choice}" backend cannot start here: ${b.error.message} Choose "auto" instead.`);
+        throw new Error(`The TensorFlow.js backend did not start: ${b.error.message}`);
+      }
+      const result = await engine.runForecast(config, { runId: id, onEvent, signal: controller.signal, runsDir });
+      if (!terminalSent) {
+        terminalSent = true;
+        await post({ type: 'finished', runId: id, result });
+      }
+    } catch (error) {
+      if (!terminalSent) {
+        terminalSent = true;
+        if (error instanceof InvalidInputError) await fail(id, 'invalid-input', error.message);
+        else {
+          log(`run ${id} failed: ${(error as Error)?.stack ?? String(error)}`);
+          await fail(id, 'internal', `Training failed: ${(error as Error)?.message ?? String(error)}`);
+        }
+      }
+    } finally {
+      state = 'done';
+      runEnded();
+    }
+  }
+
+  channel.onMessage((raw) => {
+    let request;
+    try {
+      request = parseTrainingProcessRequest(raw);
+    } catch (error) {
+      const maybe = raw as { type?: unknown; runId?: unknown } | null;
+      if (maybe && typeof maybe === 'object' && maybe.type === 'train' && state === 'idle') {
+        // A train request we cannot run: answer it, so the host does not wait for nothing.
+        const id = typeof maybe.runId === 'string' && maybe.runId.length > 0 ? maybe.runId : 'unknown';
+        state = 'done';
+        void fail(id, 'invalid-input', (error as Error).message).then(runEnded);
+      } else {
+        log(`ignored an invalid message: ${(error as Error).message}`);
+      }
+      return;
+    }
+    if (request.type === 'stop') {
+      if (state === 'running' && request.runId === runId) controller.abort();
+      else log(`ignored a stop for run ${request.runId}: it is not running here`);
+      return;
+    }
+    if (state !== 'idle') {
+      if (request.runId === runId) return log(`ignored a repeated train request for run ${runId}`);
+      void fail(request.runId, 'internal', 'This training process has already run a training; the host must start a new process for every run.');
+      return;
+    }
+    void train(request.runId, request.config, request.runsDir);
+  });
+
+  /** Report an error that is about to end the process, so the host hears more than "it crashed". */
+  async function reportFatal(error: unknown): Promise<void> {
+    if (state !== 'running' || !runId) return;
+    state = 'done';
+    await fail(runId, 'internal', `The training process hit an unexpected error and stopped: ${(error as Error)?.message ?? String(error)}`);
+  }
+
+  return { ended, kind: channel.kind, reportFatal };
+}
