@@ -10,7 +10,7 @@ import type { RunEventListener } from '../contract/run-events.js';
 import type { MetricSet, PredictionRow, RunResult } from '../contract/run-result.js';
 import { loadSeries } from './data/load-series.js';
 import { prepareData, type PreparedData } from './data/prepare.js';
-import type { SeriesData } from './data/series.js';
+import { datasetInfo, type SeriesData } from './data/series.js';
 import type { Windows } from './data/windows.js';
 import { computeBaselines, detectSeasonLength } from './evaluate/baselines.js';
 import { runBacktest } from './evaluate/backtest.js';
@@ -128,16 +128,7 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
       backend,
       config: { ...config, training: { ...config.training, seed } },
       seed,
-      dataset: {
-        path: series.path,
-        name: series.name,
-        sha256: series.sha256,
-        column: series.column,
-        inputColumns: series.inputColumns,
-        timeColumn: series.timeColumn,
-        rows: series.features[0].length,
-        missingHandled: series.missingHandled,
-      },
+      dataset: datasetInfo(series),
       scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
       samples: {
         train: prepared.train.samples,

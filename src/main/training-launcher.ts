@@ -1,6 +1,6 @@
 /** The Electron TrainingProcessLauncher: one utilityProcess per run, running out/main/training-process.js. */
 import { utilityProcess } from 'electron';
-import { BACKEND_ENV, type LaunchOptions, type TrainingProcessExit, type TrainingProcessHandle, type TrainingProcessLauncher } from '../services/launcher.js';
+import { BACKEND_ENV, processExitTracker, type LaunchOptions, type TrainingProcessHandle, type TrainingProcessLauncher } from '../services/launcher.js';
 
 export function utilityProcessLauncher(entry: string): TrainingProcessLauncher {
   return {
@@ -10,24 +10,15 @@ export function utilityProcessLauncher(entry: string): TrainingProcessLauncher {
         stdio: 'pipe',
         env: { ...process.env, [BACKEND_ENV]: options.backend ?? 'auto' },
       });
-      let tail = '';
+      const exit = processExitTracker();
       child.stderr?.on('data', (chunk: Buffer) => {
         process.stderr.write(chunk);
-        tail = (tail + chunk.toString('utf8')).slice(-4000);
+        exit.appendStderr(chunk.toString('utf8'));
       });
       child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk));
-      const exitListeners: Array<(exit: TrainingProcessExit) => void> = [];
-      let exited: TrainingProcessExit | null = null;
-      const finish = (exit: TrainingProcessExit) => {
-        if (exited) return;
-        exited = exit;
-        for (const listener of exitListeners) listener(exit);
-      };
-      child.on('exit', (code) => finish({ code, signal: null, stderrTail: tail.trim() }));
+      child.on('exit', (code) => exit.finish({ code, signal: null }));
       // 'error' reports a fatal error in the process (e.g. a V8 OOM); 'exit' follows.
-      child.on('error', (type, location) => {
-        tail += `\n${type} at ${location}`;
-      });
+      child.on('error', (type, location) => exit.appendStderr(`\n${type} at ${location}`));
       return {
         get pid() {
           return child.pid;
@@ -36,12 +27,9 @@ export function utilityProcessLauncher(entry: string): TrainingProcessLauncher {
         onMessage: (listener) => {
           child.on('message', listener);
         },
-        onExit: (listener) => {
-          if (exited) listener(exited);
-          else exitListeners.push(listener);
-        },
+        onExit: exit.onExit,
         kill: () => {
-          if (!exited) child.kill();
+          if (!exit.exited) child.kill();
         },
       };
     },

@@ -7,12 +7,20 @@ import { stat, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { InvalidInputError } from '../contract/run-config.js';
 import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest } from '../contract/datasets.js';
-import { BUNDLED_DATASET_DESCRIPTIONS, BUNDLED_DATASET_ORDER } from './bundled-datasets.js';
+import type { DatasetProgress } from '../contract/workbench-api.js';
+import { BUNDLED_DATASETS } from '../engine/data/bundled-datasets.js';
+import type { InspectOptions } from '../engine/data/csv/inspect.js';
+import type { LoadSeriesOptions } from '../engine/data/load-series.js';
 
 export interface DatasetEngine {
-  inspectCsv(path: string): Promise<CsvInspection>;
-  loadSeriesPreview(request: SeriesRequest): Promise<SeriesPreview>;
+  inspectCsv(path: string, options?: InspectOptions): Promise<CsvInspection>;
+  loadSeriesPreview(request: SeriesRequest, options?: LoadSeriesOptions): Promise<SeriesPreview>;
 }
+
+export type DatasetProgressListener = (progress: DatasetProgress) => void;
+
+/** Fewest milliseconds between two progress reports of one read (about ten a second). */
+export const PROGRESS_INTERVAL_MS = 100;
 
 export interface DatasetServiceOptions {
   /** Folder of the bundled CSV files (resources/datasets). */
@@ -26,6 +34,7 @@ export const DATASET_EXTENSIONS = ['.csv', '.txt', '.tsv'];
 
 export class DatasetService {
   private readonly known = new Map<string, DatasetRef>();
+  private readonly progressListeners = new Set<DatasetProgressListener>();
   private bundledLoaded: Promise<DatasetRef[]> | null = null;
 
   constructor(private readonly options: DatasetServiceOptions) {}
@@ -47,13 +56,11 @@ export class DatasetService {
     } catch {
       throw new Error(`The bundled datasets folder ${dir} is missing.`);
     }
-    const rank = (n: string) => {
-      const i = BUNDLED_DATASET_ORDER.indexOf(n);
-      return i < 0 ? BUNDLED_DATASET_ORDER.length : i;
-    };
+    const known = BUNDLED_DATASETS.map((d) => d.file);
+    const rank = (n: string) => (known.includes(n) ? known.indexOf(n) : known.length);
     names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     return names.map((name) =>
-      this.register(join(dir, name), { bundled: true, description: BUNDLED_DATASET_DESCRIPTIONS[name] ?? '' }),
+      this.register(join(dir, name), { bundled: true, description: BUNDLED_DATASETS.find((d) => d.file === name)?.description ?? '' }),
     );
   }
 
@@ -109,14 +116,33 @@ export class DatasetService {
     return ref;
   }
 
+  /** Progress of every inspect and series read; returns an unsubscribe function. */
+  onProgress(listener: DatasetProgressListener): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
   async inspect(path: string): Promise<CsvInspection> {
     await this.list();
-    return this.options.engine.inspectCsv(this.resolve(path).path);
+    const absolute = this.resolve(path).path;
+    return this.options.engine.inspectCsv(absolute, { onProgress: this.reporter(absolute, 'inspect') });
   }
 
   async series(request: SeriesRequest): Promise<SeriesPreview> {
     await this.list();
-    return this.options.engine.loadSeriesPreview({ ...request, path: this.resolve(request.path).path });
+    const absolute = this.resolve(request.path).path;
+    return this.options.engine.loadSeriesPreview({ ...request, path: absolute }, { onProgress: this.reporter(absolute, 'series') });
+  }
+
+  /** The engine's onProgress for one read: at most one report per PROGRESS_INTERVAL_MS, and always the final 1. */
+  private reporter(path: string, phase: DatasetProgress['phase']): (fraction: number) => void {
+    let last = -Infinity;
+    return (fraction) => {
+      const now = Date.now();
+      if (fraction < 1 && now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      for (const listener of this.progressListeners) listener({ path, phase, fraction });
+    };
   }
 }
 

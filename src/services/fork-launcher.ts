@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BACKEND_ENV, type LaunchOptions, type TrainingProcessExit, type TrainingProcessHandle, type TrainingProcessLauncher } from './launcher.js';
+import { BACKEND_ENV, processExitTracker, type LaunchOptions, type TrainingProcessHandle, type TrainingProcessLauncher } from './launcher.js';
 
 export interface ForkLauncherOptions {
   /** The training process entry: a .ts file (run with tsx) or a built .js file. Default: src/training-process/entry.ts. */
@@ -44,23 +44,16 @@ export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcess
         stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
         serialization: 'json',
       });
-      let tail = '';
+      const exit = processExitTracker();
       child.stderr?.on('data', (chunk: Buffer) => {
         echo?.write(chunk);
-        tail = (tail + chunk.toString('utf8')).slice(-4000);
+        exit.appendStderr(chunk.toString('utf8'));
       });
-      const exitListeners: Array<(exit: TrainingProcessExit) => void> = [];
-      let exited: TrainingProcessExit | null = null;
-      const finish = (exit: TrainingProcessExit) => {
-        if (exited) return;
-        exited = exit;
-        for (const listener of exitListeners) listener(exit);
-      };
       // 'close' fires after stdio has ended, so the stderr tail is complete.
-      child.on('close', (code, signal) => finish({ code, signal, stderrTail: tail.trim() }));
+      child.on('close', (code, signal) => exit.finish({ code, signal }));
       child.on('error', (error) => {
         // Spawn failures never emit 'close' when there is no process.
-        if (child.pid === undefined) finish({ code: null, signal: null, stderrTail: error.message });
+        if (child.pid === undefined) exit.finish({ code: null, signal: null, stderrTail: error.message });
       });
       return {
         pid: child.pid,
@@ -70,10 +63,7 @@ export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcess
         onMessage(listener) {
           child.on('message', listener);
         },
-        onExit(listener) {
-          if (exited) listener(exited);
-          else exitListeners.push(listener);
-        },
+        onExit: exit.onExit,
         kill() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
         },

@@ -35,3 +35,31 @@ export { BACKEND_ENV } from '../contract/training-process.js';
 export interface TrainingProcessLauncher {
   launch(options?: LaunchOptions): TrainingProcessHandle;
 }
+
+/**
+ * Exit bookkeeping every launcher needs: the stderr tail, and an exit reported exactly once to listeners
+ * registered before or after it.
+ */
+export function processExitTracker() {
+  const listeners: Array<(exit: TrainingProcessExit) => void> = [];
+  let exited: TrainingProcessExit | null = null;
+  let tail = '';
+  return {
+    /** Keep the last 4000 characters of what the process wrote to stderr. */
+    appendStderr(text: string): void {
+      tail = (tail + text).slice(-4000);
+    },
+    finish(exit: Omit<TrainingProcessExit, 'stderrTail'> & { stderrTail?: string }): void {
+      if (exited) return;
+      exited = { ...exit, stderrTail: exit.stderrTail ?? tail.trim() };
+      for (const listener of listeners) listener(exited);
+    },
+    onExit(listener: (exit: TrainingProcessExit) => void): void {
+      if (exited) listener(exited);
+      else listeners.push(listener);
+    },
+    get exited(): boolean {
+      return exited !== null;
+    },
+  };
+}

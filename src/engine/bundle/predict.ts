@@ -10,7 +10,7 @@ import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
 import type { ForecastPoint } from '../../contract/run-result.js';
 import { loadSeries } from '../data/load-series.js';
 import { MinMaxScaler } from '../data/scaler.js';
-import type { SeriesData } from '../data/series.js';
+import { datasetInfo, type SeriesData } from '../data/series.js';
 import { makeWindows } from '../data/windows.js';
 import type { PreparedData } from '../data/prepare.js';
 import { forecastAhead } from '../evaluate/forecast.js';
@@ -131,16 +131,7 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
 
     return {
       bundleDir: folder,
-      dataset: {
-        path: series.path,
-        name: series.name,
-        sha256: series.sha256,
-        column: series.column,
-        inputColumns: series.inputColumns,
-        timeColumn: series.timeColumn,
-        rows: n,
-        missingHandled: series.missingHandled,
-      },
+      dataset: datasetInfo(series),
       windowing: m.windowing,
       windows: windows.samples,
       predictions,

@@ -1,3 +1,5 @@
+import type { DatasetInfo } from '../../contract/run-result.js';
+
 /**
  * A series ready for modelling: the target column and any extra input columns, cleaned of missing
  * values, all of equal length, with optional time labels. Produced by `loadSeries` (./load-series.ts).
@@ -19,6 +21,20 @@ export interface SeriesData {
   missingHandled: number;
   /** Rows in the file before cleaning. */
   rowsInFile: number;
+}
+
+/** What a run or a prediction records about the data it used. */
+export function datasetInfo(series: SeriesData): DatasetInfo {
+  return {
+    path: series.path,
+    name: series.name,
+    sha256: series.sha256,
+    column: series.column,
+    inputColumns: series.inputColumns,
+    timeColumn: series.timeColumn,
+    rows: seriesLength(series),
+    missingHandled: series.missingHandled,
+  };
 }
 
 export function seriesLength(series: SeriesData): number {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseRunConfig } from '../../../contract/run-config.js';
 import type { MetricSet, PredictionRow, RunResult } from '../../../contract/run-result.js';
 import { loadSeries } from '../../data/load-series.js';
+import { datasetInfo } from '../../data/series.js';
 import { prepareData } from '../../data/prepare.js';
 import type { Windows } from '../../data/windows.js';
 import { forecastAhead } from '../../evaluate/forecast.js';
@@ -119,16 +120,7 @@ export async function tinyRun(dir: string, options: TinyRunOptions = {}): Promis
     backend: tf.getBackend(),
     config: { ...config, training: { ...config.training, seed } },
     seed,
-    dataset: {
-      path: series.path,
-      name: series.name,
-      sha256: series.sha256,
-      column: series.column,
-      inputColumns: series.inputColumns,
-      timeColumn: series.timeColumn,
-      rows: series.features[0].length,
-      missingHandled: series.missingHandled,
-    },
+    dataset: datasetInfo(series),
     scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
     samples: {
       train: prepared.train.samples,
