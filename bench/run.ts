@@ -5,6 +5,7 @@
  *   2. Opening a 1,000,000-row CSV (bench/csv-open.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseRunConfig } from '../src/contract/run-config.js';
@@ -34,8 +35,11 @@ async function tfjsFitReference(): Promise<number> {
   return seconds;
 }
 
+/** Debian's python3 (where apt installs python3-torch and python3-pandas), else whichever python3 is on PATH. */
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
 function torchReference(): { seconds: number; testRmse: number; threads: number; torch: string } | string {
-  const r = spawnSync('python3', [join(import.meta.dirname, 'reference_torch.py'), sunspots, String(epochs)], { encoding: 'utf8' });
+  const r = spawnSync(python, [join(import.meta.dirname, 'reference_torch.py'), sunspots, String(epochs)], { encoding: 'utf8' });
   if (r.status !== 0) return `not measured (${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)}; apt-get install python3-torch python3-pandas)`;
   return JSON.parse(r.stdout);
 }

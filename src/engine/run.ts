@@ -3,7 +3,6 @@
  * build the model from its spec, train with progress events, predict, measure against baselines, backtest,
  * forecast ahead, and write the run's bundle. Every host (CLI, training process, tests) runs this function.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput } from '../contract/run-config.js';
 import type { RunEventListener } from '../contract/run-events.js';
@@ -23,6 +22,9 @@ import { randomSeed } from './train/random.js';
 import { predictWindows, trainModel } from './train/train.js';
 import { writeRunBundle } from './bundle/index.js';
 import { versions } from './versions.js';
+import { newRunId } from './run-id.js';
+
+export { newRunId };
 
 export interface RunOptions {
   /** Identifies the run in events and names its bundle folder; generated when absent. */
@@ -34,11 +36,6 @@ export interface RunOptions {
   runsDir?: string | null;
   /** Write the bundle to exactly this folder (must not exist). Takes precedence over runsDir. */
   bundleDir?: string | null;
-}
-
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
 export async function runForecast(input: RunConfig | RunConfigInput, options: RunOptions = {}): Promise<RunResult> {

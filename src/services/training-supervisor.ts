@@ -4,11 +4,11 @@
  * forwards Stop, and turns a process that dies without a final 'finished'/'failed' into a 'failed'
  * event of kind 'crashed', after which new runs work as before. Keeps finished results by runId.
  */
-import { randomBytes } from 'node:crypto';
 import { InvalidInputError, parseRunConfig, type RunConfig } from '../contract/run-config.js';
 import type { RunEvent, RunEventListener, RunFailedEvent, RunFinishedEvent } from '../contract/run-events.js';
 import type { RunResult } from '../contract/run-result.js';
 import { parseTrainingProcessMessage } from '../contract/training-process.js';
+import { newRunId } from '../engine/run-id.js';
 import type { TrainingProcessExit, TrainingProcessHandle, TrainingProcessLauncher } from './launcher.js';
 
 export interface TrainingSupervisorOptions {
@@ -43,11 +43,7 @@ interface ActiveRun {
 
 const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
 
-/** A new run id: time-ordered and unique, e.g. run-20250101-120000-3fa2c1. */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
-}
+export { newRunId };
 
 export class TrainingSupervisor {
   private readonly runs = new Map<string, ActiveRun>();

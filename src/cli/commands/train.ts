@@ -166,24 +166,31 @@ function printEvent(event: RunEvent, print: (line: string) => void): void {
 
 const fmt = (v: number | null, digits = 3) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits));
 
-function metricLine(label: string, m: MetricSet): string {
-  return `${label} RMSE: ${fmt(m.rmse)} scaled, ${fmt(m.original.rmse)} original | MAE ${fmt(m.original.mae)} | MAPE ${fmt(m.original.mape, 1)}% | sMAPE ${fmt(m.original.smape, 1)}% | MASE ${fmt(m.original.mase)}`;
+/** One row of the errors table: original-unit measures, then RMSE in scaled units. */
+function metricRow(label: string, m: MetricSet): string {
+  const o = m.original;
+  const cells = [fmt(o.rmse), fmt(o.mae), fmt(o.mape, 1), fmt(o.smape, 1), fmt(o.mase), fmt(m.rmse, 4), String(m.count)];
+  return `  ${label.padEnd(34)}${cells.map((c) => c.padStart(10)).join('')}`;
 }
 
 export function printSummary(result: RunResult, print: (line: string) => void): void {
-  // The tutorial prints exactly these two lines.
+  // The tutorial prints exactly these two lines (scaled units).
   print(`Train RMSE: ${fmt(result.metrics.train.rmse)} RMSE`);
   print(`Test RMSE: ${fmt(result.metrics.test.rmse)} RMSE`);
-  print(metricLine('Train', result.metrics.train));
-  if (result.metrics.validation) print(metricLine('Validation', result.metrics.validation));
-  print(metricLine('Test', result.metrics.test));
-  for (const baseline of result.baselines) print(metricLine(`Baseline ${baseline.name}:`, baseline.test));
-  for (const fold of result.backtest) print(metricLine(`Backtest fold ${fold.fold} (rows ${fold.start}-${fold.end})`, fold.metrics));
+  print('');
+  print(`${`Errors in ${result.dataset.column} units`.padEnd(36)}${['RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE', 'RMSE sc.', 'n'].map((h) => h.padStart(10)).join('')}`);
+  print(metricRow('model, train', result.metrics.train));
+  if (result.metrics.validation) print(metricRow('model, validation', result.metrics.validation));
+  print(metricRow('model, test', result.metrics.test));
+  for (const baseline of result.baselines) print(metricRow(`${baseline.name} baseline, test`, baseline.test));
+  for (const fold of result.backtest) print(metricRow(`backtest fold ${fold.fold} (rows ${fold.start}-${fold.end})`, fold.metrics));
   if (result.forecast.length) {
+    print('');
     print(`Forecast: ${result.forecast.map((p) => `${p.time ?? `+${p.step}`} ${p.value.toFixed(2)}`).join(', ')}`);
   }
+  print('');
   for (const warning of result.warnings) print(`Note: ${warning}`);
-  print(`Trained in ${result.trainSeconds.toFixed(1)} s on ${result.backend} (${result.stopReason}, epoch ${result.bestEpoch} kept).`);
+  print(`Trained in ${result.trainSeconds.toFixed(1)} s on ${result.backend}, seed ${result.seed} (${result.stopReason}; the model keeps epoch ${result.bestEpoch}).`);
   if (result.bundleDir) print(`Model bundle: ${result.bundleDir}`);
 }
 
