@@ -6,6 +6,7 @@
  * with `parseRunConfig` where it enters. Defaults reproduce the Keras SimpleRNN sunspots tutorial.
  */
 import { z } from 'zod';
+import { reasonFor } from './validation-messages.js';
 
 export const RECURRENT_LAYER_TYPES = ['simpleRNN', 'lstm', 'gru'] as const;
 export type RecurrentLayerType = (typeof RECURRENT_LAYER_TYPES)[number];
@@ -150,7 +151,7 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: 
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const where = issue.path.length ? issue.path.join('.') : what;
-    return `${where}: ${issue.message}`;
+    return `${where} ${reasonFor(issue)}`;
   });
   throw new InvalidInputError(`Invalid ${what}: ${problems.join('; ')}`, problems);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../../contract/run-config';
-import { issuesByPath } from '../lib/validation';
+import { issuesByPath } from '../../../contract/validation-messages';
 import { histogram, toCsv } from '../lib/format';
 import { lossOption, predictionOption } from './options';
 

@@ -12,7 +12,7 @@ import {
 } from '../../../contract/run-config';
 import type { RunEvent, RunStartedEvent } from '../../../contract/run-events';
 import type { EpochRecord, RunResult } from '../../../contract/run-result';
-import { issuesByPath } from '../lib/validation';
+import { issuesByPath } from '../../../contract/validation-messages';
 import { useClient } from '../api/use-client';
 import { message } from './datasets';
 

@@ -1,6 +1,7 @@
 /**
- * Turns zod issues from RunConfigSchema.safeParse into one short reason per form field, keyed by the
- * issue path ("prep.timeSteps", "model.layers.0.units", ...).
+ * One wording for validation problems everywhere: a short reason per zod issue ("must be at least 1"),
+ * used by `parseWith` (CLI, hosts, training process) and by the renderer's form, keyed by the issue path
+ * ("prep.timeSteps", "model.layers.0.units", ...).
  */
 import type { z } from 'zod';
 
