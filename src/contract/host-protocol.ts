@@ -1,10 +1,11 @@
 /**
  * Envelopes that carry workbench-api calls across a transport: Electron IPC (preload <-> main) and the
  * browser-mode WebSocket. A call is answered with a reply; a failure is data (a CallError with a
- * sentence for people), never a thrown transport error. Run events are pushed on RUN_EVENT_STREAM.
+ * sentence for people), never a thrown transport error. Run events are pushed on RUN_EVENT_STREAM, dataset
+ * reading progress on DATASET_PROGRESS_STREAM.
  */
 import { z } from 'zod';
-import { CallErrorSchema, RUN_EVENT_STREAM } from './workbench-api.js';
+import { CallErrorSchema, DATASET_PROGRESS_STREAM, RUN_EVENT_STREAM } from './workbench-api.js';
 
 export const CallReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), response: z.unknown() }),
@@ -20,11 +21,12 @@ export const WsCallSchema = z.object({
 });
 export type WsCall = z.infer<typeof WsCallSchema>;
 
-/** Browser mode, server -> client: a reply to call `id`, or a pushed run event. */
+/** Browser mode, server -> client: a reply to call `id`, or a pushed run event or dataset progress. */
 export const WsServerFrameSchema = z.union([
   z.object({ id: z.number().int().nonnegative(), ok: z.literal(true), response: z.unknown() }),
   z.object({ id: z.number().int().nonnegative(), ok: z.literal(false), error: CallErrorSchema }),
   z.object({ stream: z.literal(RUN_EVENT_STREAM), event: z.unknown() }),
+  z.object({ stream: z.literal(DATASET_PROGRESS_STREAM), event: z.unknown() }),
 ]);
 export type WsServerFrame = z.infer<typeof WsServerFrameSchema>;
 

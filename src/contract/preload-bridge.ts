@@ -13,6 +13,8 @@ export interface WorkbenchBridge {
   invoke(channel: Channel, request: unknown): Promise<CallReply>;
   /** Run events pushed by the host (validate with parseRunEvent); returns an unsubscribe function. */
   onRunEvent(listener: (event: unknown) => void): () => void;
+  /** Dataset reading progress pushed by the host (validate with DatasetProgressSchema); returns an unsubscribe function. */
+  onDatasetProgress(listener: (progress: unknown) => void): () => void;
   /** Menu commands (File → Open CSV…, Export model…); returns an unsubscribe function. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   /** The file-system path of a File dropped on the window (Electron's webUtils.getPathForFile). */
@@ -22,4 +24,5 @@ export interface WorkbenchBridge {
 /** IPC channel names between preload and main. */
 export const IPC_CALL = 'workbench:call';
 export const IPC_RUN_EVENT = 'workbench:run-event';
+export const IPC_DATASET_PROGRESS = 'workbench:dataset-progress';
 export const IPC_MENU = 'workbench:menu';

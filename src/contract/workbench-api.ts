@@ -3,7 +3,7 @@
  *
  * Each channel has a request and a response schema. The host validates every request where it enters
  * (`parseRequest`), the renderer validates what comes back, and run events are pushed on the 'run-event'
- * stream. Host-specific ways of picking files (native dialogs in Electron, uploads in a browser) sit
+ * stream, the progress of reading a dataset on the 'dataset-progress' stream. Host-specific ways of picking files (native dialogs in Electron, uploads in a browser) sit
  * behind `WorkbenchClient` in the renderer, so components never know which host they run in.
  */
 import { z } from 'zod';
@@ -67,6 +67,20 @@ export function parseResponse<C extends Channel>(channel: C, input: unknown): Ch
 
 /** Name of the push stream that carries RunEvents from host to renderer. */
 export const RUN_EVENT_STREAM = 'run-event';
+
+/** Name of the push stream that carries DatasetProgress from host to renderer. */
+export const DATASET_PROGRESS_STREAM = 'dataset-progress';
+
+/**
+ * How far the host has read a dataset it was asked for: 'inspect' for 'datasets:inspect', 'series' for
+ * 'datasets:series'. At most about ten a second per read, and always the final fraction 1.
+ */
+export const DatasetProgressSchema = z.object({
+  path: z.string(),
+  phase: z.enum(['inspect', 'series']),
+  fraction: z.number().min(0).max(1),
+});
+export type DatasetProgress = z.infer<typeof DatasetProgressSchema>;
 
 /** What a failed call returns across a boundary: a sentence for people, and whether the input was at fault. */
 export const CallErrorSchema = z.object({ message: z.string(), kind: z.enum(['invalid-input', 'internal']) });

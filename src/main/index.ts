@@ -6,7 +6,7 @@
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_CALL, IPC_RUN_EVENT } from '../contract/preload-bridge.js';
+import { IPC_CALL, IPC_DATASET_PROGRESS, IPC_RUN_EVENT } from '../contract/preload-bridge.js';
 import type { CallReply } from '../contract/host-protocol.js';
 import { createStandardHost, type StandardHost } from '../services/create-host.js';
 import { toCallError, type HostDialogs } from '../services/workbench-host.js';
@@ -100,6 +100,9 @@ app.whenReady().then(() => {
   });
   host.onRunEvent((runEvent) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_RUN_EVENT, runEvent);
+  });
+  host.onDatasetProgress((progress) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_DATASET_PROGRESS, progress);
   });
 
   installMenu(

@@ -3,7 +3,7 @@
  * channels pass; arguments are plain data (structured clone); the main process validates every request.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_MENU, IPC_RUN_EVENT, type MenuCommand, type WorkbenchBridge } from '../contract/preload-bridge';
+import { IPC_CALL, IPC_DATASET_PROGRESS, IPC_MENU, IPC_RUN_EVENT, type MenuCommand, type WorkbenchBridge } from '../contract/preload-bridge';
 import { isWhitelistedChannel } from './channels';
 
 const bridge: WorkbenchBridge = {
@@ -18,6 +18,13 @@ const bridge: WorkbenchBridge = {
     ipcRenderer.on(IPC_RUN_EVENT, relay);
     return () => {
       ipcRenderer.removeListener(IPC_RUN_EVENT, relay);
+    };
+  },
+  onDatasetProgress(listener) {
+    const relay = (_event: IpcRendererEvent, progress: unknown) => listener(progress);
+    ipcRenderer.on(IPC_DATASET_PROGRESS, relay);
+    return () => {
+      ipcRenderer.removeListener(IPC_DATASET_PROGRESS, relay);
     };
   },
   onMenuCommand(listener) {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunEvent } from '../contract/run-events.js';
+import type { DatasetProgress } from '../contract/workbench-api.js';
 import { startWorkbenchServer, type WorkbenchServer } from './server.js';
 
 // Imported by path at run time: the renderer's files belong to the web TypeScript project, not this one.
@@ -18,6 +19,7 @@ interface WorkbenchClient {
   host: string;
   call(channel: string, request: unknown): Promise<any>;
   onRunEvent(listener: (event: RunEvent) => void): () => void;
+  onDatasetProgress(listener: (progress: DatasetProgress) => void): () => void;
 }
 type CreateBrowserClient = (options: { location: { protocol: string; host: string; search: string }; WebSocketImpl: unknown }) => Promise<WorkbenchClient>;
 let createBrowserClient: CreateBrowserClient;
@@ -64,6 +66,19 @@ describe('browser-mode WorkbenchClient', () => {
     const end = await finished;
     expect(end).toMatchObject({ type: 'finished', runId });
     expect(events.filter((e) => e.type === 'epoch')).toHaveLength(2);
+  });
+
+  it('receives the progress of reading a dataset, ending at 1, before the answer', async () => {
+    const client = await createBrowserClient({ location: location(), WebSocketImpl: WebSocket as never });
+    const [sunspots] = await client.call('datasets:list', {});
+    const seen: DatasetProgress[] = [];
+    const stop = client.onDatasetProgress((p) => seen.push(p));
+    await client.call('datasets:inspect', { path: sunspots.path });
+    await client.call('datasets:series', { path: sunspots.path, column: 'Sunspots' });
+    stop();
+    expect(seen.at(0)).toEqual({ path: sunspots.path, phase: 'inspect', fraction: expect.any(Number) });
+    expect(seen.filter((p) => p.phase === 'inspect').at(-1)!.fraction).toBe(1);
+    expect(seen.filter((p) => p.phase === 'series').at(-1)).toEqual({ path: sunspots.path, phase: 'series', fraction: 1 });
   });
 
   it('reports a lost connection as a sentence', async () => {

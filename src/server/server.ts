@@ -9,7 +9,7 @@
  *   must name this server (DNS-rebinding protection).
  * - GET /… serves the built renderer (webRoot) with a strict CSP.
  * - /ws: {id, channel, request} calls → {id, ok, response | error} replies; run events pushed as
- *   {stream: 'run-event', event}.
+ *   {stream: 'run-event', event}, dataset reading progress as {stream: 'dataset-progress', event}.
  * - POST /upload?name=… streams a CSV to a private temp folder and registers it as a dataset.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_UPLOAD_BYTES, TOKEN_HEADER, TOKEN_QUERY, UPLOAD_PATH, WS_PATH, WsCallSchema, type WsServerFrame } from '../contract/host-protocol.js';
 import { InvalidInputError } from '../contract/run-config.js';
-import { RUN_EVENT_STREAM } from '../contract/workbench-api.js';
+import { DATASET_PROGRESS_STREAM, RUN_EVENT_STREAM } from '../contract/workbench-api.js';
 import { createStandardHost, type StandardHost } from '../services/create-host.js';
 import { DATASET_EXTENSIONS, formatBytes } from '../services/dataset-service.js';
 import type { HostEngine } from '../services/engine-bindings.js';
@@ -273,8 +273,12 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     const send = (frame: WsServerFrame) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
-    const unsubscribe = host.onRunEvent((event) => send({ stream: RUN_EVENT_STREAM, event }));
-    ws.on('close', unsubscribe);
+    const unsubscribeRuns = host.onRunEvent((event) => send({ stream: RUN_EVENT_STREAM, event }));
+    const unsubscribeProgress = host.onDatasetProgress((event) => send({ stream: DATASET_PROGRESS_STREAM, event }));
+    ws.on('close', () => {
+      unsubscribeRuns();
+      unsubscribeProgress();
+    });
     ws.on('message', (data, isBinary) => {
       let parsed: unknown;
       try {

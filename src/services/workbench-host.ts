@@ -16,7 +16,7 @@ import {
   type Channel,
   type ChannelResponse,
 } from '../contract/workbench-api.js';
-import type { DatasetService } from './dataset-service.js';
+import type { DatasetProgressListener, DatasetService } from './dataset-service.js';
 import type { HostEngine } from './engine-bindings.js';
 import { safeFolderName, type ExportService } from './export-service.js';
 import type { TrainingSupervisor } from './training-supervisor.js';
@@ -49,6 +49,8 @@ export interface WorkbenchHost {
   /** Validate and answer one call; throws InvalidInputError (the caller's fault) or Error. */
   call(channel: string, request: unknown): Promise<unknown>;
   onRunEvent(listener: RunEventListener): () => void;
+  /** How far 'datasets:inspect' and 'datasets:series' have read their file; returns an unsubscribe function. */
+  onDatasetProgress(listener: DatasetProgressListener): () => void;
   dispose(): void;
 }
 
@@ -149,6 +151,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       return (handlers[channel] as (r: unknown) => Promise<unknown>)(request);
     },
     onRunEvent: (listener) => supervisor.onEvent(listener),
+    onDatasetProgress: (listener) => datasets.onProgress(listener),
     dispose: () => supervisor.dispose(),
   };
 }

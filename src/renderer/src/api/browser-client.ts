@@ -6,8 +6,8 @@ import type { BundleSummary } from '../../../contract/bundles';
 import { DatasetRefSchema, type DatasetRef } from '../../../contract/datasets';
 import { TOKEN_HEADER, TOKEN_QUERY, UPLOAD_PATH, WS_PATH, WsServerFrameSchema } from '../../../contract/host-protocol';
 import { parseRunEvent, type RunEvent } from '../../../contract/run-events';
-import type { Channel, ChannelRequest, ChannelResponse } from '../../../contract/workbench-api';
-import type { WorkbenchClient } from './client';
+import { DATASET_PROGRESS_STREAM, DatasetProgressSchema, type Channel, type ChannelRequest, type ChannelResponse, type DatasetProgress } from '../../../contract/workbench-api';
+import type { UploadListener, WorkbenchClient } from './client';
 import { HostCallError, unwrapReply } from './reply';
 
 interface Pending {
@@ -41,6 +41,7 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
   let closed = false;
   const pending = new Map<number, Pending>();
   const listeners = new Set<(event: RunEvent) => void>();
+  const progressListeners = new Set<(progress: DatasetProgress) => void>();
 
   socket.addEventListener('message', (message) => {
     let frame;
@@ -48,6 +49,12 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
       frame = WsServerFrameSchema.parse(JSON.parse(String(message.data)));
     } catch {
       console.warn('Ignored an unreadable message from the workbench server.');
+      return;
+    }
+    if ('stream' in frame && frame.stream === DATASET_PROGRESS_STREAM) {
+      const progress = DatasetProgressSchema.safeParse(frame.event);
+      if (progress.success) for (const listener of progressListeners) listener(progress.data);
+      else console.warn('Ignored invalid dataset progress.');
       return;
     }
     if ('stream' in frame) {
@@ -85,18 +92,29 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
     });
   }
 
-  async function upload(file: File): Promise<DatasetRef> {
+  /** POST the file with XMLHttpRequest, whose upload events (unlike fetch) say how much has been sent. */
+  function post(file: File, onUpload?: UploadListener): Promise<{ status: number; body: unknown }> {
     const url = `${UPLOAD_PATH}?${TOKEN_QUERY}=${encodeURIComponent(token!)}&name=${encodeURIComponent(file.name)}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { method: 'POST', body: file, headers: { [TOKEN_HEADER]: token!, 'Content-Type': 'application/octet-stream' } });
-    } catch {
-      throw new HostCallError(`Uploading ${file.name} failed: the workbench server cannot be reached.`, 'connection');
-    }
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', url);
+      xhr.setRequestHeader(TOKEN_HEADER, token!);
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.responseType = 'json'; // an unreadable body arrives as null
+      xhr.upload.addEventListener('progress', (e) => {
+        if (e.lengthComputable && e.total > 0) onUpload?.({ name: file.name, fraction: e.loaded / e.total });
+      });
+      xhr.addEventListener('load', () => resolve({ status: xhr.status, body: xhr.response as unknown }));
+      xhr.addEventListener('error', () => reject(new HostCallError(`Uploading ${file.name} failed: the workbench server cannot be reached.`, 'connection')));
+      xhr.send(file);
+    });
+  }
+
+  async function upload(file: File, onUpload?: UploadListener): Promise<DatasetRef> {
+    const { status, body } = await post(file, onUpload);
+    if (status < 200 || status >= 300) {
       const message = (body as { message?: unknown } | null)?.message;
-      throw new HostCallError(typeof message === 'string' ? message : `Uploading ${file.name} failed (HTTP ${response.status}).`, response.status < 500 ? 'invalid-input' : 'internal');
+      throw new HostCallError(typeof message === 'string' ? message : `Uploading ${file.name} failed (HTTP ${status}).`, status < 500 ? 'invalid-input' : 'internal');
     }
     const ref = DatasetRefSchema.safeParse(body);
     if (!ref.success) throw new HostCallError(`The server's answer to the upload of ${file.name} was unreadable.`, 'internal');
@@ -128,9 +146,13 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async pickDataset() {
+    onDatasetProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+    async pickDataset(onUpload) {
       const file = await chooseFile();
-      return file ? upload(file) : null;
+      return file ? upload(file, onUpload) : null;
     },
     datasetFromFile: upload,
     async pickBundle(): Promise<BundleSummary | null> {

@@ -2,7 +2,7 @@
 import type { BundleSummary } from '../../../contract/bundles';
 import type { DatasetRef } from '../../../contract/datasets';
 import { parseRunEvent, type RunEvent } from '../../../contract/run-events';
-import type { Channel, ChannelRequest, ChannelResponse } from '../../../contract/workbench-api';
+import { DatasetProgressSchema, type Channel, type ChannelRequest, type ChannelResponse } from '../../../contract/workbench-api';
 import type { MenuCommand, WorkbenchBridge } from '../../../contract/preload-bridge';
 import type { WorkbenchClient } from './client';
 import { unwrapReply } from './reply';
@@ -29,6 +29,13 @@ export function createDesktopClient(bridge: WorkbenchBridge): DesktopClient {
           return;
         }
         listener(event);
+      });
+    },
+    onDatasetProgress(listener) {
+      return bridge.onDatasetProgress((raw) => {
+        const progress = DatasetProgressSchema.safeParse(raw);
+        if (progress.success) listener(progress.data);
+        else console.warn('Ignored invalid dataset progress.');
       });
     },
     onMenuCommand: (listener) => bridge.onMenuCommand(listener),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../../contract/run-config';
 import { issuesByPath } from '../../../contract/validation-messages';
 import { histogram, toCsv } from '../lib/format';
-import { lossOption, predictionOption } from './options';
+import { lossOption, predictionOption, seriesOption } from './options';
 
 describe('form validation reasons', () => {
   const base = () => structuredClone(RunConfigSchema.parse({ data: { path: 'x.csv' } }));
@@ -51,6 +51,21 @@ describe('chart options', () => {
     expect(series[0].data).toEqual([[12, 1], [24, 2]]);
     expect(series[0].markLine!.data[0].xAxis).toBe(24);
     expect(series[2].data).toEqual([[30, 3]]);
+  });
+});
+
+describe('input series chart', () => {
+  it('hands ECharts one flat typed array, LTTB-sampled, without symbols, labelled with the time column', () => {
+    const option = seriesOption({ column: 'a', time: ['2020-01', '2020-02', '2020-03'], values: [5, 6, 7], missingHandled: 0 }) as {
+      xAxis: { type: string; max: number; axisLabel: { formatter: (v: number) => string } };
+      series: Array<{ data: Float64Array; sampling: string; showSymbol: boolean }>;
+    };
+    expect(Array.from(option.series[0].data)).toEqual([0, 5, 1, 6, 2, 7]);
+    expect(option.series[0]).toMatchObject({ sampling: 'lttb', showSymbol: false });
+    expect(option.xAxis).toMatchObject({ type: 'value', max: 2 });
+    expect(option.xAxis.axisLabel.formatter(1.2)).toBe('2020-02');
+    const rows = seriesOption({ column: 'a', time: null, values: [5, 6], missingHandled: 0 }) as { xAxis: { axisLabel: { formatter: (v: number) => string } } };
+    expect(rows.xAxis.axisLabel.formatter(1)).toBe('1');
   });
 });
 

@@ -16,27 +16,45 @@ const zoom = [
 const legend = { top: 0, left: 'center', itemWidth: 18, itemHeight: 8, textStyle: { fontSize: 12 } };
 const numberLabel = (v: number) => fmt(v, 3);
 
-/** The input series as loaded: LTTB-sampled for long series, with a zoom slider. */
+/**
+ * The input series as loaded, fluid at a million rows: the points go to ECharts as one flat typed array of
+ * (row, value) pairs (no per-point objects, names or category labels to build), without symbols, and LTTB
+ * keeps about one point per pixel of whatever range is zoomed in. The x axis counts rows and is labelled
+ * with the time column.
+ */
 export function seriesOption(series: SeriesPreview): EChartsCoreOption {
-  const x = series.time ?? series.values.map((_, i) => String(i));
+  const n = series.values.length;
+  const points = new Float64Array(2 * n);
+  series.values.forEach((value, i) => {
+    points[2 * i] = i;
+    points[2 * i + 1] = value;
+  });
+  const label = (v: number) => series.time?.[Math.round(v)] ?? String(Math.round(v));
   return {
     textStyle: baseTextStyle,
     animation: false,
     grid: { ...grid, top: 30 },
     tooltip: { trigger: 'axis', valueFormatter: numberLabel },
-    xAxis: { type: 'category', data: x, boundaryGap: false, name: series.time ? '' : 'row', axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      max: Math.max(1, n - 1),
+      name: series.time ? '' : 'row',
+      axisLabel: { formatter: label, hideOverlap: true },
+      axisPointer: { label: { formatter: (p: { value: number }) => label(p.value) } },
+    },
     yAxis: { type: 'value', scale: true, name: series.column, nameTextStyle: { align: 'left' } },
     dataZoom: zoom,
     series: [
       {
         name: series.column,
         type: 'line',
-        data: series.values,
+        data: points,
+        dimensions: ['row', series.column],
         showSymbol: false,
         sampling: 'lttb',
         lineStyle: { width: 1.2, color: COLORS.actual },
         itemStyle: { color: COLORS.actual },
-        large: true,
       },
     ],
   };

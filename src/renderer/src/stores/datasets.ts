@@ -1,5 +1,6 @@
 /**
- * Datasets: the bundled list, the open file, what inspecting it detected, and the plotted series.
+ * Datasets: the bundled list, the open file, what inspecting it detected, the plotted series, and how far
+ * a file being opened has been uploaded (browser mode) and read by the host.
  * The column choices themselves live in the run store's config (config.data), so the form and the
  * data panel edit one object.
  */
@@ -7,7 +8,16 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { CsvInspection, DatasetRef, SeriesPreview } from '../../../contract/datasets';
 import type { MissingPolicy } from '../../../contract/run-config';
+import type { DatasetProgress } from '../../../contract/workbench-api';
+import type { UploadListener } from '../api/client';
 import { useClient } from '../api/use-client';
+
+/** The progress bar of the data panel: what is happening, and how far it has got (0 to 1). */
+export interface OpeningProgress {
+  phase: 'upload' | DatasetProgress['phase'];
+  label: string;
+  fraction: number;
+}
 
 export const useDatasetsStore = defineStore('datasets', () => {
   const client = useClient();
@@ -15,11 +25,30 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const current = ref<DatasetRef | null>(null);
   const inspection = shallowRef<CsvInspection | null>(null);
   const series = shallowRef<SeriesPreview | null>(null);
-  const loading = ref<string | null>(null);
+  const progress = ref<OpeningProgress | null>(null);
   const error = ref<string | null>(null);
   const seriesError = ref<string | null>(null);
   /** Ignore answers to requests that a newer one superseded. */
   let generation = 0;
+  /** The host read whose progress the bar shows. */
+  let reading: { path: string; phase: DatasetProgress['phase'] } | null = null;
+
+  client.onDatasetProgress((p) => {
+    if (progress.value && p.path === reading?.path && p.phase === reading.phase) progress.value = { ...progress.value, fraction: p.fraction };
+  });
+  const showUpload: UploadListener = ({ name, fraction }) => (progress.value = { phase: 'upload', label: `Uploading ${name}`, fraction });
+
+  function startReading(path: string, phase: DatasetProgress['phase'], label: string): void {
+    reading = { path, phase };
+    progress.value = { phase, label, fraction: 0 };
+  }
+  function stopReading(): void {
+    reading = null;
+    progress.value = null;
+  }
+  function stopUpload(): void {
+    if (progress.value?.phase === 'upload') progress.value = null;
+  }
 
   const numericColumns = computed(() => inspection.value?.columns.filter((c) => c.type === 'numeric').map((c) => c.name) ?? []);
   const timeCandidates = computed(() => inspection.value?.columns.filter((c) => c.type === 'date' || c.type === 'numeric').map((c) => c.name) ?? []);
@@ -35,7 +64,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   /** Open a dataset: inspect it and return the inspection (null on failure, with `error` set). */
   async function open(ref_: DatasetRef): Promise<CsvInspection | null> {
     const mine = ++generation;
-    loading.value = `Reading ${ref_.name}…`;
+    startReading(ref_.path, 'inspect', `Reading ${ref_.name}`);
     error.value = null;
     try {
       const result = await client.call('datasets:inspect', { path: ref_.path });
@@ -49,7 +78,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       if (mine === generation) error.value = `${ref_.name} cannot be used: ${message(e)}`;
       return null;
     } finally {
-      if (mine === generation) loading.value = null;
+      if (mine === generation) stopReading();
     }
   }
 
@@ -58,6 +87,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     if (!ds) return;
     const mine = ++generation;
     seriesError.value = null;
+    startReading(ds.path, 'series', `Loading ${column} from ${ds.name}`);
     try {
       const result = await client.call('datasets:series', { path: ds.path, column, timeColumn, missing });
       if (mine === generation) series.value = result;
@@ -66,32 +96,36 @@ export const useDatasetsStore = defineStore('datasets', () => {
         series.value = null;
         seriesError.value = message(e);
       }
+    } finally {
+      if (mine === generation) stopReading();
     }
   }
 
   async function pick(): Promise<DatasetRef | null> {
     error.value = null;
     try {
-      return await client.pickDataset();
+      return await client.pickDataset(showUpload);
     } catch (e) {
       error.value = `Could not open the file: ${message(e)}`;
       return null;
+    } finally {
+      stopUpload();
     }
   }
 
   async function fromFile(file: File): Promise<DatasetRef | null> {
     error.value = null;
-    loading.value = `Reading ${file.name}…`;
     try {
-      return await client.datasetFromFile(file);
+      return await client.datasetFromFile(file, showUpload);
     } catch (e) {
       error.value = `${file.name} cannot be opened: ${message(e)}`;
-      loading.value = null;
       return null;
+    } finally {
+      stopUpload();
     }
   }
 
-  return { list, current, inspection, series, loading, error, seriesError, numericColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
+  return { list, current, inspection, series, progress, error, seriesError, numericColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
 });
 
 export function message(e: unknown): string {
