@@ -94,7 +94,7 @@ describe('loadSeries', () => {
     const tail = Array.from({ length: 8000 }, (_, i) => `${i},word${i},${i * 3}`);
     const path = csvFile(['id,flag,value', ...head, ...tail].join('\n'));
     const series = await loadSeries(spec(path));
-    expect(series.column).toBe('id');
+    expect(series.column).toBe('value'); // flag turned out to be text; id numbers rows
     expect(series.features[0]).toHaveLength(16000);
   });
 
@@ -114,7 +114,33 @@ describe('loadSeries', () => {
       time: ['2020-01', '2020-02', '2020-03', '2020-04', '2020-05', '2020-06', '2020-07'],
       values: [10, 20, 30, 40, 50, 60, 70],
       missingHandled: 1,
+      rows: 7,
+      index: null,
     });
+  });
+
+  it('loadSeriesPreview thins a series longer than maxPoints with LTTB, with the rows and time labels it kept', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `r${i},${i === 2345 ? 999 : i === 1234 ? '' : Math.sin(i / 50)}`);
+    const path = csvFile(['t,v', ...rows].join('\n'));
+    const request = { path, column: 'v', timeColumn: 't', missing: 'drop' as const };
+    const thinned = await loadSeriesPreview({ ...request, maxPoints: 200 });
+    expect(thinned).toMatchObject({ column: 'v', rows: 4999, missingHandled: 1 });
+    expect(thinned.values).toHaveLength(200);
+    expect(thinned.time).toHaveLength(200);
+    expect(thinned.index).toHaveLength(200);
+    const index = thinned.index!;
+    expect(index[0]).toBe(0);
+    expect(index.at(-1)).toBe(4998);
+    // Row numbers count the rows left after dropping row 1234: file row 2345 is row 2344; its label stays with it.
+    const spike = thinned.values.indexOf(999);
+    expect(index[spike]).toBe(2344);
+    expect(thinned.time![spike]).toBe('r2345');
+    expect(thinned.time!.at(-1)).toBe('r4999');
+    // Unset maxPoints: SERIES_MAX_POINTS (20,000), so these 4,999 rows come whole.
+    const whole = await loadSeriesPreview(request);
+    expect(whole).toMatchObject({ rows: 4999, index: null });
+    expect(whole.values).toHaveLength(4999);
+    index.forEach((row, i) => expect(thinned.values[i]).toBe(whole.values[row]));
   });
 });
 

@@ -34,7 +34,7 @@ const REAL: Expected[] = [
       No: 'numeric', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', 'pm2.5': 'numeric',
       DEWP: 'numeric', TEMP: 'numeric', PRES: 'numeric', cbwd: 'categorical', Iws: 'numeric', Is: 'numeric', Ir: 'numeric',
     },
-    target: 'year',
+    target: 'pm2.5',
     time: null,
     missing: { 'pm2.5': 2067, cbwd: 0 },
   },
