@@ -1,7 +1,8 @@
 /**
- * Electron build (`npm run build` → out/): main process + the training utility-process entry (both ESM,
- * out/main/index.js and out/main/training-process.js), the sandboxed preload as CommonJS
- * (out/preload/index.cjs: sandboxed preloads cannot be ES modules), and the Vue renderer (out/renderer).
+ * Electron build (`npm run build` → out/): main process + the training and engine-worker utility-process
+ * entries (all ESM: out/main/index.js, out/main/training-process.js, out/main/engine-worker.js), the
+ * sandboxed preload as CommonJS (out/preload/index.cjs: sandboxed preloads cannot be ES modules), and the
+ * Vue renderer (out/renderer).
  * Browser mode builds the same renderer with vite.web.config.ts.
  */
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ export default defineConfig({
         input: {
           index: here('./src/main/index.ts'),
           'training-process': here('./src/training-process/entry.ts'),
+          'engine-worker': here('./src/training-process/engine-entry.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -1,6 +1,8 @@
 /**
  * Electron main process: one window, the menu, native dialogs, and the IPC handler that answers every
- * workbench-api channel through the shared host (src/services). Training runs in a utilityProcess per run.
+ * workbench-api channel through the shared host (src/services). Training runs in a utilityProcess per run;
+ * CSV reading, anatomy and bundles run in one long-lived engine-worker utilityProcess, so this process
+ * neither parses data nor loads TensorFlow.js.
  * Kept thin: everything host-independent lives in src/services.
  */
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
@@ -78,6 +80,7 @@ app.whenReady().then(() => {
     kind: 'desktop',
     version: app.getVersion(),
     launcher: utilityProcessLauncher(join(mainDir, 'training-process.js')),
+    engineLauncher: utilityProcessLauncher(join(mainDir, 'engine-worker.js'), 'Forecast Workbench engine'),
     bundledDatasetsDir: bundledDatasetsDir(),
     runsDir: join(app.getPath('userData'), 'runs'),
     exportsDir: null,

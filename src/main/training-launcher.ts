@@ -1,12 +1,15 @@
-/** The Electron TrainingProcessLauncher: one utilityProcess per run, running out/main/training-process.js. */
+/**
+ * The Electron TrainingProcessLauncher: a utilityProcess running `entry` — out/main/training-process.js
+ * (one per run) or out/main/engine-worker.js (the long-lived engine worker).
+ */
 import { utilityProcess } from 'electron';
 import { BACKEND_ENV, processExitTracker, type LaunchOptions, type TrainingProcessHandle, type TrainingProcessLauncher } from '../services/launcher.js';
 
-export function utilityProcessLauncher(entry: string): TrainingProcessLauncher {
+export function utilityProcessLauncher(entry: string, serviceName = 'Forecast Workbench training'): TrainingProcessLauncher {
   return {
     launch(options: LaunchOptions = {}): TrainingProcessHandle {
       const child = utilityProcess.fork(entry, [], {
-        serviceName: 'Forecast Workbench training',
+        serviceName,
         stdio: 'pipe',
         env: { ...process.env, [BACKEND_ENV]: options.backend ?? 'auto' },
       });

@@ -192,6 +192,10 @@ describe('browser-mode server', () => {
     const series = await c.call('datasets:series', { path: ref.path, column: 'Value' });
     expect(series.ok).toBe(true);
     expect(series.response.values.slice(0, 3)).toEqual([0, 1.5, 3]);
+    // Read in the engine worker, not in the server's process.
+    const workerPid = (server.services.engine as { pid?: number }).pid;
+    expect(workerPid).toBeTypeOf('number');
+    expect(workerPid).not.toBe(process.pid);
     c.ws.close();
   });
 

@@ -27,7 +27,7 @@ import { DATASET_PROGRESS_STREAM, RUN_EVENT_STREAM } from '../contract/workbench
 import { createStandardHost, type StandardHost } from '../services/create-host.js';
 import { DATASET_EXTENSIONS, formatBytes } from '../services/dataset-service.js';
 import type { HostEngine } from '../services/engine-bindings.js';
-import { forkLauncher } from '../services/fork-launcher.js';
+import { ENGINE_WORKER_ENTRY_TS, forkLauncher } from '../services/fork-launcher.js';
 import type { TrainingProcessLauncher } from '../services/launcher.js';
 import { toCallError } from '../services/workbench-host.js';
 import { COMMON_HEADERS, contentSecurityPolicy } from '../services/content-security-policy.js';
@@ -50,6 +50,9 @@ export interface WorkbenchServerOptions {
   bundledDatasetsDir?: string;
   /** How training processes start (default: child_process.fork of the TypeScript entry via tsx). */
   launcher?: TrainingProcessLauncher;
+  /** How the engine worker starts (default: child_process.fork of its TypeScript entry via tsx). */
+  engineLauncher?: TrainingProcessLauncher;
+  /** Call this engine in-process instead of in the engine worker (tests). */
   engine?: HostEngine;
   /** Largest upload (default 500 MB). */
   maxUploadBytes?: number;
@@ -116,6 +119,8 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     exportsDir: resolve(options.exportsDir),
     dialogs: null,
     acceptDroppedPaths: false,
+    // The heavy engine calls (CSV reading, anatomy, bundles) run in one long-lived worker process.
+    engineLauncher: options.engine ? undefined : (options.engineLauncher ?? forkLauncher({ entry: ENGINE_WORKER_ENTRY_TS, serialization: 'advanced' })),
     engine: options.engine,
     log,
   });

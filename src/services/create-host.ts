@@ -4,6 +4,7 @@
  */
 import { DatasetService } from './dataset-service.js';
 import { engineBindings, type HostEngine } from './engine-bindings.js';
+import { processEngine } from './engine-process.js';
 import { ExportService } from './export-service.js';
 import type { TrainingProcessLauncher } from './launcher.js';
 import { TrainingSupervisor } from './training-supervisor.js';
@@ -19,6 +20,9 @@ export interface StandardHostOptions {
   exportsDir: string | null;
   dialogs: HostDialogs | null;
   acceptDroppedPaths: boolean;
+  /** Run the engine calls in a long-lived worker process started through this launcher (the apps do). */
+  engineLauncher?: TrainingProcessLauncher;
+  /** Else call this engine in-process (default engineBindings: tests, CLI). */
   engine?: HostEngine;
   log?: (text: string) => void;
 }
@@ -28,10 +32,13 @@ export interface StandardHost {
   datasets: DatasetService;
   supervisor: TrainingSupervisor;
   exports: ExportService;
+  /** The engine the host calls: the worker's proxy, or the in-process one. */
+  engine: HostEngine;
 }
 
 export function createStandardHost(options: StandardHostOptions): StandardHost {
-  const engine = options.engine ?? engineBindings;
+  const worker = options.engineLauncher ? processEngine(options.engineLauncher, { log: options.log }) : null;
+  const engine = worker ?? options.engine ?? engineBindings;
   const datasets = new DatasetService({ bundledDir: options.bundledDatasetsDir, engine });
   const supervisor = new TrainingSupervisor({ launcher: options.launcher, runsDir: options.runsDir, log: options.log });
   const exports = new ExportService({
@@ -39,7 +46,7 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     runsDir: options.runsDir,
     copyBundle: (source, destination) => engine.exportBundle(source, destination),
   });
-  const host = createWorkbenchHost({
+  const workbenchHost = createWorkbenchHost({
     kind: options.kind,
     version: options.version,
     datasets,
@@ -50,5 +57,15 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     exportsDir: options.exportsDir,
     acceptDroppedPaths: options.acceptDroppedPaths,
   });
-  return { host, datasets, supervisor, exports };
+  // Shutting the host down ends the engine worker as well as the training processes.
+  const host: WorkbenchHost = worker
+    ? {
+        ...workbenchHost,
+        dispose() {
+          workbenchHost.dispose();
+          worker.dispose();
+        },
+      }
+    : workbenchHost;
+  return { host, datasets, supervisor, exports, engine };
 }

@@ -16,12 +16,16 @@ export interface ForkLauncherOptions {
   env?: NodeJS.ProcessEnv;
   /** Copy the process's stderr to this stream as well as capturing its tail (default: process.stderr; null = only capture). */
   echoStderr?: NodeJS.WritableStream | null;
+  /** IPC serialization: 'json' (default) or 'advanced' (structured clone, as Electron's utilityProcess). */
+  serialization?: 'json' | 'advanced';
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The TypeScript entry of the training process in this source tree. */
 export const TRAINING_ENTRY_TS = join(here, '..', 'training-process', 'entry.ts');
+/** The TypeScript entry of the engine worker (see engine-process.ts). */
+export const ENGINE_WORKER_ENTRY_TS = join(here, '..', 'training-process', 'engine-entry.ts');
 
 /** `--import <tsx loader>` as an absolute URL, so the child resolves tsx whatever its working directory. */
 function tsxImportArgs(): string[] {
@@ -32,7 +36,7 @@ function tsxImportArgs(): string[] {
 
 export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcessLauncher {
   const entry = options.entry ?? TRAINING_ENTRY_TS;
-  if (!existsSync(entry)) throw new Error(`The training process entry ${entry} does not exist.`);
+  if (!existsSync(entry)) throw new Error(`The process entry ${entry} does not exist.`);
   const execArgv = /\.[mc]?ts$/.test(entry) ? tsxImportArgs() : [];
   const echo = options.echoStderr === undefined ? process.stderr : options.echoStderr;
 
@@ -42,7 +46,7 @@ export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcess
         execArgv,
         env: { ...process.env, ...options.env, [BACKEND_ENV]: launchOptions.backend ?? 'auto' },
         stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-        serialization: 'json',
+        serialization: options.serialization ?? 'json',
       });
       const exit = processExitTracker();
       child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,9 +1,11 @@
 /**
- * How a host starts a training process. The supervisor only knows this interface; implementations:
- * `forkLauncher` (Node's child_process.fork: tests, browser mode, CLI) and the Electron launcher in
- * src/main/training-launcher.ts (utilityProcess.fork).
+ * How a host starts a training process (or the engine worker: the same launchers, given its entry). The
+ * supervisor and processEngine only know this interface; implementations: `forkLauncher` (Node's
+ * child_process.fork: tests, browser mode, CLI) and the Electron launcher in src/main/training-launcher.ts
+ * (utilityProcess.fork).
  */
 import type { BackendChoice } from '../contract/run-config.js';
+import type { EngineWorkerRequest } from '../contract/engine-worker.js';
 import type { TrainingProcessRequest } from '../contract/training-process.js';
 
 export interface TrainingProcessExit {
@@ -16,7 +18,7 @@ export interface TrainingProcessExit {
 
 export interface TrainingProcessHandle {
   readonly pid: number | undefined;
-  send(message: TrainingProcessRequest): void;
+  send(message: TrainingProcessRequest | EngineWorkerRequest): void;
   /** Raw messages from the process; the supervisor validates them. */
   onMessage(listener: (message: unknown) => void): void;
   /** Called once when the process has ended (or could not start). */

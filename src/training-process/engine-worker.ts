@@ -1,0 +1,105 @@
+/**
+ * The engine worker's logic, independent of how the process was started: announce 'engine-ready', answer
+ * every valid 'engine-call' with one 'engine-reply' (forwarding onProgress as 'engine-progress'), map
+ * InvalidInputError to kind 'invalid-input' with the same sentence and anything else to 'internal', and
+ * answer (or log) invalid messages instead of crashing. Calls run as they arrive; the engine functions are
+ * independent of each other.
+ */
+import type { EngineCall, EngineCallError, EngineWorkerMessage } from '../contract/engine-worker.js';
+import { parseEngineCall } from '../contract/engine-worker.js';
+import { InvalidInputError } from '../contract/run-config.js';
+import type { ParentChannel } from './parent-channel.js';
+
+type ProgressOption = { onProgress?: (fraction: number) => void };
+
+/** The engine functions the worker calls (the same shapes as the host's HostEngine). */
+export interface EngineWorkerEngine {
+  inspectCsv(path: string, options: ProgressOption & Record<string, unknown>): Promise<unknown>;
+  loadSeriesPreview(request: Extract<EngineCall, { method: 'loadSeriesPreview' }>['args'][0], options: ProgressOption & Record<string, unknown>): Promise<unknown>;
+  computeAnatomy(request: Extract<EngineCall, { method: 'computeAnatomy' }>['args'][0]): Promise<unknown>;
+  openBundle(dir: string): Promise<unknown>;
+  predictWithBundle(bundleDir: string, csvPath: string): Promise<unknown>;
+  exportBundle(sourceDir: string, destinationDir: string): Promise<unknown>;
+}
+
+/** At most one progress message per call in this interval (the final 1 always goes). */
+export const ENGINE_PROGRESS_INTERVAL_MS = 50;
+
+export function startEngineWorker(
+  channel: ParentChannel,
+  engine: EngineWorkerEngine,
+  log = (text: string) => process.stderr.write(`engine worker: ${text}\n`),
+) {
+  const post = (message: EngineWorkerMessage) => channel.send(message);
+  const inFlight = new Set<number>();
+
+  const progressFor = (id: number) => {
+    let last = -Infinity;
+    return (fraction: number) => {
+      if (!Number.isFinite(fraction)) return;
+      const now = Date.now();
+      if (fraction < 1 && now - last < ENGINE_PROGRESS_INTERVAL_MS) return;
+      last = now;
+      void post({ type: 'engine-progress', id, fraction: Math.min(1, Math.max(0, fraction)) });
+    };
+  };
+
+  function run(call: EngineCall): Promise<unknown> {
+    switch (call.method) {
+      case 'inspectCsv':
+        return engine.inspectCsv(call.args[0], { ...call.args[1], onProgress: progressFor(call.id) });
+      case 'loadSeriesPreview':
+        return engine.loadSeriesPreview(call.args[0], { ...call.args[1], onProgress: progressFor(call.id) });
+      case 'computeAnatomy':
+        return engine.computeAnatomy(call.args[0]);
+      case 'openBundle':
+        return engine.openBundle(call.args[0]);
+      case 'predictWithBundle':
+        return engine.predictWithBundle(call.args[0], call.args[1]);
+      case 'exportBundle':
+        return engine.exportBundle(call.args[0], call.args[1]);
+    }
+  }
+
+  async function answer(call: EngineCall): Promise<void> {
+    inFlight.add(call.id);
+    try {
+      const value = await run(call);
+      await post({ type: 'engine-reply', id: call.id, ok: true, value });
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) log(`${call.method} failed: ${(error as Error)?.stack ?? String(error)}`);
+      await post({ type: 'engine-reply', id: call.id, ok: false, error: toEngineCallError(error) });
+    } finally {
+      inFlight.delete(call.id);
+    }
+  }
+
+  channel.onMessage((raw) => {
+    let call: EngineCall;
+    try {
+      call = parseEngineCall(raw);
+    } catch (error) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'number' && Number.isInteger(id) && id >= 0) {
+        // A call we cannot run: answer it, so the host does not wait for nothing.
+        void post({ type: 'engine-reply', id, ok: false, error: toEngineCallError(error) });
+      } else {
+        log(`ignored an invalid message: ${(error as Error).message}`);
+      }
+      return;
+    }
+    if (inFlight.has(call.id)) return log(`ignored a repeated call ${call.id}`);
+    void answer(call);
+  });
+
+  void post({ type: 'engine-ready' });
+
+  return { kind: channel.kind, inFlight: () => [...inFlight] };
+}
+
+export function toEngineCallError(error: unknown): EngineCallError {
+  if (error instanceof InvalidInputError) return { kind: 'invalid-input', message: error.message, problems: error.problems };
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'internal', message: message || 'The engine failed without saying why.' };
+}
+
