@@ -2,8 +2,8 @@
  * The Anatomy view: the tutorial's demo SimpleRNN (2 units, 3 time steps, linear) computed by hand, step by
  * step; the test recomputes every hidden state from the weights the view shows and steps through all three.
  */
-import { resolve, join } from 'node:path';
-import { expect, test } from './fixtures';
+import { join } from 'node:path';
+import { expect, screenshotDir, test } from './fixtures';
 
 type Matrix = number[][];
 const values = async (locator: import('@playwright/test').Locator, attribute = 'data-values') =>
@@ -50,7 +50,7 @@ test('anatomy: hand computation of the demo SimpleRNN, stepped through three ste
   expect(byHand[0]).toBeCloseTo(outputByHand, 5);
   expect(Math.abs(predicted[0] - byHand[0])).toBeLessThan(1e-5);
   await expect(page.getByTestId('anatomy-match')).toBeVisible();
-  await page.screenshot({ path: join(resolve('docs/screenshots'), 'anatomy.png'), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir, 'anatomy.png'), fullPage: true });
 
   // Keyboard: Previous step is reachable and works from the keyboard.
   await page.getByTestId('anatomy-previous-step').focus();

@@ -1,16 +1,14 @@
 /**
  * Big files and drag and drop in browser mode: a 1,000,000-row x 5-column CSV (~50 MB) opened through the
  * file chooser shows a determinate progress bar (upload, inspect, series) while the page stays responsive,
- * then the preview table and the plotted series; a small CSV dropped on the window opens too.
+ * then the preview table and the plotted series (thinned on the host with LTTB to at most 20,000 points);
+ * a small CSV dropped on the window opens too.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-
-const shots = resolve('docs/screenshots');
-mkdirSync(shots, { recursive: true });
+import { expect, screenshotDir as shots, test } from './fixtures';
 
 const ROWS = 1_000_000;
 // The tracer snapshots the page on every step, which would add its own pauses to the responsiveness measured here.
@@ -82,7 +80,8 @@ test('a 1,000,000-row CSV opens with a progress bar, the page stays responsive, 
     roundTrips.push(Date.now() - t0);
     await page.waitForTimeout(100);
   }
-  await expect(page.getByTestId('series-chart')).toHaveAttribute('data-points', String(ROWS), { timeout: 60_000 });
+  const chart = page.getByTestId('series-chart');
+  await expect(chart).toHaveAttribute('data-rows', String(ROWS), { timeout: 60_000 });
   const openSeconds = (Date.now() - started) / 1000;
 
   const { progress, maxGap } = await page.evaluate(() => {
@@ -92,9 +91,15 @@ test('a 1,000,000-row CSV opens with a progress bar, the page stays responsive, 
   console.log(`big.csv opened in ${openSeconds.toFixed(1)} s; ${progress.length} progress states; round trips max ${Math.max(...roundTrips)} ms over ${roundTrips.length}; longest timer gap ${Math.round(maxGap)} ms`);
   expect(roundTrips.length).toBeGreaterThan(3);
   expect(Math.max(...roundTrips)).toBeLessThan(1000);
-  // The one long stall left is the arrival of the series (~29 MB of JSON: values and time labels), parsed
-  // on the main thread; it must stay a stall of a few seconds at most, not a freeze.
-  expect(maxGap).toBeLessThan(4000);
+  // The host thins the series to at most 20,000 points (LTTB) before it crosses to the page, so no long stall
+  // is left: the whole column (~29 MB of JSON) used to arrive and be parsed here, a stall of 2-6 s. Thinned,
+  // it measured 0.2-0.6 s; the bound leaves room for a loaded machine and still fails the unthinned path.
+  expect(maxGap).toBeLessThan(1500);
+  const points = Number(await chart.getAttribute('data-points'));
+  expect(points).toBeGreaterThan(1000);
+  expect(points).toBeLessThanOrEqual(20_000);
+  await expect(chart.locator('h3')).toHaveText(`a — 1,000,000 values, ${points.toLocaleString('en-US')} plotted (LTTB)`);
+  await expect(page.getByTestId('series-thinned')).toContainText('1,000,000 rows');
   // Determinate: each host phase climbed through intermediate values up to 100 %.
   for (const phase of ['inspect', 'series']) {
     const values = progress.filter(([p]) => p === phase).map(([, v]) => v);

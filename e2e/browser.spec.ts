@@ -3,13 +3,12 @@
  * Trainings are kept short (few epochs, batch 16) so the suite stays quick on two cores.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, lossPoints, setField, test } from './fixtures';
+import { expect, lossPoints, screenshotDir, setField, test } from './fixtures';
 
-const shots = resolve('docs/screenshots');
-mkdirSync(shots, { recursive: true });
+const shots = screenshotDir;
 
 /** Record every change of the loss chart's point count together with the run status, inside the page. */
 async function watchLossChart(page: Page): Promise<void> {
@@ -41,6 +40,9 @@ test('sunspots: a short tutorial-like run plots the loss per epoch, the predicti
   // First start: the bundled sunspots series is open and plotted, the tutorial settings are filled in.
   await expect(page.getByTestId('dataset-select')).toHaveValue(/sunspots/i);
   await expect(page.getByTestId('series-chart')).toHaveAttribute('data-points', '2820');
+  await expect(page.getByTestId('series-chart')).toHaveAttribute('data-rows', '2820');
+  await expect(page.getByTestId('series-chart').locator('h3')).toHaveText('Sunspots — 2,820 values');
+  await expect(page.getByTestId('series-thinned')).toHaveCount(0);
   await expect(page.getByTestId('column-select')).toHaveValue('Sunspots');
   await expect(page.getByTestId('preview-table')).toContainText('1749-01');
   await page.screenshot({ path: join(shots, 'data-tab.png') });

@@ -4,7 +4,7 @@
  * at the server's URL (which carries the token) with the first dataset loaded.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,15 @@ export interface ServerInfo {
 }
 
 const webRoot = resolve('out/web');
+
+/**
+ * Where the specs save the screenshots they take (and we look at): the README's pictures in docs/screenshots
+ * when UPDATE_SCREENSHOTS=1, else beside the other test output, so a test run leaves the tree unchanged.
+ */
+export const screenshotDir = process.env.UPDATE_SCREENSHOTS
+  ? resolve('docs/screenshots')
+  : resolve(process.env.PW_OUTPUT_DIR ?? 'test-results', 'screenshots');
+mkdirSync(screenshotDir, { recursive: true });
 
 export const test = base.extend<{ app: Page }, { server: ServerInfo }>({
   server: [

@@ -67,15 +67,31 @@ export const SeriesRequestSchema = z.object({
   column: z.string().min(1),
   timeColumn: z.string().min(1).nullable().default(null),
   missing: z.enum(MISSING_POLICIES).default('interpolate'),
+  /**
+   * At most this many points are sent for the plot; longer series are thinned on the host with LTTB
+   * (Largest-Triangle-Three-Buckets). Unset: SERIES_MAX_POINTS.
+   */
+  maxPoints: z.number().int().min(100).max(2_000_000).optional(),
 });
 export type SeriesRequest = z.infer<typeof SeriesRequestSchema>;
 
-/** One column ready to plot, after the missing-value policy. */
+/** Points plotted of a series unless the request says otherwise: about a point per pixel of a wide screen, times ten. */
+export const SERIES_MAX_POINTS = 20_000;
+
+/**
+ * One column ready to plot, after the missing-value policy. A series longer than the request's maxPoints
+ * arrives thinned with LTTB: `values` and `time` then hold the kept rows only, and `index` says which rows
+ * they are (row numbers after the missing-value policy, ascending, first and last included).
+ */
 export const SeriesPreviewSchema = z.object({
   column: z.string(),
   time: z.array(z.string()).nullable(),
   values: z.array(z.number()),
   /** Rows the missing-value policy dropped or filled. */
   missingHandled: z.number().int(),
+  /** Rows of the series after the missing-value policy (= values.length unless thinned). */
+  rows: z.number().int(),
+  /** The row of each point in `values`; null when nothing was thinned away (rows ≤ maxPoints). */
+  index: z.array(z.number().int()).nullable(),
 });
 export type SeriesPreview = z.infer<typeof SeriesPreviewSchema>;

@@ -3,11 +3,12 @@
  * detected (see ./csv/), the file is read in chunks, only the used columns are kept (as Float64Array),
  * and the missing-value policy is applied.
  */
-import type { ColumnInfo, SeriesPreview, SeriesRequest } from '../../contract/datasets.js';
+import { SERIES_MAX_POINTS, type ColumnInfo, type SeriesPreview, type SeriesRequest } from '../../contract/datasets.js';
 import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
 import { openCsvFile, scanCsvFile, type CsvFile, type FileScan, type ProgressCallback } from './csv/csv-file.js';
 import { assertUsableTable, composedTime, composeTimeLabel, suggestTarget, suggestTime } from './csv/inspect.js';
 import { applyMissingPolicy } from './csv/missing-values.js';
+import { lttbIndices } from './downsample.js';
 import { scanRows, type ScanRequest } from './csv/table-scanner.js';
 import type { SeriesData } from './series.js';
 
@@ -41,11 +42,28 @@ export async function loadSeries(spec: DataSpec, options: LoadSeriesOptions = {}
   return toSeries(spec, file, plan, scan);
 }
 
-/** One column with its time labels, after the missing-value policy, for plotting the input series. */
+/**
+ * One column with its time labels, after the missing-value policy, for plotting the input series. A series
+ * longer than `maxPoints` (default SERIES_MAX_POINTS) is thinned here, on the host, with LTTB: only the kept
+ * rows' values and time labels are returned, with their row numbers in `index`, so a million-row column
+ * does not cross the process boundary whole.
+ */
 export async function loadSeriesPreview(request: SeriesRequest, options: LoadSeriesOptions = {}): Promise<SeriesPreview> {
   const { path, column, timeColumn, missing } = request;
   const series = await loadSeries({ path, column, inputColumns: [], timeColumn, missing }, options);
-  return { column: series.column, time: series.time, values: Array.from(series.features[0]), missingHandled: series.missingHandled };
+  const values = series.features[0];
+  const rows = values.length;
+  const maxPoints = request.maxPoints ?? SERIES_MAX_POINTS;
+  const base = { column: series.column, missingHandled: series.missingHandled, rows };
+  if (rows <= maxPoints) return { ...base, time: series.time, values: Array.from(values), index: null };
+  const kept = lttbIndices(values, maxPoints);
+  const time = series.time;
+  return {
+    ...base,
+    time: time ? Array.from(kept, (row) => time[row]) : null,
+    values: Array.from(kept, (row) => values[row]),
+    index: Array.from(kept),
+  };
 }
 
 function planColumns(spec: DataSpec, file: CsvFile, columns: ColumnInfo[]): ColumnPlan {

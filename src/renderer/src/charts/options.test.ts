@@ -56,7 +56,7 @@ describe('chart options', () => {
 
 describe('input series chart', () => {
   it('hands ECharts one flat typed array, LTTB-sampled, without symbols, labelled with the time column', () => {
-    const option = seriesOption({ column: 'a', time: ['2020-01', '2020-02', '2020-03'], values: [5, 6, 7], missingHandled: 0 }) as {
+    const option = seriesOption({ column: 'a', time: ['2020-01', '2020-02', '2020-03'], values: [5, 6, 7], missingHandled: 0, rows: 3, index: null }) as {
       xAxis: { type: string; max: number; axisLabel: { formatter: (v: number) => string } };
       series: Array<{ data: Float64Array; sampling: string; showSymbol: boolean }>;
     };
@@ -64,8 +64,19 @@ describe('input series chart', () => {
     expect(option.series[0]).toMatchObject({ sampling: 'lttb', showSymbol: false });
     expect(option.xAxis).toMatchObject({ type: 'value', max: 2 });
     expect(option.xAxis.axisLabel.formatter(1.2)).toBe('2020-02');
-    const rows = seriesOption({ column: 'a', time: null, values: [5, 6], missingHandled: 0 }) as { xAxis: { axisLabel: { formatter: (v: number) => string } } };
+    const rows = seriesOption({ column: 'a', time: null, values: [5, 6], missingHandled: 0, rows: 2, index: null }) as { xAxis: { axisLabel: { formatter: (v: number) => string } } };
     expect(rows.xAxis.axisLabel.formatter(1)).toBe('1');
+  });
+  it('plots a series thinned by the host at its row numbers, over all its rows, labelled by the nearest plotted row', () => {
+    const option = seriesOption({ column: 'a', time: ['t0', 't40', 't75', 't99'], values: [1, 9, -3, 2], missingHandled: 0, rows: 100, index: [0, 40, 75, 99] }) as {
+      xAxis: { max: number; axisLabel: { formatter: (v: number) => string } };
+      series: Array<{ data: Float64Array }>;
+    };
+    expect(Array.from(option.series[0].data)).toEqual([0, 1, 40, 9, 75, -3, 99, 2]);
+    expect(option.xAxis.max).toBe(99);
+    expect([0, 40, 50, 70, 99].map(option.xAxis.axisLabel.formatter)).toEqual(['t0', 't40', 't40', 't75', 't99']);
+    const untimed = seriesOption({ column: 'a', time: null, values: [1, 9], missingHandled: 0, rows: 100, index: [0, 99] }) as { xAxis: { axisLabel: { formatter: (v: number) => string } } };
+    expect(untimed.xAxis.axisLabel.formatter(42)).toBe('42');
   });
 });
 

@@ -17,19 +17,25 @@ const legend = { top: 0, left: 'center', itemWidth: 18, itemHeight: 8, textStyle
 const numberLabel = (v: number) => fmt(v, 3);
 
 /**
- * The input series as loaded, fluid at a million rows: the points go to ECharts as one flat typed array of
- * (row, value) pairs (no per-point objects, names or category labels to build), without symbols, and LTTB
- * keeps about one point per pixel of whatever range is zoomed in. The x axis counts rows and is labelled
- * with the time column.
+ * The input series as loaded, fluid at a million rows. A long series arrives thinned by the host (LTTB, at
+ * most ~20,000 points with the row number of each in `index`); the points go to ECharts as one flat typed
+ * array of (row, value) pairs (no per-point objects, names or category labels to build), without symbols,
+ * and ECharts' own LTTB keeps about one point per pixel of whatever range is zoomed in. The x axis counts
+ * rows (0 … rows − 1) and is labelled with the time of the nearest plotted row.
  */
 export function seriesOption(series: SeriesPreview): EChartsCoreOption {
   const n = series.values.length;
+  const index = series.index;
   const points = new Float64Array(2 * n);
   series.values.forEach((value, i) => {
-    points[2 * i] = i;
+    points[2 * i] = index ? index[i] : i;
     points[2 * i + 1] = value;
   });
-  const label = (v: number) => series.time?.[Math.round(v)] ?? String(Math.round(v));
+  const rows = Math.max(series.rows, n);
+  const time = series.time;
+  const label = index
+    ? timeLabeller(index.map((row, i) => ({ index: row, time: time?.[i] ?? null })))
+    : (v: number) => time?.[Math.round(v)] ?? String(Math.round(v));
   return {
     textStyle: baseTextStyle,
     animation: false,
@@ -38,8 +44,8 @@ export function seriesOption(series: SeriesPreview): EChartsCoreOption {
     xAxis: {
       type: 'value',
       min: 0,
-      max: Math.max(1, n - 1),
-      name: series.time ? '' : 'row',
+      max: Math.max(1, rows - 1),
+      name: time ? '' : 'row',
       axisLabel: { formatter: label, hideOverlap: true },
       axisPointer: { label: { formatter: (p: { value: number }) => label(p.value) } },
     },
