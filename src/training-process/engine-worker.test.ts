@@ -152,7 +152,7 @@ describe('engine worker (child_process.fork + processEngine)', () => {
 
   const BUILT = fileURLToPath(new URL('../../out/main/engine-worker.js', import.meta.url));
   it.skipIf(!existsSync(BUILT))(
-    'the built entry (out/main/engine-worker.js, what Electron runs) answers under child_process.fork too [skipped until `npm run build` has run]',
+    'the built entry (out/main/engine-worker.js, what Electron runs) answers under child_process.fork too (npm test builds it first)',
     async () => {
       const engine = processEngine(forkLauncher({ entry: BUILT, serialization: 'advanced', echoStderr: null }), { log: () => {} });
       engines.push(engine);

@@ -165,7 +165,7 @@ describe('training process (real child process)', () => {
 
   const BUILT = fileURLToPath(new URL('../../out/main/training-process.js', import.meta.url));
   it.skipIf(!existsSync(BUILT))(
-    'the built entry (out/main/training-process.js, what Electron runs) trains under child_process.fork too [skipped until `npm run build` has run]',
+    'the built entry (out/main/training-process.js, what Electron runs) trains under child_process.fork too (npm test builds it first)',
     async () => {
       const supervisor = new TrainingSupervisor({ launcher: forkLauncher({ entry: BUILT, echoStderr: null }), runsDir: null });
       supervisors.push(supervisor);
