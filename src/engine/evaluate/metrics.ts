@@ -1,7 +1,8 @@
 /**
  * Error measures. RMSE is what the tutorial prints; MAE, MAPE, sMAPE and MASE are what analysts compare.
  * MAPE skips actual values of 0 (and is null if all are 0); sMAPE skips pairs where both are 0;
- * MASE divides MAE by the in-sample MAE of the seasonal naive forecast on the training part (`maseScale`).
+ * MASE divides MAE by the in-sample MAE of the naive forecast at lag m on the training part (`maseScale`;
+ * runs use m = 1, or the season length the analyst set).
  */
 import type { ErrorMeasures, MetricSet } from '../../contract/run-result.js';
 
