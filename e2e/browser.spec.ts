@@ -92,6 +92,11 @@ test('sunspots: a short tutorial-like run plots the loss per epoch, the predicti
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: /Save image: Actual vs predicted/ }).click();
   expect((await download).suggestedFilename()).toMatch(/\.png$/);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: /Copy image: Actual vs predicted/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+  const clipboardTypes = await page.evaluate(async () => (await navigator.clipboard.read()).flatMap((item) => item.types));
+  expect(clipboardTypes).toContain('image/png');
   await page.getByTestId('tab-training').click();
   const csv = page.waitForEvent('download');
   await page.getByTestId('save-history').click();

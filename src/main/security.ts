@@ -80,8 +80,10 @@ export function hardenSession(devUrl: string | undefined): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy(connect)] } });
   });
-  ses.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  // Only writing to the clipboard ("Copy image" on a chart) is allowed; everything else is denied.
+  const allowed = (permission: string) => permission === 'clipboard-sanitized-write';
+  ses.setPermissionRequestHandler((_webContents, permission, callback) => callback(allowed(permission)));
+  ses.setPermissionCheckHandler((_webContents, permission) => allowed(permission));
   ses.setDevicePermissionHandler(() => false);
 }
 
