@@ -106,8 +106,11 @@ export const RunResultSchema = z.object({
   }),
   parameterCount: z.number().int(),
   history: z.array(EpochRecordSchema),
-  /** Why training ended: all epochs ran, early stopping, or the user pressed Stop. */
-  stopReason: z.enum(['completed', 'early-stopping', 'user']),
+  /**
+   * Why training ended: all epochs ran, early stopping, the user pressed Stop, or the training process died
+   * and the run was recovered from its last checkpoint.
+   */
+  stopReason: z.enum(['completed', 'early-stopping', 'user', 'crashed']),
   /** Epoch whose weights the model holds (1-based). */
   bestEpoch: z.number().int(),
   trainSeconds: z.number(),

@@ -17,7 +17,15 @@ export type TrainRequest = z.infer<typeof TrainRequestSchema>;
 
 export const StopRequestSchema = z.object({ type: z.literal('stop'), runId: z.string() });
 
-export const TrainingProcessRequestSchema = z.discriminatedUnion('type', [TrainRequestSchema, StopRequestSchema]);
+/** Finish a run whose training process died, from its checkpoint under runsDir (see engine/train/checkpoint.ts). */
+export const RecoverRequestSchema = z.object({
+  type: z.literal('recover'),
+  runId: TrainRequestSchema.shape.runId,
+  runsDir: z.string().min(1),
+});
+export type RecoverRequest = z.infer<typeof RecoverRequestSchema>;
+
+export const TrainingProcessRequestSchema = z.discriminatedUnion('type', [TrainRequestSchema, StopRequestSchema, RecoverRequestSchema]);
 export type TrainingProcessRequest = z.infer<typeof TrainingProcessRequestSchema>;
 
 export const TrainingProcessReadySchema = z.object({ type: z.literal('ready'), backend: z.string() });

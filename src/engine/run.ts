@@ -4,9 +4,10 @@
  * forecast ahead, and write the run's bundle. Every host (CLI, training process, tests) runs this function.
  */
 import { join } from 'node:path';
-import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput } from '../contract/run-config.js';
+import type * as tf from '@tensorflow/tfjs';
+import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput, type TrainingSpec } from '../contract/run-config.js';
 import type { RunEventListener } from '../contract/run-events.js';
-import type { MetricSet, PredictionRow, RunResult } from '../contract/run-result.js';
+import type { EpochRecord, MetricSet, PredictionRow, RunResult } from '../contract/run-result.js';
 import { loadSeries } from './data/load-series.js';
 import { prepareData, type PreparedData } from './data/prepare.js';
 import { datasetInfo, type SeriesData } from './data/series.js';
@@ -19,7 +20,8 @@ import { maseScale, metricSet } from './evaluate/metrics.js';
 import { initBackend } from './model/backend.js';
 import { buildModel, makeOptimizer } from './model/build.js';
 import { randomSeed } from './train/random.js';
-import { predictWindows, trainModel } from './train/train.js';
+import { checkpointDir, loadCheckpoint, removeCheckpoint, writeCheckpoint } from './train/checkpoint.js';
+import { predictWindows, trainModel, type TrainOutcome } from './train/train.js';
 import { writeRunBundle } from './bundle/index.js';
 import { versions } from './versions.js';
 import { newRunId } from './run-id.js';
@@ -32,10 +34,18 @@ export interface RunOptions {
   onEvent?: RunEventListener;
   /** Abort = Stop: training ends after the current batch and keeps the last finished epoch. */
   signal?: AbortSignal;
-  /** Write the bundle to runsDir/runId. */
+  /** Write the bundle to runsDir/runId, and keep a checkpoint under runsDir while training. */
   runsDir?: string | null;
   /** Write the bundle to exactly this folder (must not exist). Takes precedence over runsDir. */
   bundleDir?: string | null;
+  /** Least time between two checkpoints (default 2 s; 0 = after every epoch). */
+  checkpointIntervalMs?: number;
+}
+
+/** The data of a run, loaded and prepared as its configuration says. */
+async function prepareRun(config: RunConfig): Promise<{ series: SeriesData; prepared: PreparedData }> {
+  const series = await loadSeries(config.data);
+  return { series, prepared: prepareData(series, config.prep, config.model.outputUnits) };
 }
 
 export async function runForecast(input: RunConfig | RunConfigInput, options: RunOptions = {}): Promise<RunResult> {
@@ -44,17 +54,14 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
   const emit: RunEventListener = options.onEvent ?? (() => {});
   const backend = await initBackend(config.backend);
   const seed = config.training.seed ?? randomSeed();
+  const ranConfig: RunConfig = { ...config, training: { ...config.training, seed } };
 
-  const series = await loadSeries(config.data);
-  const horizon = config.model.outputUnits;
-  const prepared = prepareData(series, config.prep, horizon);
-  const { timeSteps } = config.prep;
-
-  const model = buildModel(config.model, { timeSteps, features: prepared.train.features, seed });
+  const { series, prepared } = await prepareRun(config);
+  const model = buildModel(config.model, { timeSteps: config.prep.timeSteps, features: prepared.train.features, seed });
   const optimizer = makeOptimizer(config.training.optimizer, config.training.learningRate);
+  const checkpoint = options.runsDir ? checkpointDir(options.runsDir, runId) : null;
   try {
     model.compile({ loss: 'meanSquaredError', optimizer });
-    const parameterCount = model.countParams();
     const batches = Math.ceil(prepared.train.samples / Math.min(config.training.batchSize, prepared.train.samples));
     emit({
       type: 'started',
@@ -64,19 +71,27 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
       epochs: config.training.epochs,
       batchesPerEpoch: batches,
       samples: { train: prepared.train.samples, validation: prepared.validation?.samples ?? 0, test: prepared.test.samples },
-      parameterCount,
+      parameterCount: model.countParams(),
     });
     if (series.missingHandled > 0) {
       emit({ type: 'message', runId, level: 'info', text: `${series.missingHandled} rows with missing values were handled by "${config.data.missing}".` });
     }
 
+    const history: EpochRecord[] = [];
+    let lastCheckpoint = -Infinity;
     const outcome = await trainModel(
       model,
       prepared.train,
       prepared.validation,
-      { ...config.training, seed },
+      ranConfig.training as TrainingSpec & { seed: number },
       {
-        onEpoch: (record, elapsedSeconds) =>
+        onEpoch: async (record, elapsedSeconds) => {
+          history.push(record);
+          if (checkpoint && performance.now() - lastCheckpoint >= (options.checkpointIntervalMs ?? 2000)) {
+            lastCheckpoint = performance.now();
+            const state = { runId, config: ranConfig, seed, backend, history, trainSeconds: elapsedSeconds, savedAt: new Date().toISOString() };
+            await writeCheckpoint(checkpoint, model, state);
+          }
           emit({
             type: 'epoch',
             runId,
@@ -86,7 +101,8 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
             valLoss: record.valLoss,
             elapsedSeconds,
             etaSeconds: (elapsedSeconds / record.epoch) * (config.training.epochs - record.epoch),
-          }),
+          });
+        },
         onBatch: (epoch, batch, batchCount, loss, elapsedSeconds) =>
           emit({ type: 'batch', runId, epoch, batch, batches: batchCount, loss, elapsedSeconds }),
       },
@@ -95,78 +111,133 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
     if (outcome.history.length === 0) {
       throw new InvalidInputError('Training was stopped before the first epoch finished, so there is no trained model to keep.');
     }
-
     const warnings: string[] = [];
-    const trainPred = predictWindows(model, prepared.train);
-    const validationPred = prepared.validation ? predictWindows(model, prepared.validation) : null;
-    const testPred = predictWindows(model, prepared.test);
-
-    const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex));
-    // MASE scales by the one-step naive error unless the analyst set a season length.
-    const season = config.evaluation.seasonLength ?? 1;
-    const scale = {
-      scaled: maseScale(prepared.scaled[0].subarray(0, prepared.splitIndex), season),
-      original: maseScale(series.features[0].subarray(0, prepared.splitIndex), season),
-    };
-    const measure = (w: Windows, offset: number, predicted: Float32Array) => partMetrics(series, prepared, w, offset, predicted, scale);
-
-    const validationOffset = prepared.offsets.train;
-    const predictions = [
-      ...predictionRows(series, prepared, prepared.train, prepared.offsets.train, trainPred, 'train'),
-      ...(prepared.validation && validationPred
-        ? predictionRows(series, prepared, prepared.validation, validationOffset, validationPred, 'validation')
-        : []),
-      ...predictionRows(series, prepared, prepared.test, prepared.offsets.test, testPred, 'test'),
-    ];
-    const context: EvaluationContext = { config, series, prepared, model, seasonLength, scale, testPredictionsScaled: testPred };
-    const forecast = await forecastAhead(context, warnings);
-    const result: RunResult = {
-      runId,
-      backend,
-      config: { ...config, training: { ...config.training, seed } },
-      seed,
-      dataset: datasetInfo(series),
-      scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
-      samples: {
-        train: prepared.train.samples,
-        validation: prepared.validation?.samples ?? 0,
-        test: prepared.test.samples,
-        splitIndex: prepared.splitIndex,
-      },
-      parameterCount,
-      history: outcome.history,
-      stopReason: outcome.stopReason,
-      bestEpoch: outcome.bestEpoch,
-      trainSeconds: outcome.seconds,
-      metrics: {
-        train: measure(prepared.train, prepared.offsets.train, trainPred),
-        validation: prepared.validation && validationPred ? measure(prepared.validation, validationOffset, validationPred) : null,
-        test: measure(prepared.test, prepared.offsets.test, testPred),
-      },
-      baselines: computeBaselines(context, warnings),
-      seasonLength,
-      backtest: runBacktest(context, warnings),
-      predictions,
-      forecast,
-      bundleDir: null,
-      versions: versions(),
-      warnings,
-    };
     if (outcome.stopReason === 'user') {
       warnings.push(`Stopped by the user after epoch ${outcome.bestEpoch} of ${config.training.epochs}; the model keeps epoch ${outcome.bestEpoch}'s weights.`);
     }
-    const bundleDir = options.bundleDir ?? (options.runsDir ? join(options.runsDir, runId) : null);
-    if (bundleDir) {
-      result.bundleDir = bundleDir;
-      await writeRunBundle({ dir: bundleDir, model, result });
-    }
-    emit({ type: 'finished', runId, result });
-    return result;
+    return await finishRun({ runId, backend, config: ranConfig, series, prepared, model, outcome, warnings, emit, bundleDir: bundleDirFor(runId, options) });
   } finally {
     model.dispose();
     // The model does not own an optimizer it was given: free its moment estimates too.
     optimizer.dispose();
+    if (checkpoint) await removeCheckpoint(checkpoint);
   }
+}
+
+/**
+ * Finish a run whose training process died, from its checkpoint: the model as of the last checkpointed epoch
+ * is evaluated and bundled like any run, with stopReason 'crashed'. Throws InvalidInputError without a checkpoint.
+ */
+export async function recoverRun(runId: string, runsDir: string, options: Pick<RunOptions, 'onEvent'> = {}): Promise<RunResult> {
+  const dir = checkpointDir(runsDir, runId);
+  const { state, model } = await loadCheckpoint(dir);
+  try {
+    await initBackend(state.config.backend);
+    const { series, prepared } = await prepareRun(state.config);
+    const epochs = state.history.length;
+    const outcome: TrainOutcome = { history: state.history, stopReason: 'crashed', bestEpoch: epochs, seconds: state.trainSeconds };
+    const warnings = [
+      `The training process stopped unexpectedly after epoch ${epochs} of ${state.config.training.epochs}; the run was recovered from its checkpoint and the model keeps epoch ${epochs}'s weights.`,
+    ];
+    return await finishRun({
+      runId,
+      backend: state.backend,
+      config: state.config,
+      series,
+      prepared,
+      model,
+      outcome,
+      warnings,
+      emit: options.onEvent ?? (() => {}),
+      bundleDir: bundleDirFor(runId, { runsDir }),
+    });
+  } finally {
+    model.dispose();
+    await removeCheckpoint(dir);
+  }
+}
+
+function bundleDirFor(runId: string, options: Pick<RunOptions, 'bundleDir' | 'runsDir'>): string | null {
+  return options.bundleDir ?? (options.runsDir ? join(options.runsDir, runId) : null);
+}
+
+interface FinishArgs {
+  runId: string;
+  backend: string;
+  /** The configuration as run, with its seed. */
+  config: RunConfig;
+  series: SeriesData;
+  prepared: PreparedData;
+  model: tf.LayersModel;
+  outcome: TrainOutcome;
+  warnings: string[];
+  emit: RunEventListener;
+  bundleDir: string | null;
+}
+
+/** After training: predict, measure beside the baselines, backtest, forecast ahead, write the bundle, report. */
+async function finishRun({ runId, backend, config, series, prepared, model, outcome, warnings, emit, bundleDir }: FinishArgs): Promise<RunResult> {
+  const trainPred = predictWindows(model, prepared.train);
+  const validationPred = prepared.validation ? predictWindows(model, prepared.validation) : null;
+  const testPred = predictWindows(model, prepared.test);
+
+  const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex));
+  // MASE scales by the one-step naive error unless the analyst set a season length.
+  const season = config.evaluation.seasonLength ?? 1;
+  const scale = {
+    scaled: maseScale(prepared.scaled[0].subarray(0, prepared.splitIndex), season),
+    original: maseScale(series.features[0].subarray(0, prepared.splitIndex), season),
+  };
+  const measure = (w: Windows, offset: number, predicted: Float32Array) => partMetrics(series, prepared, w, offset, predicted, scale);
+
+  const validationOffset = prepared.offsets.train;
+  const predictions = [
+    ...predictionRows(series, prepared, prepared.train, prepared.offsets.train, trainPred, 'train'),
+    ...(prepared.validation && validationPred
+      ? predictionRows(series, prepared, prepared.validation, validationOffset, validationPred, 'validation')
+      : []),
+    ...predictionRows(series, prepared, prepared.test, prepared.offsets.test, testPred, 'test'),
+  ];
+  const context: EvaluationContext = { config, series, prepared, model, seasonLength, scale, testPredictionsScaled: testPred };
+  const forecast = await forecastAhead(context, warnings);
+  const result: RunResult = {
+    runId,
+    backend,
+    config,
+    seed: config.training.seed!,
+    dataset: datasetInfo(series),
+    scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
+    samples: {
+      train: prepared.train.samples,
+      validation: prepared.validation?.samples ?? 0,
+      test: prepared.test.samples,
+      splitIndex: prepared.splitIndex,
+    },
+    parameterCount: model.countParams(),
+    history: outcome.history,
+    stopReason: outcome.stopReason,
+    bestEpoch: outcome.bestEpoch,
+    trainSeconds: outcome.seconds,
+    metrics: {
+      train: measure(prepared.train, prepared.offsets.train, trainPred),
+      validation: prepared.validation && validationPred ? measure(prepared.validation, validationOffset, validationPred) : null,
+      test: measure(prepared.test, prepared.offsets.test, testPred),
+    },
+    baselines: computeBaselines(context, warnings),
+    seasonLength,
+    backtest: runBacktest(context, warnings),
+    predictions,
+    forecast,
+    bundleDir: null,
+    versions: versions(),
+    warnings,
+  };
+  if (bundleDir) {
+    result.bundleDir = bundleDir;
+    await writeRunBundle({ dir: bundleDir, model, result });
+  }
+  emit({ type: 'finished', runId, result });
+  return result;
 }
 
 /** Series row of sample s, step h (0-based) of a set of windows taken from the part starting at `offset`. */

@@ -9,6 +9,7 @@ import type { RunEvent, RunEventListener, RunFailedEvent, RunFinishedEvent } fro
 import type { RunResult } from '../contract/run-result.js';
 import { parseTrainingProcessMessage } from '../contract/training-process.js';
 import { newRunId } from '../engine/run-id.js';
+import { hasCheckpoint } from '../engine/train/checkpoint-location.js';
 import type { TrainingProcessExit, TrainingProcessHandle, TrainingProcessLauncher } from './launcher.js';
 
 export interface TrainingSupervisorOptions {
@@ -33,6 +34,8 @@ interface ActiveRun {
   handle: TrainingProcessHandle;
   config: RunConfig;
   ready: boolean;
+  /** The first process died after a checkpoint: a second process is finishing the run from it. */
+  recovering: boolean;
   stopRequested: boolean;
   killedBySupervisor: string | null;
   terminal: Terminal | null;
@@ -95,9 +98,15 @@ export class TrainingSupervisor {
     const handle = this.options.launcher.launch({ backend: config.backend });
     let resolveDone!: (t: Terminal) => void;
     const done = new Promise<Terminal>((resolve) => (resolveDone = resolve));
-    const run: ActiveRun = { runId, handle, config, ready: false, stopRequested: false, killedBySupervisor: null, terminal: null, timers: [], done, resolveDone };
+    const run: ActiveRun = { runId, handle, config, ready: false, recovering: false, stopRequested: false, killedBySupervisor: null, terminal: null, timers: [], done, resolveDone };
     this.runs.set(runId, run);
 
+    this.watch(run, handle);
+    return runId;
+  }
+
+  /** Listen to a run's process, and end it if it does not report 'ready' in time. */
+  private watch(run: ActiveRun, handle: TrainingProcessHandle): void {
     run.timers.push(
       setTimeout(() => {
         if (!run.ready && !run.terminal) {
@@ -108,7 +117,15 @@ export class TrainingSupervisor {
     );
     handle.onMessage((raw) => this.onProcessMessage(run, raw));
     handle.onExit((exit) => this.onProcessExit(run, exit));
-    return runId;
+  }
+
+  /** The run's process died after writing a checkpoint: finish the run from it in a new process. */
+  private recover(run: ActiveRun, reason: string): void {
+    this.emit({ type: 'message', runId: run.runId, level: 'warning', text: `${reason} Recovering the run from its last checkpoint…` });
+    run.recovering = true;
+    run.ready = false;
+    run.handle = this.options.launcher.launch({ backend: run.config.backend });
+    this.watch(run, run.handle);
   }
 
   /** Ask a run to stop after its current batch (it keeps the last finished epoch). False if it is not running. */
@@ -195,6 +212,10 @@ export class TrainingSupervisor {
       if (run.ready) return;
       run.ready = true;
       this.lastBackend = message.backend;
+      if (run.recovering) {
+        run.handle.send({ type: 'recover', runId: run.runId, runsDir: this.options.runsDir! });
+        return;
+      }
       run.handle.send({ type: 'train', runId: run.runId, config: run.config, runsDir: this.options.runsDir });
       if (run.stopRequested) run.handle.send({ type: 'stop', runId: run.runId });
       return;
@@ -232,6 +253,11 @@ export class TrainingSupervisor {
     if (run.terminal) return;
     const how = exit.signal ? `was ended by signal ${exit.signal}` : `exited with code ${exit.code}`;
     const reason = run.killedBySupervisor ?? `The training process ${how} before the run finished.`;
+    const { runsDir } = this.options;
+    if (!run.killedBySupervisor && !run.recovering && runsDir && hasCheckpoint(runsDir, run.runId)) {
+      this.recover(run, reason);
+      return;
+    }
     const detail = exit.stderrTail ? ` Its last words: ${lastLine(exit.stderrTail)}` : '';
     this.settle(run, {
       type: 'failed',

@@ -8,7 +8,7 @@
  */
 import { BACKEND_CHOICES, type BackendChoice } from '../contract/run-config.js';
 import { initBackend } from '../engine/model/backend.js';
-import { runForecast } from '../engine/run.js';
+import { recoverRun, runForecast } from '../engine/run.js';
 import { BACKEND_ENV } from '../contract/training-process.js';
 import { connectToParent } from './parent-channel.js';
 import { startTrainingWorker } from './worker.js';
@@ -30,6 +30,7 @@ const worker = startTrainingWorker(channel, {
   backendChoice: backend,
   initBackend: () => initBackend(backend),
   runForecast: (config, options) => runForecast(config, options),
+  recoverRun: (runId, runsDir, options) => recoverRun(runId, runsDir, options),
 });
 
 // Never die silently: tell the host what happened (as a 'failed' event when a run is going), then exit.

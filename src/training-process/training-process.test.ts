@@ -3,7 +3,8 @@
  * trains on the bundled sunspots series. Electron's utilityProcess path uses the same worker code
  * through `process.parentPort`; it is exercised by e2e/electron.spec.ts where Electron is installed.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -161,6 +162,45 @@ describe('training process (real child process)', () => {
     const end = await supervisor.waitFor(second);
     expect(end.type).toBe('finished');
     expect(events.filter((e) => e.type === 'epoch' && e.runId === second)).toHaveLength(2);
+  });
+
+  it('a training process killed after a checkpoint is recovered: the run finishes from its last checkpointed epoch', async () => {
+    const pids: number[] = [];
+    const spying = {
+      launch() {
+        const h = launcher.launch();
+        if (h.pid) pids.push(h.pid);
+        return h;
+      },
+    };
+    const runsDir = mkdtempSync(join(tmpdir(), 'fw-recover-'));
+    const supervisor = new TrainingSupervisor({ launcher: spying, runsDir });
+    supervisors.push(supervisor);
+    const events: RunEvent[] = [];
+    supervisor.onEvent((e) => events.push(e));
+
+    const runId = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 } }));
+    // The checkpoint is written before an epoch is reported, so after epoch 1 there is one to recover from.
+    await new Promise<void>((resolve) => {
+      const off = supervisor.onEvent((e) => {
+        if (e.type === 'epoch') {
+          off();
+          resolve();
+        }
+      });
+    });
+    process.kill(pids[0], 'SIGKILL');
+    const end = await supervisor.waitFor(runId);
+    expect(end.type, JSON.stringify(end)).toBe('finished');
+    if (end.type !== 'finished') return;
+    expect(pids).toHaveLength(2);
+    expect(end.result.stopReason).toBe('crashed');
+    expect(end.result.history.length).toBeGreaterThanOrEqual(1);
+    expect(end.result.bundleDir).toBe(join(runsDir, runId));
+    expect(existsSync(join(runsDir, runId, 'model.json'))).toBe(true);
+    expect(existsSync(join(runsDir, '.checkpoints', runId))).toBe(false);
+    const note = events.find((e) => e.type === 'message' && e.level === 'warning');
+    expect(note && note.type === 'message' ? note.text : '').toMatch(/signal SIGKILL.*Recovering the run from its last checkpoint/);
   });
 
   const BUILT = fileURLToPath(new URL('../../out/main/training-process.js', import.meta.url));

@@ -18,6 +18,8 @@ export interface TrainingWorkerEngine {
     config: RunConfig,
     options: { runId: string; onEvent: (event: RunEvent) => void; signal: AbortSignal; runsDir: string | null },
   ): Promise<RunResult>;
+  /** Finish a run whose training process died, from its checkpoint. */
+  recoverRun(runId: string, runsDir: string, options: { onEvent: (event: RunEvent) => void }): Promise<RunResult>;
 }
 
 type State = 'idle' | 'running' | 'done';
@@ -45,7 +47,8 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
   const fail = (id: string, kind: 'invalid-input' | 'internal', message: string) =>
     post({ type: 'failed', runId: id, kind, message });
 
-  async function train(id: string, config: RunConfig, runsDir: string | null) {
+  /** Run one training (or one recovery) and report how it ended. */
+  async function run(id: string, work: (onEvent: (event: RunEvent) => void) => Promise<RunResult>) {
     state = 'running';
     runId = id;
     let terminalSent = false;
@@ -62,7 +65,7 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
         if (choice !== 'auto') throw new InvalidInputError(`The "${choice}" backend cannot start here: ${b.error.message} Choose "auto" instead.`);
         throw new Error(`The TensorFlow.js backend did not start: ${b.error.message}`);
       }
-      const result = await engine.runForecast(config, { runId: id, onEvent, signal: controller.signal, runsDir });
+      const result = await work(onEvent);
       if (!terminalSent) {
         terminalSent = true;
         await post({ type: 'finished', runId: id, result });
@@ -108,7 +111,13 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
       void fail(request.runId, 'internal', 'This training process has already run a training; the host must start a new process for every run.');
       return;
     }
-    void train(request.runId, request.config, request.runsDir);
+    if (request.type === 'recover') {
+      const { runsDir } = request;
+      void run(request.runId, (onEvent) => engine.recoverRun(request.runId, runsDir, { onEvent }));
+    } else {
+      const { config, runsDir } = request;
+      void run(request.runId, (onEvent) => engine.runForecast(config, { runId: request.runId, onEvent, signal: controller.signal, runsDir }));
+    }
   });
 
   /** Report an error that is about to end the process, so the host hears more than "it crashed". */

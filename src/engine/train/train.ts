@@ -9,13 +9,15 @@ import type { Windows } from '../data/windows.js';
 import { seededRandom, shuffledIndices } from './random.js';
 
 export interface TrainProgress {
-  onEpoch?(record: EpochRecord, elapsedSeconds: number): void;
+  /** After each finished epoch; training waits for a returned promise (e.g. a checkpoint being written). */
+  onEpoch?(record: EpochRecord, elapsedSeconds: number): void | Promise<void>;
   onBatch?(epoch: number, batch: number, batches: number, meanLoss: number, elapsedSeconds: number): void;
 }
 
 export interface TrainOutcome {
   history: EpochRecord[];
-  stopReason: 'completed' | 'early-stopping' | 'user';
+  /** 'crashed' only for runs recovered from a checkpoint after their training process died. */
+  stopReason: 'completed' | 'early-stopping' | 'user' | 'crashed';
   /** 1-based epoch whose weights the model holds; 0 if stopped before the first epoch ended. */
   bestEpoch: number;
   seconds: number;
@@ -101,7 +103,7 @@ export async function trainModel(
       history.push(record);
       tf.dispose(lastFinished);
       lastFinished = snapshot(model);
-      progress.onEpoch?.(record, elapsed());
+      await progress.onEpoch?.(record, elapsed());
       await yieldToEventLoop();
       lastYield = performance.now();
 

@@ -1,0 +1,64 @@
+/**
+ * Checkpoints: while a run trains for a host, the weights of its last finished epoch and the losses so far
+ * are kept on disk (runsDir/.checkpoints/runId), replaced atomically every few seconds. If the training
+ * process dies, the host recovers the run from its checkpoint instead of losing it; a run that ends in any
+ * other way removes its checkpoint.
+ */
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { InvalidInputError, parseWith, RunConfigSchema } from '../../contract/run-config.js';
+import { EpochRecordSchema } from '../../contract/run-result.js';
+import { fileSystemLoader, fileSystemSaver } from '../bundle/fs-io.js';
+import { CHECKPOINT_STATE_FILE as STATE_FILE } from './checkpoint-location.js';
+
+export const CheckpointStateSchema = z.object({
+  runId: z.string(),
+  /** The configuration as run, with the seed that was used. */
+  config: RunConfigSchema,
+  seed: z.number().int(),
+  backend: z.string(),
+  history: z.array(EpochRecordSchema).min(1),
+  trainSeconds: z.number(),
+  savedAt: z.string(),
+});
+export type CheckpointState = z.infer<typeof CheckpointStateSchema>;
+
+export { checkpointDir } from './checkpoint-location.js';
+
+/** Replace the checkpoint in `dir` with the model's current weights and `state`, atomically. */
+export async function writeCheckpoint(dir: string, model: tf.LayersModel, state: CheckpointState): Promise<void> {
+  const partial = `${dir}.partial`;
+  const old = `${dir}.old`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  await model.save(fileSystemSaver(partial));
+  await writeFile(join(partial, STATE_FILE), JSON.stringify(state));
+  await rm(old, { recursive: true, force: true });
+  await rename(dir, old).catch(() => undefined);
+  await rename(partial, dir);
+  await rm(old, { recursive: true, force: true });
+}
+
+export async function removeCheckpoint(dir: string): Promise<void> {
+  await Promise.all([dir, `${dir}.partial`, `${dir}.old`].map((d) => rm(d, { recursive: true, force: true })));
+  // Leave no empty .checkpoints folder behind.
+  await rmdir(dirname(dir)).catch(() => undefined);
+}
+
+/** The checkpoint's state, or null when there is none (or it is unreadable). */
+export async function readCheckpointState(dir: string): Promise<CheckpointState | null> {
+  try {
+    return parseWith(CheckpointStateSchema, JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')), 'checkpoint');
+  } catch {
+    return null;
+  }
+}
+
+export async function loadCheckpoint(dir: string): Promise<{ state: CheckpointState; model: tf.LayersModel }> {
+  const state = await readCheckpointState(dir);
+  if (!state) throw new InvalidInputError(`There is no usable checkpoint in ${dir}.`);
+  const model = await tf.loadLayersModel(fileSystemLoader(dir));
+  return { state, model };
+}
