@@ -3,6 +3,7 @@
  * build the model from its spec, train with progress events, predict, measure against baselines, backtest,
  * forecast ahead, and write the run's bundle. Every host (CLI, training process, tests) runs this function.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput, type TrainingSpec } from '../contract/run-config.js';
@@ -22,7 +23,7 @@ import { buildModel, makeOptimizer } from './model/build.js';
 import { randomSeed } from './train/random.js';
 import { checkpointDir, loadCheckpoint, removeCheckpoint, writeCheckpoint } from './train/checkpoint.js';
 import { predictWindows, trainModel, type TrainOutcome } from './train/train.js';
-import { writeRunBundle } from './bundle/index.js';
+import { loadBundleModel, readBundleMetadata, writeRunBundle } from './bundle/index.js';
 import { versions } from './versions.js';
 import { newRunId } from './run-id.js';
 
@@ -52,6 +53,10 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
   const config = parseRunConfig(input);
   const runId = options.runId ?? newRunId();
   const emit: RunEventListener = options.onEvent ?? (() => {});
+  if (options.bundleDir && existsSync(options.bundleDir)) {
+    // Say it before training, not after it.
+    throw new InvalidInputError(`${options.bundleDir} already exists; choose another name for the model bundle.`);
+  }
   const backend = await initBackend(config.backend);
   const seed = config.training.seed ?? randomSeed();
   const ranConfig: RunConfig = { ...config, training: { ...config.training, seed } };
@@ -113,9 +118,22 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
     }
     const warnings: string[] = [];
     if (outcome.stopReason === 'user') {
-      warnings.push(`Stopped by the user after epoch ${outcome.bestEpoch} of ${config.training.epochs}; the model keeps epoch ${outcome.bestEpoch}'s weights.`);
+      warnings.push(`Stopped by the user after epoch ${outcome.history.length} of ${config.training.epochs}; the model keeps epoch ${outcome.bestEpoch}'s weights.`);
     }
-    return await finishRun({ runId, backend, config: ranConfig, series, prepared, model, outcome, warnings, emit, bundleDir: bundleDirFor(runId, options) });
+    const bundleDir = bundleDirFor(runId, options);
+    return await finishRun({
+      runId,
+      backend,
+      config: ranConfig,
+      series,
+      prepared,
+      model,
+      outcome,
+      warnings,
+      emit,
+      bundle: bundleDir ? { dir: bundleDir, write: true } : null,
+      checkpoint,
+    });
   } finally {
     model.dispose();
     // The model does not own an optimizer it was given: free its moment estimates too.
@@ -126,19 +144,17 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
 
 /**
  * Finish a run whose training process died, from its checkpoint: the model as of the last checkpointed epoch
- * is evaluated and bundled like any run, with stopReason 'crashed'. Throws InvalidInputError without a checkpoint.
+ * is evaluated and bundled like any run, with stopReason 'crashed'. If the process died after writing the
+ * run's bundle, the run is reported from that bundle instead. Throws InvalidInputError without either.
  */
 export async function recoverRun(runId: string, runsDir: string, options: Pick<RunOptions, 'onEvent'> = {}): Promise<RunResult> {
-  const dir = checkpointDir(runsDir, runId);
-  const { state, model } = await loadCheckpoint(dir);
+  const checkpoint = checkpointDir(runsDir, runId);
+  const bundleDir = join(runsDir, runId);
+  const written = existsSync(join(bundleDir, 'metadata.json'));
+  const { state, model } = written ? await fromBundle(bundleDir) : await fromCheckpoint(checkpoint);
   try {
     await initBackend(state.config.backend);
     const { series, prepared } = await prepareRun(state.config);
-    const epochs = state.history.length;
-    const outcome: TrainOutcome = { history: state.history, stopReason: 'crashed', bestEpoch: epochs, seconds: state.trainSeconds };
-    const warnings = [
-      `The training process stopped unexpectedly after epoch ${epochs} of ${state.config.training.epochs}; the run was recovered from its checkpoint and the model keeps epoch ${epochs}'s weights.`,
-    ];
     return await finishRun({
       runId,
       backend: state.backend,
@@ -146,15 +162,52 @@ export async function recoverRun(runId: string, runsDir: string, options: Pick<R
       series,
       prepared,
       model,
-      outcome,
-      warnings,
+      outcome: state.outcome,
+      warnings: state.warnings,
       emit: options.onEvent ?? (() => {}),
-      bundleDir: bundleDirFor(runId, { runsDir }),
+      bundle: { dir: bundleDir, write: !written },
+      checkpoint,
     });
   } finally {
     model.dispose();
-    await removeCheckpoint(dir);
+    await removeCheckpoint(checkpoint);
   }
+}
+
+interface RecoveredState {
+  config: RunConfig;
+  backend: string;
+  outcome: TrainOutcome;
+  warnings: string[];
+}
+
+async function fromCheckpoint(dir: string): Promise<{ state: RecoveredState; model: tf.LayersModel }> {
+  const { state, model } = await loadCheckpoint(dir);
+  const epochs = state.history.length;
+  return {
+    model,
+    state: {
+      config: state.config,
+      backend: state.backend,
+      outcome: { history: state.history, stopReason: 'crashed', bestEpoch: epochs, seconds: state.trainSeconds },
+      warnings: [
+        `The training process stopped unexpectedly after epoch ${epochs} of ${state.config.training.epochs}; the run was recovered from its checkpoint and the model keeps epoch ${epochs}'s weights.`,
+      ],
+    },
+  };
+}
+
+async function fromBundle(dir: string): Promise<{ state: RecoveredState; model: tf.LayersModel }> {
+  const { metadata: m } = await readBundleMetadata(dir);
+  return {
+    model: await loadBundleModel(dir),
+    state: {
+      config: m.config,
+      backend: m.backend,
+      outcome: { history: m.history, stopReason: m.stopReason, bestEpoch: m.bestEpoch, seconds: m.trainSeconds },
+      warnings: m.warnings,
+    },
+  };
 }
 
 function bundleDirFor(runId: string, options: Pick<RunOptions, 'bundleDir' | 'runsDir'>): string | null {
@@ -172,11 +225,14 @@ interface FinishArgs {
   outcome: TrainOutcome;
   warnings: string[];
   emit: RunEventListener;
-  bundleDir: string | null;
+  /** Where the run's bundle goes; `write: false` when it is already there (a recovered run that had written it). */
+  bundle: { dir: string; write: boolean } | null;
+  /** The run's checkpoint, removed once its bundle is safe and before 'finished' is reported. */
+  checkpoint: string | null;
 }
 
 /** After training: predict, measure beside the baselines, backtest, forecast ahead, write the bundle, report. */
-async function finishRun({ runId, backend, config, series, prepared, model, outcome, warnings, emit, bundleDir }: FinishArgs): Promise<RunResult> {
+async function finishRun({ runId, backend, config, series, prepared, model, outcome, warnings, emit, bundle, checkpoint }: FinishArgs): Promise<RunResult> {
   const trainPred = predictWindows(model, prepared.train);
   const validationPred = prepared.validation ? predictWindows(model, prepared.validation) : null;
   const testPred = predictWindows(model, prepared.test);
@@ -232,10 +288,11 @@ async function finishRun({ runId, backend, config, series, prepared, model, outc
     versions: versions(),
     warnings,
   };
-  if (bundleDir) {
-    result.bundleDir = bundleDir;
-    await writeRunBundle({ dir: bundleDir, model, result });
+  if (bundle) {
+    result.bundleDir = bundle.dir;
+    if (bundle.write) await writeRunBundle({ dir: bundle.dir, model, result });
   }
+  if (checkpoint) await removeCheckpoint(checkpoint);
   emit({ type: 'finished', runId, result });
   return result;
 }

@@ -9,7 +9,7 @@ import type { RunEvent, RunEventListener, RunFailedEvent, RunFinishedEvent } fro
 import type { RunResult } from '../contract/run-result.js';
 import { parseTrainingProcessMessage } from '../contract/training-process.js';
 import { newRunId } from '../engine/run-id.js';
-import { hasCheckpoint } from '../engine/train/checkpoint-location.js';
+import { isRecoverable } from '../engine/train/checkpoint-location.js';
 import type { TrainingProcessExit, TrainingProcessHandle, TrainingProcessLauncher } from './launcher.js';
 
 export interface TrainingSupervisorOptions {
@@ -124,6 +124,9 @@ export class TrainingSupervisor {
     this.emit({ type: 'message', runId: run.runId, level: 'warning', text: `${reason} Recovering the run from its last checkpoint…` });
     run.recovering = true;
     run.ready = false;
+    // Timers of the dead process (a pending Stop's kill) must not end the recovery.
+    for (const timer of run.timers) clearTimeout(timer);
+    run.timers = [];
     run.handle = this.options.launcher.launch({ backend: run.config.backend });
     this.watch(run, run.handle);
   }
@@ -254,7 +257,7 @@ export class TrainingSupervisor {
     const how = exit.signal ? `was ended by signal ${exit.signal}` : `exited with code ${exit.code}`;
     const reason = run.killedBySupervisor ?? `The training process ${how} before the run finished.`;
     const { runsDir } = this.options;
-    if (!run.killedBySupervisor && !run.recovering && runsDir && hasCheckpoint(runsDir, run.runId)) {
+    if (!run.killedBySupervisor && !run.recovering && runsDir && isRecoverable(runsDir, run.runId)) {
       this.recover(run, reason);
       return;
     }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -290,6 +291,15 @@ describe('predictWithBundle', () => {
       expect(Math.abs(f.value - tiny.result.forecast[i].value)).toBeLessThan(1e-9);
     });
     expect(p.warnings).toEqual([]);
+  });
+
+  it('accepts new data without the time column, numbering its rows', async () => {
+    const path = join(root, 'values-only.csv');
+    writeFileSync(path, 'Value\n' + Array.from({ length: 30 }, (_, i) => (10 + Math.sin(i)).toFixed(3)).join('\n') + '\n');
+    const p = await predictWithBundle(bundle, path, { steps: 2 });
+    expect(p.dataset.timeColumn).toBeNull();
+    expect(p.predictions.length).toBeGreaterThan(0);
+    expect(p.warnings.join(' ')).toMatch(/has no "Month" column; its rows are numbered instead/);
   });
 
   it('works on a second CSV of the same shape, with errors and a forecast of the asked length', async () => {

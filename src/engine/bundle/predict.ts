@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BundlePrediction, BundlePredictionRow } from '../../contract/bundles.js';
 import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
 import type { ForecastPoint } from '../../contract/run-result.js';
+import { inspectCsv } from '../data/csv/inspect.js';
 import { loadSeries } from '../data/load-series.js';
 import { MinMaxScaler } from '../data/scaler.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
@@ -38,15 +39,16 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
   const fileName = basename(csvPath);
   const columnsText = `target "${target}"` + (inputs.length ? ` and input columns ${inputs.map((c) => `"${c}"`).join(', ')}` : '');
 
-  const spec: DataSpec = {
-    path: resolve(csvPath),
-    column: target,
-    inputColumns: inputs,
-    timeColumn: m.dataset.timeColumn,
-    missing: m.missingPolicy,
-  };
   let series: SeriesData;
+  let timeColumn = m.dataset.timeColumn;
   try {
+    // The time column only labels rows: new data without it is numbered instead.
+    if (timeColumn) {
+      const inspection = await inspectCsv(resolve(csvPath));
+      const names = [...inspection.columns.map((c) => c.name), inspection.composedTime?.name];
+      if (!names.includes(timeColumn)) timeColumn = null;
+    }
+    const spec: DataSpec = { path: resolve(csvPath), column: target, inputColumns: inputs, timeColumn, missing: m.missingPolicy };
     series = await loadSeries(spec);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
@@ -71,6 +73,7 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       );
     }
     const warnings: string[] = [];
+    if (m.dataset.timeColumn && !timeColumn) warnings.push(`${fileName} has no "${m.dataset.timeColumn}" column; its rows are numbered instead.`);
     const scaler = MinMaxScaler.fromState(m.scaler);
     const scaled = series.features.map((f, i) => scaler.transform(f, i));
     series.features.forEach((values, f) => {

@@ -11,3 +11,8 @@ export function checkpointDir(runsDir: string, runId: string): string {
 export function hasCheckpoint(runsDir: string, runId: string): boolean {
   return existsSync(join(checkpointDir(runsDir, runId), CHECKPOINT_STATE_FILE));
 }
+
+/** A run whose process died can be finished if it left a checkpoint, or had already written its bundle. */
+export function isRecoverable(runsDir: string, runId: string): boolean {
+  return hasCheckpoint(runsDir, runId) || existsSync(join(runsDir, runId, 'metadata.json'));
+}

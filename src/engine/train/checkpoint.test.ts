@@ -48,3 +48,15 @@ describe('checkpoints and recovery of a run whose training process died', () => 
     await expect(recoverRun('run-none', mkdtempSync(join(tmpdir(), 'fw-ckpt-none-')))).rejects.toThrow(InvalidInputError);
   });
 });
+
+describe('recovering a run whose process died after writing its bundle', () => {
+  it('reports the run from its bundle rather than writing it again', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'fw-ckpt-written-'));
+    const result = await runForecast(config, { runId: 'run-written', runsDir });
+    const recovered = await recoverRun('run-written', runsDir);
+    expect(recovered.stopReason).toBe('completed');
+    expect(recovered.history).toEqual(result.history);
+    expect(recovered.bundleDir).toBe(result.bundleDir);
+    expect(recovered.predictions.map((p) => p.predicted)).toEqual(result.predictions.map((p) => p.predicted));
+  });
+});

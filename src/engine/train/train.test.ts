@@ -105,3 +105,32 @@ describe('early stopping', () => {
     model.dispose();
   });
 });
+
+describe('dropout and divergence', () => {
+  it('draws a new dropout mask for every batch (every unit behind the dropout gets trained)', async () => {
+    const model = buildModel(
+      { layers: [{ type: 'simpleRNN', units: 6, activation: 'tanh', dropout: 0.5 }], outputActivation: 'linear', outputUnits: 1 },
+      { timeSteps: 4, features: 1, seed: 7 },
+    );
+    model.compile({ loss: 'meanSquaredError', optimizer: makeOptimizer('sgd', 0.1) });
+    const dense = () => Array.from(model.getLayer('dense_output').getWeights()[0].dataSync());
+    const before = dense();
+    const x = Float32Array.from({ length: 40 * 4 }, (_, i) => Math.sin(i));
+    const y = Float32Array.from({ length: 40 }, (_, i) => Math.cos(i));
+    const windows = { x, y, targetIndex: [], samples: 40, timeSteps: 4, features: 1, horizon: 1 };
+    await trainModel(model, windows, null, parseRunConfig({ data: { path: 'x' }, training: { epochs: 2, batchSize: 1, seed: 7 } }).training as never);
+    const after = dense();
+    expect(after.map((v, i) => v !== before[i])).toEqual([true, true, true, true, true, true]);
+    model.dispose();
+  });
+
+  it('stops with a clear sentence when the loss diverges', async () => {
+    await expect(
+      runForecast({
+        data: { path: writeSeries('sine') },
+        model: { layers: [{ type: 'simpleRNN', units: 32, activation: 'relu' }], outputActivation: 'linear' },
+        training: { epochs: 3, batchSize: 1, optimizer: 'sgd', learningRate: 10, seed: 1 },
+      }),
+    ).rejects.toThrow(/The loss became (NaN|infinite) in epoch \d: training diverged/);
+  });
+});

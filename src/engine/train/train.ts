@@ -3,7 +3,7 @@
  * early stopping that restores the best weights, and Stop that keeps the last finished epoch.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingSpec } from '../../contract/run-config.js';
+import { InvalidInputError, type TrainingSpec } from '../../contract/run-config.js';
 import type { EpochRecord } from '../../contract/run-result.js';
 import type { Windows } from '../data/windows.js';
 import { seededRandom, shuffledIndices } from './random.js';
@@ -36,6 +36,26 @@ export function toTensors(w: Windows): { x: tf.Tensor3D; y: tf.Tensor2D } {
 /** Let queued messages (such as Stop) in between batches. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * TensorFlow.js's Dropout draws its mask from its `seed` on every call, so a fixed seed would drop the same
+ * units on every batch. Before each batch the training loop gives every Dropout layer a new seed derived from
+ * the run's seed and the batch number: masks differ from batch to batch, and a run still repeats exactly.
+ */
+function dropoutSeeder(model: tf.LayersModel, runSeed: number) {
+  const layers = model.layers.filter((l) => l.getClassName() === 'Dropout') as unknown as Array<{ seed?: number }>;
+  const original = layers.map((l) => l.seed);
+  let step = 0;
+  return {
+    next(): void {
+      step++;
+      layers.forEach((l, i) => (l.seed = (runSeed + i * 7919 + step * 104729) % 2_147_483_647));
+    },
+    restore(): void {
+      layers.forEach((l, i) => (l.seed = original[i]));
+    },
+  };
+}
+
 function snapshot(model: tf.LayersModel): tf.Tensor[] {
   return model.getWeights().map((w) => w.clone());
 }
@@ -65,6 +85,7 @@ export async function trainModel(
   let stopReason: TrainOutcome['stopReason'] = 'completed';
   let lastYield = performance.now();
   let lastBatchEvent = performance.now();
+  const dropout = dropoutSeeder(model, spec.seed);
 
   try {
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
@@ -80,8 +101,16 @@ export async function trainModel(
         const idx = tf.tensor1d(order.subarray(b * batchSize, Math.min((b + 1) * batchSize, train.samples)), 'int32');
         const xb = tf.gather(x, idx);
         const yb = tf.gather(y, idx);
+        dropout.next();
         const loss = (await model.trainOnBatch(xb, yb)) as number;
         tf.dispose([idx, xb, yb]);
+        if (!Number.isFinite(loss)) {
+          restore(model, lastFinished);
+          throw new InvalidInputError(
+            `The loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} in epoch ${epoch}: training diverged. ` +
+              'Lower the learning rate, or use a bounded activation (tanh) for the output.',
+          );
+        }
         lossSum += loss;
         const now = performance.now();
         if (progress.onBatch && now - lastBatchEvent > BATCH_EVENT_INTERVAL_MS) {
@@ -124,6 +153,7 @@ export async function trainModel(
     }
     return { history, stopReason, bestEpoch, seconds: elapsed() };
   } finally {
+    dropout.restore();
     tf.dispose([x, y, ...(val ? [val.x, val.y] : []), ...lastFinished, ...(best ? best.weights : [])]);
   }
 }

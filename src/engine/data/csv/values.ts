@@ -13,11 +13,15 @@ export function isMissingValue(trimmed: string): boolean {
 const DECIMAL_POINT_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DECIMAL_COMMA_NUMBER = /^[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?$/;
 
-/** The cell's number, or NaN when it is not a plain number. Thousands separators are not numbers. */
+/**
+ * The cell's number, or NaN when it is not a plain finite number (thousands separators are not numbers;
+ * a value beyond float range such as 1e400 counts as missing rather than as Infinity).
+ */
 export function parseNumber(trimmed: string, decimalComma: boolean): number {
-  if (DECIMAL_POINT_NUMBER.test(trimmed)) return Number(trimmed);
-  if (decimalComma && DECIMAL_COMMA_NUMBER.test(trimmed)) return Number(trimmed.replace(',', '.'));
-  return NaN;
+  let value = NaN;
+  if (DECIMAL_POINT_NUMBER.test(trimmed)) value = Number(trimmed);
+  else if (decimalComma && DECIMAL_COMMA_NUMBER.test(trimmed)) value = Number(trimmed.replace(',', '.'));
+  return Number.isFinite(value) ? value : NaN;
 }
 
 /** True for a number written with a decimal comma, such as 12,5. */
