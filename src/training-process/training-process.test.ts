@@ -129,7 +129,8 @@ describe('training process (real child process)', () => {
     expect(supervisor.stop(runId)).toBe(false);
   });
 
-  it('a training process killed mid-run is reported as crashed, and the next run works', async () => {
+  /** The fork launcher, recording the pid of every process it starts. */
+  const spyingLauncher = () => {
     const pids: number[] = [];
     const spying = {
       launch() {
@@ -138,13 +139,11 @@ describe('training process (real child process)', () => {
         return h;
       },
     };
-    const supervisor = new TrainingSupervisor({ launcher: spying, runsDir: null });
-    supervisors.push(supervisor);
-    const events: RunEvent[] = [];
-    supervisor.onEvent((e) => events.push(e));
+    return { pids, spying };
+  };
 
-    const first = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 } }));
-    await new Promise<void>((resolve) => {
+  const firstEpoch = (supervisor: TrainingSupervisor) =>
+    new Promise<void>((resolve) => {
       const off = supervisor.onEvent((e) => {
         if (e.type === 'epoch') {
           off();
@@ -152,6 +151,16 @@ describe('training process (real child process)', () => {
         }
       });
     });
+
+  it('a training process killed mid-run is reported as crashed, and the next run works', async () => {
+    const { pids, spying } = spyingLauncher();
+    const supervisor = new TrainingSupervisor({ launcher: spying, runsDir: null });
+    supervisors.push(supervisor);
+    const events: RunEvent[] = [];
+    supervisor.onEvent((e) => events.push(e));
+
+    const first = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 } }));
+    await firstEpoch(supervisor);
     process.kill(pids[0], 'SIGKILL');
     const crashed = await supervisor.waitFor(first);
     expect(crashed).toMatchObject({ type: 'failed', kind: 'crashed', runId: first });
@@ -165,14 +174,7 @@ describe('training process (real child process)', () => {
   });
 
   it('a training process killed after a checkpoint is recovered: the run finishes from its last checkpointed epoch', async () => {
-    const pids: number[] = [];
-    const spying = {
-      launch() {
-        const h = launcher.launch();
-        if (h.pid) pids.push(h.pid);
-        return h;
-      },
-    };
+    const { pids, spying } = spyingLauncher();
     const runsDir = mkdtempSync(join(tmpdir(), 'fw-recover-'));
     const supervisor = new TrainingSupervisor({ launcher: spying, runsDir });
     supervisors.push(supervisor);
@@ -181,14 +183,7 @@ describe('training process (real child process)', () => {
 
     const runId = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 } }));
     // The checkpoint is written before an epoch is reported, so after epoch 1 there is one to recover from.
-    await new Promise<void>((resolve) => {
-      const off = supervisor.onEvent((e) => {
-        if (e.type === 'epoch') {
-          off();
-          resolve();
-        }
-      });
-    });
+    await firstEpoch(supervisor);
     process.kill(pids[0], 'SIGKILL');
     const end = await supervisor.waitFor(runId);
     expect(end.type, JSON.stringify(end)).toBe('finished');
