@@ -19,7 +19,3 @@ export function list(value: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
-
-export function numberList(value: string): number[] {
-  return list(value).map(float);
-}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput, type TrainingSpec } from '../contract/run-config.js';
 import type { RunEventListener } from '../contract/run-events.js';
-import type { EpochRecord, MetricSet, PredictionRow, RunResult } from '../contract/run-result.js';
+import type { MetricSet, PredictionRow, RunResult } from '../contract/run-result.js';
 import { loadSeries } from './data/load-series.js';
 import { prepareData, type PreparedData } from './data/prepare.js';
 import { datasetInfo, type SeriesData } from './data/series.js';
@@ -26,8 +26,6 @@ import { predictWindows, trainModel, type TrainOutcome } from './train/train.js'
 import { loadBundleModel, readBundleMetadata, writeRunBundle } from './bundle/index.js';
 import { versions } from './versions.js';
 import { newRunId } from './run-id.js';
-
-export { newRunId };
 
 export interface RunOptions {
   /** Identifies the run in events and names its bundle folder; generated when absent. */
@@ -82,7 +80,6 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
       emit({ type: 'message', runId, level: 'info', text: `${series.missingHandled} rows with missing values were handled by "${config.data.missing}".` });
     }
 
-    const history: EpochRecord[] = [];
     let lastCheckpoint = -Infinity;
     const outcome = await trainModel(
       model,
@@ -90,11 +87,10 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
       prepared.validation,
       ranConfig.training as TrainingSpec & { seed: number },
       {
-        onEpoch: async (record, elapsedSeconds) => {
-          history.push(record);
+        onEpoch: async (record, elapsedSeconds, history) => {
           if (checkpoint && performance.now() - lastCheckpoint >= (options.checkpointIntervalMs ?? 2000)) {
             lastCheckpoint = performance.now();
-            const state = { runId, config: ranConfig, seed, backend, history, trainSeconds: elapsedSeconds, savedAt: new Date().toISOString() };
+            const state = { runId, config: ranConfig, seed, backend, history: [...history], trainSeconds: elapsedSeconds, savedAt: new Date().toISOString() };
             await writeCheckpoint(checkpoint, model, state);
           }
           emit({

@@ -46,8 +46,6 @@ interface ActiveRun {
 
 const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
 
-export { newRunId };
-
 export class TrainingSupervisor {
   private readonly runs = new Map<string, ActiveRun>();
   private readonly results = new Map<string, RunResult>();

@@ -10,7 +10,7 @@ import { seededRandom, shuffledIndices } from './random.js';
 
 export interface TrainProgress {
   /** After each finished epoch; training waits for a returned promise (e.g. a checkpoint being written). */
-  onEpoch?(record: EpochRecord, elapsedSeconds: number): void | Promise<void>;
+  onEpoch?(record: EpochRecord, elapsedSeconds: number, history: readonly EpochRecord[]): void | Promise<void>;
   onBatch?(epoch: number, batch: number, batches: number, meanLoss: number, elapsedSeconds: number): void;
 }
 
@@ -132,7 +132,7 @@ export async function trainModel(
       history.push(record);
       tf.dispose(lastFinished);
       lastFinished = snapshot(model);
-      await progress.onEpoch?.(record, elapsed());
+      await progress.onEpoch?.(record, elapsed(), history);
       await yieldToEventLoop();
       lastYield = performance.now();
 
