@@ -1,79 +1,51 @@
 /**
- * The layering rules of docs/ARCHITECTURE.md, enforced: each folder may import only from the folders
- * inward of it, Electron only in main/ and preload/, no Node or engine code in the renderer.
+ * The layering rules of docs/ARCHITECTURE.md, enforced by dependency-cruiser with the rules in
+ * .dependency-cruiser.cjs (also `npm run lint:deps`): each folder imports only from the folders inward of it,
+ * Electron only in main/ and preload/, no Node, engine or TensorFlow.js code in the renderer. Side-effect and
+ * dynamic imports count like any other.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, resolve } from 'node:path';
+import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
 
-const src = resolve(import.meta.dirname);
+const root = resolve(import.meta.dirname, '..');
+const rules = createRequire(import.meta.url)(join(root, '.dependency-cruiser.cjs'));
 
-/** Which top-level folders of src/ each folder may import from (besides itself). */
-const allowed: Record<string, string[]> = {
-  contract: [],
-  engine: ['contract'],
-  'training-process': ['contract', 'engine'],
-  services: ['contract', 'engine'],
-  cli: ['contract', 'engine', 'services'],
-  server: ['contract', 'engine', 'services'],
-  main: ['contract', 'engine', 'services'],
-  preload: ['contract'],
-  renderer: ['contract'],
-};
-
-/** Packages a folder must never import. */
-const forbiddenPackages: Record<string, RegExp> = {
-  contract: /^(electron|vue|pinia|echarts|@tensorflow|node:)/,
-  engine: /^(electron|vue|pinia|ws$)/,
-  'training-process': /^(electron|vue|pinia)/,
-  services: /^(electron|vue|pinia)/,
-  cli: /^(electron|vue|pinia)/,
-  server: /^(electron|vue|pinia)/,
-  preload: /^(vue|pinia|@tensorflow|node:)/,
-  renderer: /^(electron|@tensorflow|node:|fs$|path$|child_process$)/,
-};
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.(ts|vue)$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
-  });
+async function violations(paths: string[]): Promise<string[]> {
+  const { output } = await cruise(paths, { ...rules.options, validate: true, ruleSet: { forbidden: rules.forbidden } });
+  const result = output as ICruiseResult;
+  return result.summary.violations
+    .filter((v) => v.rule.severity === 'error')
+    .map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
 }
-
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specs: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)) specs.push(m[1]);
-  for (const m of text.matchAll(/(?:^|[^.\w])import\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
-  return specs;
-}
-
-const topFolder = (file: string) => relative(src, file).split(/[\\/]/)[0];
 
 describe('architecture', () => {
-  const files = sourceFiles(src).filter((f) => topFolder(f) in allowed && !/\.test\.ts$/.test(f));
+  it('imports only inward: contract <- engine <- services <- hosts; renderer and preload see only the contract', async () => {
+    process.chdir(root);
+    expect(await violations(['src'])).toEqual([]);
+  }, 60_000);
 
-  it('has source files in every layer', () => {
-    for (const layer of ['contract', 'engine', 'cli']) expect(files.some((f) => topFolder(f) === layer)).toBe(true);
-  });
-
-  it('imports only inward: contract <- engine <- services <- hosts; renderer and preload see only the contract', () => {
-    const violations: string[] = [];
-    for (const file of files) {
-      const layer = topFolder(file);
-      for (const spec of importsOf(file)) {
-        if (spec.startsWith('.')) {
-          const target = resolve(dirname(file), spec);
-          const targetLayer = topFolder(target);
-          if (targetLayer !== layer && !allowed[layer].includes(targetLayer)) {
-            violations.push(`${relative(src, file)} imports ${spec} (${layer} may not use ${targetLayer})`);
-          }
-        } else if (forbiddenPackages[layer]?.test(spec)) {
-          violations.push(`${relative(src, file)} imports package ${spec}`);
-        }
-      }
+  it('catches a side-effect import, a dynamic import, a Node built-in and TensorFlow.js in the renderer', async () => {
+    process.chdir(root);
+    const dir = mkdtempSync(join(root, 'src', 'renderer', 'src', '.arch-probe-'));
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'bad.ts'), [
+        "import '../../../engine/run.js';",
+        "import 'node:fs';",
+        "import * as tf from '@tensorflow/tfjs';",
+        "export const later = () => import('../../../services/create-host.js');",
+        'export const t = tf.add;',
+      ].join('\n'));
+      const found = await violations([relative(root, dir)]);
+      expect(found.some((v) => v.startsWith('renderer-imports-inward-only') && v.includes('src/engine/run.ts'))).toBe(true);
+      expect(found.some((v) => v.startsWith('renderer-imports-inward-only') && v.includes('src/services/create-host.ts'))).toBe(true);
+      expect(found.some((v) => v.startsWith('renderer-no-node-builtins'))).toBe(true);
+      expect(found.some((v) => v.startsWith('renderer-forbidden-packages') && v.includes('@tensorflow'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(violations).toEqual([]);
-  });
+  }, 60_000);
 });
