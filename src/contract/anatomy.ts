@@ -10,11 +10,13 @@
  * layer k-1, so `layers` holds one entry per recurrent layer in the order the data flows.
  */
 import { z } from 'zod';
+import { ACTIVATIONS, RECURRENT_LAYER_TYPES } from './run-config.js';
 
-export const ANATOMY_CELLS = ['simpleRNN', 'lstm', 'gru'] as const;
+/** The anatomy view explains the same cells and activations a run can use. */
+export const ANATOMY_CELLS = RECURRENT_LAYER_TYPES;
 export type AnatomyCell = (typeof ANATOMY_CELLS)[number];
 
-export const ANATOMY_ACTIVATIONS = ['tanh', 'linear', 'relu', 'sigmoid'] as const;
+export const ANATOMY_ACTIVATIONS = ACTIVATIONS;
 
 /** Largest input sequence the view accepts (time steps × features). */
 export const ANATOMY_MAX_INPUT_VALUES = 2000;

@@ -6,9 +6,11 @@
  * with `parseRunConfig` where it enters. Defaults reproduce the Keras SimpleRNN sunspots tutorial.
  */
 import { z } from 'zod';
+import { CELL_TYPE_IDS } from './cell-types.js';
 import { reasonFor } from './validation-messages.js';
 
-export const RECURRENT_LAYER_TYPES = ['simpleRNN', 'lstm', 'gru'] as const;
+/** The recurrent cell types of contract/cell-types.ts. */
+export const RECURRENT_LAYER_TYPES = CELL_TYPE_IDS;
 export type RecurrentLayerType = (typeof RECURRENT_LAYER_TYPES)[number];
 
 export const ACTIVATIONS = ['tanh', 'linear', 'relu', 'sigmoid'] as const;

@@ -11,6 +11,7 @@ import {
   type AnatomyRequestInput,
   type AnatomyWeight,
 } from '../../contract/anatomy.js';
+import { cellName, gateCount } from '../../contract/cell-types.js';
 import { InvalidInputError, parseWith } from '../../contract/run-config.js';
 import { initBackend } from '../model/backend.js';
 import { activationByName } from './activations.js';
@@ -223,19 +224,17 @@ function computeDense(layer: DenseLayerWeights, i: number, count: number, h: Vec
   };
 }
 
-const GATE_COUNT = { simpleRNN: 1, lstm: 4, gru: 3 } as const;
-const CELL_NAMES = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' } as const;
 
 function countParameters(network: ExtractedNetwork): AnatomyReport['parameters'] {
   const terms = [
     ...network.recurrent.map((layer) => {
-      const g = GATE_COUNT[layer.cell];
+      const g = gateCount(layer.cell);
       const hasBias = layer.variableNames.bias !== null;
       const inner = `m·F + m·m${hasBias ? ' + m' : ''}`;
       const innerValues = `${layer.units}·${layer.inputSize} + ${layer.units}·${layer.units}${hasBias ? ` + ${layer.units}` : ''}`;
       const count = g * (layer.units * layer.inputSize + layer.units * layer.units + (hasBias ? layer.units : 0));
       return {
-        layer: `${CELL_NAMES[layer.cell]} ${layer.name}`,
+        layer: `${cellName(layer.cell)} ${layer.name}`,
         formula: g === 1 ? inner : `${g}·(${inner})`,
         substituted: g === 1 ? innerValues : `${g}·(${innerValues})`,
         count,
@@ -279,7 +278,7 @@ function compareOutputs(byHand: number[], predict: number[], network: ExtractedN
 
 function summarise(network: ExtractedNetwork): string {
   const recurrent = network.recurrent.map((l) =>
-    l.cell === 'simpleRNN' ? `SimpleRNN(${l.units}, ${l.activation})` : `${CELL_NAMES[l.cell]}(${l.units}, ${l.activation}; gates ${l.recurrentActivation})`,
+    l.cell === 'simpleRNN' ? `SimpleRNN(${l.units}, ${l.activation})` : `${cellName(l.cell)}(${l.units}, ${l.activation}; gates ${l.recurrentActivation})`,
   );
   const dense = network.dense.map((l) => `Dense(${l.units}, ${l.activation})`);
   return `input (${network.timeSteps}, ${network.features}) → ${[...recurrent, ...dense].join(' → ')}`;

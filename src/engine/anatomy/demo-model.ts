@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { AnatomyCell } from '../../contract/anatomy.js';
+import { gateCount } from '../../contract/cell-types.js';
 
 export interface DemoModelOptions {
   cell: AnatomyCell;
@@ -28,13 +29,12 @@ export const TUTORIAL_DEMO: DemoModelOptions = {
 /** Orthogonal initialisation is slow (and tfjs warns) beyond this many elements; glorotUniform is used then. */
 const ORTHOGONAL_MAX_ELEMENTS = 2000;
 
-const GATES: Record<AnatomyCell, number> = { simpleRNN: 1, lstm: 4, gru: 3 };
 
 type ActivationName = Parameters<typeof tf.layers.simpleRNN>[0]['activation'];
 
 export function buildDemoModel(options: DemoModelOptions): tf.LayersModel {
   const { cell, units, timeSteps, features, seed } = options;
-  const recurrentElements = units * units * GATES[cell];
+  const recurrentElements = units * units * gateCount(cell);
   const recurrentArgs = {
     units,
     activation: options.activation as ActivationName,

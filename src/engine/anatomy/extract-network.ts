@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { AnatomyCell } from '../../contract/anatomy.js';
+import { cellTypeOfClass } from '../../contract/cell-types.js';
 import { InvalidInputError } from '../../contract/run-config.js';
 import { toRows, zeros, type Matrix, type Vector } from './vector-math.js';
 
@@ -47,7 +48,6 @@ export interface ExtractedNetwork {
   modelParameterCount: number;
 }
 
-const CELL_BY_CLASS: Record<string, AnatomyCell> = { SimpleRNN: 'simpleRNN', LSTM: 'lstm', GRU: 'gru' };
 const IGNORED_AT_PREDICTION = new Set(['Dropout', 'InputLayer']);
 
 type Config = Record<string, unknown>;
@@ -61,7 +61,7 @@ export function extractNetwork(model: tf.LayersModel): ExtractedNetwork {
     const className = layer.getClassName();
     if (IGNORED_AT_PREDICTION.has(className)) continue;
     const config = layer.getConfig() as Config;
-    const cell = CELL_BY_CLASS[className];
+    const cell = cellTypeOfClass(className);
     if (cell) {
       if (dense.length > 0) throw unsupported(`a ${className} layer after a Dense layer`);
       checkRecurrentConfig(className, config);
@@ -107,7 +107,7 @@ function checkRecurrentConfig(className: string, config: Config): void {
 /** All recurrent layers but the last must return sequences; the last must return only h_T. */
 function checkSequenceFlags(model: tf.LayersModel): void {
   const flags = model.layers
-    .filter((layer) => CELL_BY_CLASS[layer.getClassName()])
+    .filter((layer) => cellTypeOfClass(layer.getClassName()) !== null)
     .map((layer) => Boolean((layer.getConfig() as Config).returnSequences));
   const last = flags.length - 1;
   flags.forEach((returnsSequences, i) => {

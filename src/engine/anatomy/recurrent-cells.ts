@@ -11,24 +11,16 @@
  * where σ is the gate ("recurrent") activation, tfjs default hardSigmoid, and f the layer's activation.
  */
 import type { AnatomyCell, AnatomyQuantity, AnatomyStep } from '../../contract/anatomy.js';
+import { CELL_TYPES } from '../../contract/cell-types.js';
 import { activationByName, activationFormula } from './activations.js';
 import type { RecurrentLayerWeights } from './extract-network.js';
 import { add, apply, columns, multiply, vectorTimesMatrix, zeros, type Vector } from './vector-math.js';
 
 /** Gate blocks of the kernel columns, in tfjs order. */
-export const GATE_BLOCKS: Record<AnatomyCell, { symbol: string; label: string }[]> = {
-  simpleRNN: [{ symbol: 'h', label: 'hidden units' }],
-  lstm: [
-    { symbol: 'i', label: 'input gate' },
-    { symbol: 'f', label: 'forget gate' },
-    { symbol: 'c̃', label: 'candidate cell' },
-    { symbol: 'o', label: 'output gate' },
-  ],
-  gru: [
-    { symbol: 'z', label: 'update gate' },
-    { symbol: 'r', label: 'reset gate' },
-    { symbol: 'h̃', label: 'candidate state' },
-  ],
+export const GATE_BLOCKS: Record<AnatomyCell, readonly { symbol: string; label: string }[]> = {
+  simpleRNN: CELL_TYPES.simpleRNN.gates,
+  lstm: CELL_TYPES.lstm.gates,
+  gru: CELL_TYPES.gru.gates,
 };
 
 export function cellEquations(layer: Pick<RecurrentLayerWeights, 'cell' | 'activation' | 'recurrentActivation'>): string[] {

@@ -5,9 +5,8 @@
  * predictions.csv, forecast.csv, loss-history.csv, loss.svg, predictions.svg (+ .png where resvg works),
  * README.txt. Both operations are atomic and refuse an existing destination.
  */
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   BUNDLE_FILES,
@@ -17,6 +16,7 @@ import {
   type BundleMetadata,
 } from '../../contract/bundles.js';
 import type { RunResult } from '../../contract/run-result.js';
+import { APP_NAME, APP_VERSION } from '../app-version.js';
 import { writeFolderAtomically } from './atomic.js';
 import { lossChartSvg, predictionChartSvg, svgToPng } from './charts.js';
 import { toCsv } from './csv.js';
@@ -30,33 +30,6 @@ export interface WriteRunBundleArgs {
   result: RunResult;
   /** Called after each file is complete in the (temporary) folder; a throw aborts the whole bundle. */
   onFileWritten?: (file: string) => void | Promise<void>;
-}
-
-const APP_NAME = 'forecast-workbench';
-let appVersionCache: string | null = null;
-
-/** This app's version from its package.json (found above this module), or 'unknown'. */
-export async function appVersion(): Promise<string> {
-  if (appVersionCache) return appVersionCache;
-  appVersionCache = 'unknown';
-  try {
-    let folder = dirname(fileURLToPath(import.meta.url));
-    for (let i = 0; i < 6; i++) {
-      try {
-        const pkg = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as { name?: string; version?: string };
-        if (pkg.name === APP_NAME && pkg.version) {
-          appVersionCache = pkg.version;
-          break;
-        }
-      } catch {
-        // not here; look one level up
-      }
-      folder = dirname(folder);
-    }
-  } catch {
-    // import.meta.url not a file URL (bundled): keep 'unknown'
-  }
-  return appVersionCache;
 }
 
 /** The model's [timeSteps, features] input and the number of values it predicts per window. */
@@ -81,7 +54,7 @@ export async function buildMetadata(model: tf.LayersModel, result: RunResult, ch
       `The model's input [${shape.timeSteps}, ${shape.features}] does not match the run (${config.prep.timeSteps} time steps, ${features.length} features).`,
     );
   }
-  const version = await appVersion();
+  const version = APP_VERSION;
   const metadata: BundleMetadata = {
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,

@@ -22,7 +22,6 @@ export interface AnatomyForm {
   seedText: string;
 }
 
-export const CELL_LABELS: Record<AnatomyCell, string> = { simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
 export { ANATOMY_ACTIVATIONS, ANATOMY_CELLS };
 
 /** The tutorial's demo: SimpleRNN(2, linear), 3 time steps, input 1, 2, 3, a fixed seed. */
