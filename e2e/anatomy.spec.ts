@@ -57,3 +57,68 @@ test('anatomy: hand computation of the demo SimpleRNN, stepped through three ste
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('anatomy-current-step')).toHaveAttribute('data-step', '2');
 });
+
+test('anatomy: backpropagation through time on the demo window, recomputed from the weights the view shows', async ({ app: page }) => {
+  await page.getByTestId('tab-anatomy').click();
+  await page.getByTestId('anatomy-cell').selectOption('simpleRNN');
+  await page.getByTestId('anatomy-units').fill('2');
+  await page.getByTestId('anatomy-time-steps').fill('3');
+  await page.getByTestId('anatomy-activation').selectOption('linear');
+  await page.getByTestId('anatomy-input').fill('1, 2, 3');
+  await page.getByTestId('anatomy-target').fill('4');
+  await page.getByTestId('anatomy-seed').fill('7');
+  await page.getByTestId('anatomy-compute').click();
+  await expect(page.getByTestId('anatomy-backprop')).toBeVisible();
+  await expect(page.getByTestId('anatomy-backprop-target')).toHaveText('4');
+
+  const wx = ((await values(page.getByTestId('anatomy-weight-w_x'))) as Matrix)[0];
+  const wh = (await values(page.getByTestId('anatomy-weight-w_h'))) as Matrix;
+  const bh = ((await values(page.getByTestId('anatomy-weight-b_h'))) as Matrix).flat();
+  const wy = ((await values(page.getByTestId('anatomy-weight-w_y'))) as Matrix).map((r) => r[0]);
+  const by = ((await values(page.getByTestId('anatomy-weight-b_y'))) as Matrix).flat()[0];
+
+  // Forward (linear), then backward by hand here: δ_t = ∂L/∂h_t (linear), ∂L/∂h_{t-1} = δ_t·w_hᵀ.
+  const x = [1, 2, 3];
+  const h: number[][] = [[0, 0]];
+  for (let t = 0; t < 3; t++) h.push([0, 1].map((j) => x[t] * wx[j] + h[t][0] * wh[0][j] + h[t][1] * wh[1][j] + bh[j]));
+  const y = h[3][0] * wy[0] + h[3][1] * wy[1] + by;
+  const loss = (y - 4) ** 2;
+  const dz = 2 * (y - 4);
+  let dh = [dz * wy[0], dz * wy[1]];
+  const gWx = [0, 0];
+  const gWh = [[0, 0], [0, 0]];
+  const gBh = [0, 0];
+  for (let t = 3; t >= 1; t--) {
+    const shown = (await values(page.getByTestId(`anatomy-backprop-step-${t}`).locator('td').first())) as number[];
+    shown.forEach((v, j) => expect(v).toBeCloseTo(dh[j], 5));
+    for (let j = 0; j < 2; j++) {
+      gWx[j] += x[t - 1] * dh[j];
+      gBh[j] += dh[j];
+      for (let i = 0; i < 2; i++) gWh[i][j] += h[t - 1][i] * dh[j];
+    }
+    dh = [0, 1].map((i) => dh[0] * wh[i][0] + dh[1] * wh[i][1]);
+  }
+  expect(Number(await page.getByTestId('anatomy-backprop-loss').getAttribute('data-value'))).toBeCloseTo(loss, 4);
+
+  // The sums the view shows are the gradients recomputed here, and its per-step terms add up to them.
+  const sums = async (name: string) => Promise.all((await page.getByTestId(`anatomy-gradient-${name}`).locator('td[data-role="sum"]').all()).map(async (c) => Number(await c.getAttribute('data-value'))));
+  (await sums('w_x')).forEach((v, j) => expect(v).toBeCloseTo(gWx[j], 4));
+  (await sums('w_h')).forEach((v, k) => expect(v).toBeCloseTo(gWh[Math.floor(k / 2)][k % 2], 4));
+  (await sums('b_h')).forEach((v, j) => expect(v).toBeCloseTo(gBh[j], 4));
+  for (const row of await page.getByTestId('anatomy-gradient-w_h').locator('tbody tr').all()) {
+    const terms = await Promise.all((await row.locator('td[data-role="term"]').all()).map(async (c) => Number(await c.getAttribute('data-value'))));
+    const sum = Number(await row.locator('td[data-role="sum"]').getAttribute('data-value'));
+    const tfjs = Number(await row.locator('td[data-role="tfjs"]').getAttribute('data-value'));
+    expect(terms).toHaveLength(3);
+    expect(terms.reduce((a, b) => a + b, 0)).toBeCloseTo(sum, 10);
+    expect(Math.abs(tfjs - sum)).toBeLessThan(1e-4);
+  }
+  await expect(page.getByTestId('anatomy-backprop-match')).toContainText('✓');
+  await expect(page.getByTestId('anatomy-adam-match')).toContainText('✓');
+
+  // The step tables scroll in focusable regions.
+  const region = page.getByRole('region', { name: 'Error signal per time step' });
+  await region.focus();
+  await expect(region).toBeFocused();
+  await page.getByTestId('anatomy-backprop').screenshot({ path: join(screenshotDir, 'anatomy-backprop.png') });
+});

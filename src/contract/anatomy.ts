@@ -44,6 +44,13 @@ export const AnatomyRequestSchema = z.object({
    * or a real window from the bundle's data.
    */
   input: z.array(z.number().finite()).min(1).max(ANATOMY_MAX_INPUT_VALUES).nullable().default(null),
+  /**
+   * The value(s) the window should predict, for the backprop-through-time view (scaled units for a bundle).
+   * Null = the next value of the demo's counting input (T·F + 1), or the real next value of a bundle's window.
+   */
+  target: z.array(z.number().finite()).min(1).max(365).nullable().default(null),
+  /** Learning rate of the one Adam step the backprop view shows (tfjs's default Adam otherwise). */
+  learningRate: z.number().gt(0).max(10).default(0.001),
   /** Demo only: seed of the weight initialisers; null = pick one and report it. */
   seed: z.number().int().min(0).max(2_147_483_647).nullable().default(null),
 });
@@ -125,6 +132,46 @@ export const AnatomyDenseLayerSchema = z.object({
 });
 export type AnatomyDenseLayer = z.infer<typeof AnatomyDenseLayerSchema>;
 
+/** A weight's gradient ∂L/∂w; for the recurrent weights also the term each time step adds to it. */
+export const AnatomyGradientSchema = z.object({
+  name: z.string(),
+  modelName: z.string(),
+  rows: z.array(z.array(z.number())),
+  /** From t = T down to 1: the step's term x_tᵀ·δ_t, h_{t-1}ᵀ·δ_t or δ_t; they add up to `rows`. Empty for the head. */
+  perStep: z.array(z.object({ t: z.number().int().min(1), rows: z.array(z.array(z.number())) })),
+});
+export type AnatomyGradient = z.infer<typeof AnatomyGradientSchema>;
+
+/** Backpropagation through time on one window, by hand, beside tfjs's gradients and one Adam step. */
+export const AnatomyBackpropSchema = z.object({
+  target: z.array(z.number()),
+  lossFormula: z.string(),
+  loss: z.number(),
+  prediction: z.array(z.number()),
+  /** z = h_T·w_y + b_y, ∂L/∂ŷ and ∂L/∂z. */
+  output: z.object({ z: z.array(z.number()), dLdy: z.array(z.number()), dLdz: z.array(z.number()) }),
+  /** From t = T down to 1: ∂L/∂h_t, δ_t = ∂L/∂a_t and what flows on to ∂L/∂h_{t-1}. */
+  steps: z.array(z.object({ t: z.number().int().min(1), dLdh: z.array(z.number()), dLda: z.array(z.number()), dLdhPrevious: z.array(z.number()) })),
+  gradients: z.array(AnatomyGradientSchema),
+  tfjs: z.object({
+    gradients: z.array(z.object({ name: z.string(), rows: z.array(z.array(z.number())) })),
+    maxAbsoluteDifference: z.number(),
+    tolerance: z.number(),
+    matches: z.boolean(),
+  }),
+  adam: z.object({
+    learningRate: z.number(),
+    beta1: z.number(),
+    beta2: z.number(),
+    epsilon: z.number(),
+    updates: z.array(z.object({ name: z.string(), before: z.array(z.array(z.number())), after: z.array(z.array(z.number())) })),
+    /** Largest difference from the weights after tfjs's own tf.train.adam step. */
+    tfjsMaxAbsoluteDifference: z.number(),
+    matches: z.boolean(),
+  }),
+});
+export type AnatomyBackprop = z.infer<typeof AnatomyBackpropSchema>;
+
 export const AnatomyReportSchema = z.object({
   source: z.enum(['demo', 'bundle']),
   bundleDir: z.string().nullable(),
@@ -162,6 +209,8 @@ export const AnatomyReportSchema = z.object({
     tolerance: z.number(),
     matches: z.boolean(),
   }),
+  /** Backpropagation through time on this window; null where it is not shown (the reason is in `notes`). */
+  backprop: AnatomyBackpropSchema.nullable(),
   notes: z.array(z.string()),
 });
 export type AnatomyReport = z.infer<typeof AnatomyReportSchema>;

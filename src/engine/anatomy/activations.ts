@@ -41,3 +41,19 @@ export function activationByName(name: string): ScalarActivation {
 export function activationFormula(name: string): string {
   return ACTIVATIONS[name]?.formula ?? name;
 }
+
+/**
+ * Derivatives f'(a) of the activations a run can use, as functions of the pre-activation a, for the
+ * backprop-through-time view. tfjs's gradient of relu at 0 is 0 (step(a) with a > 0), and so is this one.
+ */
+const DERIVATIVES: Record<string, { fn: ScalarActivation; formula: string }> = {
+  linear: { fn: () => 1, formula: '1' },
+  tanh: { fn: (a) => 1 - Math.tanh(a) ** 2, formula: '1 − tanh(a)²' },
+  relu: { fn: (a) => (a > 0 ? 1 : 0), formula: '1 if a > 0 else 0' },
+  sigmoid: { fn: (a) => sigmoid(a) * (1 - sigmoid(a)), formula: 'σ(a)·(1 − σ(a))' },
+};
+
+/** f'(a) for a tfjs activation name, or null where the view has no hand derivative for it. */
+export function activationDerivative(name: string): { fn: ScalarActivation; formula: string } | null {
+  return DERIVATIVES[name] ?? null;
+}

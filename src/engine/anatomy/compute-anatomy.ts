@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   AnatomyRequestSchema,
+  type AnatomyBackprop,
   type AnatomyDenseLayer,
   type AnatomyRecurrentLayer,
   type AnatomyReport,
@@ -16,6 +17,7 @@ import { InvalidInputError, parseWith } from '../../contract/run-config.js';
 import { initBackend } from '../model/backend.js';
 import { activationByName } from './activations.js';
 import { loadBundleModel, readBundleRunConfig } from './bundle-model.js';
+import { backpropThroughTime, backpropUnsupportedReason } from './backprop.js';
 import { buildDemoModel } from './demo-model.js';
 import { findDataWindow } from './data-window.js';
 import { extractNetwork, type DenseLayerWeights, type ExtractedNetwork, type RecurrentLayerWeights } from './extract-network.js';
@@ -29,6 +31,10 @@ export interface ExplainContext {
   seed: number | null;
   inputSource: string;
   notes: string[];
+  /** What the window should predict, for the backprop view; null = no backprop shown. */
+  target?: readonly number[] | null;
+  /** Learning rate of the Adam step the backprop view shows. */
+  learningRate?: number;
 }
 
 const DEFAULT_CONTEXT: ExplainContext = { source: 'demo', bundleDir: null, seed: null, inputSource: 'Input given by the caller.', notes: [] };
@@ -37,7 +43,7 @@ const DEFAULT_CONTEXT: ExplainContext = { source: 'demo', bundleDir: null, seed:
 export async function computeAnatomy(requestInput: AnatomyRequestInput): Promise<AnatomyReport> {
   const request = parseWith(AnatomyRequestSchema, requestInput, 'anatomy request');
   await initBackend();
-  if (request.source === 'bundle') return explainBundle(request.bundleDir, request.input);
+  if (request.source === 'bundle') return explainBundle(request.bundleDir, request.input, request.target, request.learningRate);
 
   const seed = request.seed ?? Math.floor(Math.random() * 1_000_000);
   const model = buildDemoModel({
@@ -58,13 +64,16 @@ export async function computeAnatomy(requestInput: AnatomyRequestInput): Promise
       seed,
       inputSource: typed ? 'Input typed by the analyst.' : `Default input ${count <= 6 ? countingInput(count).join(', ') : `1, 2, …, ${count}`} (as in the tutorial's demo).`,
       notes: [`A freshly built, untrained model: weights drawn with seed ${seed}, biases start at 0 as in Keras.`],
+      // The demo's counting input 1, 2, …, n "should" continue with n + 1.
+      target: request.target ?? (typed ? null : [count + 1]),
+      learningRate: request.learningRate,
     });
   } finally {
     model.dispose();
   }
 }
 
-async function explainBundle(bundleDir: string | null, input: number[] | null): Promise<AnatomyReport> {
+async function explainBundle(bundleDir: string | null, input: number[] | null, target: number[] | null, learningRate: number): Promise<AnatomyReport> {
   if (!bundleDir) throw new InvalidInputError('Choose a bundle folder to explain a trained model.');
   const model = await loadBundleModel(bundleDir);
   try {
@@ -74,11 +83,11 @@ async function explainBundle(bundleDir: string | null, input: number[] | null): 
     if (config === null) notes.push('The bundle has no readable metadata.json run configuration; only the model is explained.');
     else if (config.prep.timeSteps !== timeSteps) notes.push(`metadata.json says ${config.prep.timeSteps} time steps but the model reads ${timeSteps}; the model wins.`);
     if (input !== null) {
-      return explainModel(model, input, { source: 'bundle', bundleDir, seed: null, inputSource: 'Input typed by the analyst (in the scaled units the model reads).', notes });
+      return explainModel(model, input, { source: 'bundle', bundleDir, seed: null, inputSource: 'Input typed by the analyst (in the scaled units the model reads).', notes, target, learningRate });
     }
     const window = config ? await findDataWindow(config, bundleDir, timeSteps, features) : null;
     if (window) {
-      return explainModel(model, window.values, { source: 'bundle', bundleDir, seed: null, inputSource: window.description, notes });
+      return explainModel(model, window.values, { source: 'bundle', bundleDir, seed: null, inputSource: window.description, notes, target: target ?? window.target, learningRate });
     }
     notes.push("The bundle's data could not be read, so the input is an evenly spaced sequence in 0–1.");
     return explainModel(model, evenlySpacedInput(timeSteps * features), { source: 'bundle', bundleDir, seed: null, inputSource: 'Evenly spaced values between 0 and 1.', notes });
@@ -127,6 +136,7 @@ export function explainModel(model: tf.LayersModel, input: readonly number[], co
     throw new InvalidInputError('The output grows beyond what float32 can hold for this input; use smaller input values or a bounded activation such as tanh.');
   }
   const first = network.recurrent[0];
+  const backprop = explainBackprop(model, network, sequence, context, head[head.length - 1].units);
   return {
     source: context.source,
     bundleDir: context.bundleDir,
@@ -143,8 +153,27 @@ export function explainModel(model: tf.LayersModel, input: readonly number[], co
     layers,
     head,
     output: compareOutputs(byHand, predict, network),
-    notes: [...context.notes, ...stackNotes(network)],
+    backprop: backprop.report,
+    notes: [...context.notes, ...stackNotes(network), ...backprop.notes],
   };
+}
+
+/** Backprop through time on this window, where the network, the activations and a target allow it. */
+function explainBackprop(
+  model: tf.LayersModel,
+  network: ExtractedNetwork,
+  sequence: Vector[],
+  context: ExplainContext,
+  outputs: number,
+): { report: AnatomyBackprop | null; notes: string[] } {
+  const target = context.target ?? null;
+  if (target === null) return { report: null, notes: ['Give a target value to see backpropagation through time on this window.'] };
+  const reason = backpropUnsupportedReason(network);
+  if (reason) return { report: null, notes: [reason] };
+  if (target.length !== outputs) {
+    throw new InvalidInputError(`The target has ${target.length} value${target.length === 1 ? '' : 's'} but the model predicts ${outputs}.`);
+  }
+  return { report: backpropThroughTime(model, network, sequence, target, context.learningRate ?? 0.001), notes: [] };
 }
 
 function checkInput(input: readonly number[], network: ExtractedNetwork): void {

@@ -11,6 +11,8 @@ import { prepareData } from '../data/prepare.js';
 export interface DataWindow {
   /** Scaled values, row-major [timeSteps × features]. */
   values: number[];
+  /** The scaled value(s) this window's target holds (what the model should predict). */
+  target: number[];
   description: string;
 }
 
@@ -40,6 +42,7 @@ export async function findDataWindow(config: RunConfig, bundleDir: string, timeS
     const actual = series.features[0][targetRow];
     return {
       values,
+      target: Array.from(test.y.subarray(sample * test.horizon, (sample + 1) * test.horizon)),
       description:
         `The last test window of ${series.name}: ${label(firstRow)} to ${label(targetRow - 1)}, scaled as in training; ` +
         `the actual next value (${label(targetRow)}) is ${actual} (scaled ${prepared.scaled[0][targetRow].toFixed(6)}).`,

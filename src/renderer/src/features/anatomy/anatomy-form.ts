@@ -20,6 +20,10 @@ export interface AnatomyForm {
   inputText: string;
   /** Empty = a random seed (the report says which). */
   seedText: string;
+  /** What the window should predict, for backprop through time; empty = the default target. */
+  targetText: string;
+  /** Learning rate of the Adam step the backprop view shows. */
+  learningRate: number;
 }
 
 export { ANATOMY_ACTIVATIONS, ANATOMY_CELLS };
@@ -35,21 +39,25 @@ export function tutorialAnatomyForm(bundleDir: string | null = null): AnatomyFor
     activation: 'linear',
     inputText: '',
     seedText: '1',
+    targetText: '',
+    learningRate: 0.001,
   };
 }
 
 /** Numbers typed as "1, 2, 3" (commas, spaces or semicolons between them). */
-export function parseInputValues(text: string): number[] | string {
+export function parseInputValues(text: string, what = 'Input'): number[] | string {
   const parts = text.split(/[,;\s]+/).filter((part) => part !== '');
   const values = parts.map(Number);
   const bad = parts.findIndex((_, i) => !Number.isFinite(values[i]));
-  return bad >= 0 ? `Input value ${bad + 1} ("${parts[bad]}") is not a number.` : values;
+  return bad >= 0 ? `${what} value ${bad + 1} ("${parts[bad]}") is not a number.` : values;
 }
 
 /** The request for the form, or one sentence saying what to fix. */
 export function requestFromForm(form: AnatomyForm): { request: AnatomyRequestInput } | { error: string } {
   const input = form.inputText.trim() === '' ? null : parseInputValues(form.inputText);
   if (typeof input === 'string') return { error: input };
+  const target = form.targetText.trim() === '' ? null : parseInputValues(form.targetText, 'Target');
+  if (typeof target === 'string') return { error: target };
   const seedText = form.seedText.trim();
   const seed = seedText === '' ? null : Number(seedText);
   if (seed !== null && !Number.isInteger(seed)) return { error: 'The seed must be a whole number (or empty for a random one).' };
@@ -62,6 +70,8 @@ export function requestFromForm(form: AnatomyForm): { request: AnatomyRequestInp
     timeSteps: form.timeSteps,
     activation: form.activation,
     input,
+    target,
+    learningRate: form.learningRate,
     seed,
   };
   const checked = AnatomyRequestSchema.safeParse(request);
