@@ -4,13 +4,15 @@ import { formatNumber, parseInputValues, requestFromForm, subscriptDigits, tutor
 describe('the anatomy form', () => {
   it("starts as the tutorial's demo and asks for the default input", () => {
     expect(requestFromForm(tutorialAnatomyForm())).toEqual({
-      request: { source: 'demo', bundleDir: null, cell: 'simpleRNN', units: 2, timeSteps: 3, activation: 'linear', input: null, seed: 1 },
+      request: { source: 'demo', bundleDir: null, cell: 'simpleRNN', units: 2, timeSteps: 3, activation: 'linear', input: null, target: null, learningRate: 0.001, seed: 1 },
     });
   });
 
   it('reads typed numbers and says which one is not a number', () => {
     expect(parseInputValues('1, 2.5;-3  4e-1')).toEqual([1, 2.5, -3, 0.4]);
     expect(requestFromForm({ ...tutorialAnatomyForm(), inputText: '1, x, 3' })).toEqual({ error: 'Input value 2 ("x") is not a number.' });
+    expect(requestFromForm({ ...tutorialAnatomyForm(), targetText: '4, y' })).toEqual({ error: 'Target value 2 ("y") is not a number.' });
+    expect(requestFromForm({ ...tutorialAnatomyForm(), targetText: '4' })).toHaveProperty('request.target', [4]);
   });
 
   it('rejects out-of-range settings, a fractional seed and a bundle without a folder', () => {
