@@ -68,6 +68,7 @@ test('anatomy: backpropagation through time on the demo window, recomputed from 
   await page.getByTestId('anatomy-target').fill('4');
   await page.getByTestId('anatomy-seed').fill('7');
   await page.getByTestId('anatomy-compute').click();
+  await expect(page.getByTestId('anatomy-summary')).toContainText('seed 7');
   await expect(page.getByTestId('anatomy-backprop')).toBeVisible();
   await expect(page.getByTestId('anatomy-backprop-target')).toHaveText('4');
 

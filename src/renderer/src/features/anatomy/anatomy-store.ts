@@ -17,6 +17,8 @@ export const useAnatomyStore = defineStore('anatomy', () => {
   const busy = ref(false);
   const currentStep = ref(1);
   const timeSteps = computed(() => report.value?.timeSteps ?? 0);
+  /** Only the newest request's answer is shown: an older one that arrives later is dropped. */
+  let latest = 0;
 
   async function compute(): Promise<void> {
     const built = requestFromForm(form);
@@ -24,16 +26,19 @@ export const useAnatomyStore = defineStore('anatomy', () => {
       error.value = built.error;
       return;
     }
+    const ticket = ++latest;
     busy.value = true;
     error.value = null;
     try {
-      report.value = await client.call('anatomy:compute', built.request);
+      const answer = await client.call('anatomy:compute', built.request);
+      if (ticket !== latest) return;
+      report.value = answer;
       currentStep.value = 1;
-      if (report.value.seed !== null) form.seedText = String(report.value.seed);
+      if (answer.seed !== null) form.seedText = String(answer.seed);
     } catch (failure) {
-      error.value = (failure as Error).message;
+      if (ticket === latest) error.value = (failure as Error).message;
     } finally {
-      busy.value = false;
+      if (ticket === latest) busy.value = false;
     }
   }
 
