@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../../contract/run-config';
 import { issuesByPath } from '../../../contract/validation-messages';
 import { histogram, toCsv } from '../lib/format';
-import { lossOption, predictionOption, seriesOption } from './options';
+import { lossOption, predictionOption, seriesOption, smoothLosses } from './options';
 
 describe('form validation reasons', () => {
   const base = () => structuredClone(RunConfigSchema.parse({ data: { path: 'x.csv' } }));
@@ -33,11 +33,27 @@ describe('chart options', () => {
         { epoch: 1, loss: 0.1, valLoss: 0.2, seconds: 1 },
         { epoch: 2, loss: 0.05, valLoss: 0.1, seconds: 2 },
       ],
-      [],
-      5,
+      { logScale: false, smoothing: 0, bestEpoch: 2 },
     ) as { series: Array<{ name: string; data: number[][] }> };
     expect(o.series.map((s) => s.name)).toEqual(['Training loss', 'Validation loss']);
     expect(o.series[0].data).toEqual([[1, 0.1], [2, 0.05]]);
+  });
+  it('draws the loss as TensorBoard does: axes fitted to the epochs so far, log scale, smoothing, the kept epoch marked', () => {
+    const epochs = [0.4, 0.2, 0.3, 0.1, 0.15].map((loss, i) => ({ epoch: i + 1, loss, valLoss: null, seconds: 0.1 }));
+    const o = lossOption(epochs, { logScale: true, smoothing: 0.6, bestEpoch: 4 }) as {
+      xAxis: { min: number; max: number };
+      yAxis: { type: string };
+      series: Array<{ name: string; data: number[][]; markLine?: { data: Array<{ xAxis: number }> } }>;
+    };
+    expect(o.xAxis).toMatchObject({ min: 1, max: 5 });
+    expect(o.yAxis.type).toBe('log');
+    expect(o.series.map((s) => s.name)).toEqual(['Training loss', 'Training loss (smoothed)']);
+    expect(o.series[0].markLine?.data[0].xAxis).toBe(4);
+    // Debiased EMA: the first smoothed point is the first value; later ones lie between the raw extremes.
+    const smoothed = o.series[1].data.map((p) => p[1]);
+    expect(smoothed[0]).toBeCloseTo(0.4, 12);
+    expect(smoothed[1]).toBeCloseTo((0.6 * 0.4 * 0.4 + 0.4 * 0.2) / (1 - 0.36), 12);
+    expect(smoothLosses([1, 1, 1], 0.9)).toEqual([1, 1, 1].map(() => expect.closeTo(1, 12)));
   });
   it('puts the split line at the split index and the forecast after the last row', () => {
     const rows = [

@@ -67,42 +67,70 @@ export function seriesOption(series: SeriesPreview): EChartsCoreOption {
 }
 
 /** Loss per epoch (training and validation) plus a finer batch-level line while epochs are long. */
-export function lossOption(epochs: EpochRecord[], batches: BatchPoint[], totalEpochs: number): EChartsCoreOption {
-  const hasVal = epochs.some((e) => e.valLoss !== null);
-  const series: object[] = [
-    {
-      name: 'Training loss',
-      type: 'line',
-      data: epochs.map((e) => [e.epoch, e.loss]),
-      showSymbol: true,
-      symbolSize: 5,
-      lineStyle: { width: 2, color: COLORS.loss },
-      itemStyle: { color: COLORS.loss },
-      z: 3,
-    },
+/** How the loss chart is drawn: TensorBoard's choices. */
+export interface LossView {
+  /** Log-scale loss axis. */
+  logScale: boolean;
+  /** Exponential-moving-average weight in [0, 1): 0 = raw points only; the raw curve stays faint behind. */
+  smoothing: number;
+  /** The epoch whose weights the model keeps, marked when it is not the last one (early stopping, Stop). */
+  bestEpoch: number | null;
+}
+
+/** TensorBoard's smoothing: an exponential moving average, debiased so the first points are not pulled to 0. */
+export function smoothLosses(values: readonly number[], weight: number): number[] {
+  if (weight <= 0) return [...values];
+  let last = 0;
+  let count = 0;
+  return values.map((v) => {
+    last = last * weight + (1 - weight) * v;
+    count++;
+    return last / (1 - weight ** count);
+  });
+}
+
+export function lossOption(epochs: EpochRecord[], view: LossView): EChartsCoreOption {
+  const smoothing = Math.min(Math.max(view.smoothing, 0), 0.99);
+  const curves: Array<{ name: string; color: string; points: Array<[number, number]> }> = [
+    { name: 'Training loss', color: COLORS.loss, points: epochs.map((e) => [e.epoch, e.loss]) },
   ];
-  if (hasVal) {
-    series.push({
-      name: 'Validation loss',
-      type: 'line',
-      data: epochs.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss]),
-      showSymbol: true,
-      symbolSize: 5,
-      lineStyle: { width: 2, color: COLORS.valLoss },
-      itemStyle: { color: COLORS.valLoss },
-      z: 3,
-    });
+  if (epochs.some((e) => e.valLoss !== null)) {
+    curves.push({ name: 'Validation loss', color: COLORS.valLoss, points: epochs.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss!]) });
   }
-  if (batches.length > 0) {
+  const series: object[] = [];
+  for (const c of curves) {
     series.push({
-      name: 'Within epoch (running mean)',
+      name: c.name,
       type: 'line',
-      data: batches.map((b) => [b.x, b.loss]),
-      showSymbol: false,
-      lineStyle: { width: 1, color: COLORS.batch },
-      itemStyle: { color: COLORS.batch },
-      z: 1,
+      data: c.points,
+      showSymbol: c.points.length <= 60,
+      symbolSize: 4,
+      lineStyle: { width: smoothing > 0 ? 1 : 2, color: c.color, opacity: smoothing > 0 ? 0.35 : 1 },
+      itemStyle: { color: c.color, opacity: smoothing > 0 ? 0.35 : 1 },
+      z: 2,
     });
+    if (smoothing > 0) {
+      const smoothed = smoothLosses(c.points.map((p) => p[1]), smoothing);
+      series.push({
+        name: `${c.name} (smoothed)`,
+        type: 'line',
+        data: c.points.map((p, i) => [p[0], smoothed[i]]),
+        showSymbol: false,
+        lineStyle: { width: 2, color: c.color },
+        itemStyle: { color: c.color },
+        z: 3,
+      });
+    }
+  }
+  const last = epochs[epochs.length - 1]?.epoch ?? 1;
+  if (view.bestEpoch && view.bestEpoch !== last && series.length > 0) {
+    (series[0] as Record<string, unknown>).markLine = {
+      symbol: 'none',
+      silent: true,
+      lineStyle: { type: 'dashed', color: COLORS.split },
+      label: { formatter: `kept: epoch ${view.bestEpoch}`, position: 'insideEndTop' },
+      data: [{ xAxis: view.bestEpoch }],
+    };
   }
   return {
     textStyle: baseTextStyle,
@@ -110,8 +138,11 @@ export function lossOption(epochs: EpochRecord[], batches: BatchPoint[], totalEp
     grid: { ...grid, bottom: 40 },
     legend,
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmt(v, 4) },
-    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 24, min: 0, max: Math.max(1, totalEpochs), minInterval: 1 },
-    yAxis: { type: 'value', name: 'loss (MSE, scaled)', scale: true, axisLabel: { formatter: numberLabel } },
+    // Fitted to the epochs so far, as TensorBoard does (not to the epochs asked for).
+    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 24, min: 1, max: Math.max(2, last), minInterval: 1 },
+    yAxis: view.logScale
+      ? { type: 'log', name: 'loss (MSE, scaled, log)', axisLabel: { formatter: numberLabel } }
+      : { type: 'value', name: 'loss (MSE, scaled)', scale: true, axisLabel: { formatter: numberLabel } },
     series,
   };
 }
