@@ -221,6 +221,7 @@ test('LSTM with two layers and a forecast ahead', async ({ app: page }) => {
 });
 
 test('one click on Train reproduces the tutorial (SimpleRNN(3) → Dense(1), 20 epochs, batch 1)', async ({ app: page }) => {
+  await expect(page.getByTestId('tutorial-hint')).toContainText('One click on Train runs the Keras tutorial');
   await page.getByTestId('train-button').click();
   await waitFinished(page, 220_000);
   await expect(page.getByTestId('prediction-chart')).toHaveAttribute('data-split-index', '2256');
@@ -228,11 +229,16 @@ test('one click on Train reproduces the tutorial (SimpleRNN(3) → Dense(1), 20 
   const testRmse = Number(await page.getByTestId('metric-test-rmse').textContent());
   expect(testRmse).toBeGreaterThan(0);
   expect(testRmse).toBeLessThan(0.3);
+  // The preset's seed is fixed and visible, so this run is the README's; "New seed" draws another.
+  await expect(page.getByTestId('result-facts')).toContainText(/seed 1\b/);
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(shots, 'tutorial-run.png') });
   await page.getByTestId('tab-training').click();
+  await expect(page.getByTestId('seed')).toHaveValue('1');
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(shots, 'training-tab.png') });
+  await page.getByTestId('new-seed').click();
+  await expect(page.getByTestId('seed')).not.toHaveValue('1');
 });
 
 test('export, reopen the bundle and forecast another CSV; a mismatched CSV is refused with the reason', async ({ app: page, server }) => {

@@ -9,6 +9,9 @@ export const COLUMN_TYPES = ['numeric', 'date', 'categorical', 'text', 'empty'] 
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /** A dataset the host has made available: a bundled one, or a file the user opened. */
+/** The bundled file of the Keras SimpleRNN tutorial (monthly sunspots): the default dataset everywhere. */
+export const TUTORIAL_DATASET = 'sunspots.csv';
+
 export const DatasetRefSchema = z.object({
   /** Path as the host sees it; the host only accepts paths it handed out itself. */
   path: z.string().min(1),

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TUTORIAL_DATASET } from '../../contract/datasets.js';
 
 export interface BundledDataset {
   file: string;
@@ -19,7 +20,6 @@ export const BUNDLED_DATASETS: readonly BundledDataset[] = [
   { file: 'eu-stock-markets.csv', title: 'EU stock markets', description: 'Daily closing prices of DAX, SMI, CAC and FTSE, 1991 to 1998 (1,860 business days; R: EuStockMarkets).' },
 ];
 
-export const TUTORIAL_DATASET = 'sunspots.csv';
 
 let cachedDir: string | null = null;
 

@@ -19,9 +19,17 @@ import { message } from './datasets';
 export type RunStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed';
 
 /** The tutorial's settings for a dataset (the form's starting point and its "Tutorial defaults"). */
+/** The form's seed at start: fixed and visible, so a newcomer's first run gives the README's figures. */
+export const TUTORIAL_SEED = 1;
+
+/** A fresh seed for "New seed". */
+export function newSeed(): number {
+  return Math.floor(Math.random() * 2_147_483_647);
+}
+
 export function tutorialForm(path: string, column: string | null, timeColumn: string | null): RunConfig {
   // Deep copy: zod hands out its default objects as they are, and the form mutates what it gets.
-  const config = structuredClone(RunConfigSchema.parse({ data: { path: path || '-' } }));
+  const config = structuredClone(RunConfigSchema.parse({ data: { path: path || '-' }, training: { seed: TUTORIAL_SEED } }));
   config.data.path = path;
   config.data.column = column;
   config.data.timeColumn = timeColumn;
