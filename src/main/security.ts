@@ -9,6 +9,7 @@ import { app, net, protocol, session, shell, type BrowserWindowConstructorOption
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../services/content-security-policy.js';
+import { isDocumentationLink } from './external-links.js';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://workbench`;
@@ -98,8 +99,8 @@ export function blockNavigation(origin: string): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser, never inside the app.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
+      // The project's documentation links open in the user's browser, never inside the app; nothing else opens.
+      if (isDocumentationLink(url)) void shell.openExternal(url);
       return { action: 'deny' };
     });
   });
