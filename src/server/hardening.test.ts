@@ -5,6 +5,7 @@
  * folders of servers that died.
  */
 import { chromium } from '@playwright/test';
+import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseRunEvent, type RunEvent } from '../contract/run-events.js';
+import { channels } from '../contract/workbench-api.js';
 import { startWorkbenchServer, type WorkbenchServer } from './server.js';
 import { MAX_WS_PAYLOAD_BYTES } from './websocket.js';
 import { UPLOADS_PREFIX } from './upload.js';
@@ -68,10 +70,13 @@ async function client(headers: Record<string, string> = {}, token: string | null
   return {
     ws,
     events,
-    call(channel: string, request: unknown = {}) {
-      const id = nextId++;
+    call(channel: string, request: unknown = {}, id = nextId++) {
       ws.send(JSON.stringify({ id, channel, request }));
       return new Promise<{ ok: boolean; response?: any; error?: { kind: string; message: string } }>((resolve) => pending.set(id, resolve));
+    },
+    /** The reply to a call with this id, sent by other means. */
+    reply(id: number) {
+      return new Promise<{ id: number; ok: boolean }>((resolve) => pending.set(id, resolve as never));
     },
     until(predicate: (e: RunEvent) => boolean) {
       return new Promise<RunEvent>((resolve) => {
@@ -187,6 +192,36 @@ describe('WebSocket protocol errors end one connection, never the server', () =>
     expect(end.type === 'finished' && end.result.stopReason).toBe('user');
     a.ws.close();
     b.ws.close();
+  });
+
+  it('answers random frame payloads (property test): a reply for each one with an id, and the connection stays usable', async () => {
+    const c = await client();
+    let probe = 1e12;
+    const channelNames = [...Object.keys(channels).filter((name) => name !== 'runs:start'), 'fs:read', ''];
+    const payload = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.record({ id: fc.nat(), channel: fc.constantFrom(...channelNames), request: fc.jsonValue() }),
+      fc.record({ id: fc.oneof(fc.nat(), fc.double(), fc.string()), channel: fc.jsonValue(), request: fc.anything() }).map((call) => JSON.stringify(call) ?? 'null'),
+      fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
+    );
+    await fc.assert(
+      fc.asyncProperty(payload, async (sent) => {
+        const text = typeof sent === 'string' ? sent : Buffer.isBuffer(sent) ? null : JSON.stringify(sent);
+        let id: unknown;
+        try {
+          id = text === null ? undefined : (JSON.parse(text) as { id?: unknown } | null)?.id;
+        } catch {
+          id = undefined;
+        }
+        const answered = typeof id === 'number' && Number.isInteger(id) && id >= 0 ? c.reply(id) : null;
+        c.ws.send(text ?? (sent as Buffer), { binary: text === null });
+        if (answered) expect(await answered).toMatchObject({ id, ok: expect.any(Boolean) });
+        expect(await c.call('app:info', {}, probe++)).toMatchObject({ ok: true });
+      }),
+      { numRuns: 150 },
+    );
+    c.ws.close();
   });
 
   it('survives an upload reset mid-body and still takes the next one', async () => {
