@@ -12,7 +12,7 @@ import { IPC_CALL, IPC_DATASET_PROGRESS, IPC_PICKED_PATH, IPC_RUN_EVENT } from '
 import type { CallReply } from '../contract/host-protocol.js';
 import { createStandardHost, type StandardHost } from '../services/create-host.js';
 import { toCallError, type HostDialogs } from '../services/workbench-host.js';
-import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, rendererOrigin, secureWebPreferences, serveRenderer, APP_ORIGIN } from './security.js';
+import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, rendererOrigin, createSecureWindow, serveRenderer, APP_ORIGIN } from './security.js';
 import { installMenu } from './menu.js';
 import { PickedPaths } from './picked-paths.js';
 import { utilityProcessLauncher } from './training-launcher.js';
@@ -59,15 +59,10 @@ const dialogs: HostDialogs = {
 };
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
-    title: 'Forecast Workbench',
-    show: false,
-    webPreferences: secureWebPreferences(join(mainDir, '..', 'preload', 'index.cjs')),
-  });
+  const win = createSecureWindow(
+    { width: 1400, height: 900, minWidth: 900, minHeight: 600, title: 'Forecast Workbench', show: false },
+    join(mainDir, '..', 'preload', 'index.cjs'),
+  );
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (window === win) window = null;
