@@ -7,7 +7,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 
 /** Channels whose `path` must be one the user picked. */
-export const PICKED_PATH_CHANNELS: ReadonlySet<string> = new Set(['datasets:open-path', 'bundles:open-path']);
+const PICKED_PATH_CHANNELS: ReadonlySet<string> = new Set(['datasets:open-path', 'bundles:open-path']);
 
 function isInside(root: string, path: string): boolean {
   const rel = relative(resolve(root), path);

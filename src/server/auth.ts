@@ -17,7 +17,7 @@ import { TOKEN_HEADER, TOKEN_QUERY } from '../contract/host-protocol.js';
 import { requestUrl } from './replies.js';
 
 /** What a request asks for: the workbench itself (WebSocket, upload) or the renderer's static files. */
-export type AccessKind = 'api' | 'static';
+type AccessKind = 'api' | 'static';
 
 export interface ServerAccess {
   /** The session token (goes into the page URL). */

@@ -10,7 +10,7 @@ import serveStatic from 'serve-static';
 import { COMMON_HEADERS } from '../services/content-security-policy.js';
 import { sendText } from './replies.js';
 
-export interface StaticFileOptions {
+interface StaticFileOptions {
   webRoot: string;
   /** The Content-Security-Policy header value (it names the server's port, known once it listens). */
   csp: () => string;
@@ -18,7 +18,7 @@ export interface StaticFileOptions {
   pageCookie: () => string;
 }
 
-export type StaticFileHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type StaticFileHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function staticFileHandler(options: StaticFileOptions): StaticFileHandler {
   const root = resolve(options.webRoot);

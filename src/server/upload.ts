@@ -17,7 +17,7 @@ export const MAX_UPLOADS_TOTAL_BYTES = 2 * 1024 * 1024 * 1024;
 /** Uploads folders are named `${UPLOADS_PREFIX}${pid}-${random}` in the parent folder (tmpdir by default). */
 export const UPLOADS_PREFIX = 'forecast-workbench-uploads-';
 
-export interface UploadStoreOptions {
+interface UploadStoreOptions {
   /** Where the uploads folder is made. */
   parentDir: string;
   maxUploadBytes: number;
@@ -26,7 +26,7 @@ export interface UploadStoreOptions {
   log: (text: string) => void;
 }
 
-export interface UploadStore {
+interface UploadStore {
   /** This server's uploads folder. */
   readonly dir: string;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -44,7 +44,7 @@ function isRunning(pid: number): boolean {
 }
 
 /** Remove the uploads folders of servers whose process is gone; returns their names. */
-export async function removeStaleUploadFolders(parentDir: string): Promise<string[]> {
+async function removeStaleUploadFolders(parentDir: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(parentDir);

@@ -20,7 +20,7 @@ import { requestUrl } from './replies.js';
 /** Largest frame a client may send (a call is small; the limit only bounds memory). */
 export const MAX_WS_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
-export interface WorkbenchSockets {
+interface WorkbenchSockets {
   /** Handle an HTTP upgrade request (the server's 'upgrade' event). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** End every connection. */
