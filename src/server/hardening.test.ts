@@ -91,9 +91,15 @@ async function client(headers: Record<string, string> = {}, token: string | null
   };
 }
 
+/** The server under attack: this file's, or the `serve` command's process. */
+interface Target {
+  port: number;
+  token: string;
+}
+
 /** A raw TCP connection that has completed a real WebSocket upgrade handshake with the server. */
-async function upgradedSocket(): Promise<{ socket: Socket; afterHandshake: () => Buffer; closed: Promise<void> }> {
-  const socket = connect(server.port, '127.0.0.1');
+async function upgradedSocket(target: Target = server): Promise<{ socket: Socket; afterHandshake: () => Buffer; closed: Promise<void> }> {
+  const socket = connect(target.port, '127.0.0.1');
   let received = Buffer.alloc(0);
   let headerEnd = -1;
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -101,7 +107,7 @@ async function upgradedSocket(): Promise<{ socket: Socket; afterHandshake: () =>
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => {
       socket.write(
-        `GET /ws?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `GET /ws?token=${target.token} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
     });
@@ -135,8 +141,8 @@ function frame(firstByte: number, payload: Buffer, { masked = true, declaredLeng
 }
 
 /** Send one malformed frame; the server must answer with a close frame carrying `code`, then end the connection. */
-async function closeCodeFor(bytes: Buffer): Promise<number> {
-  const { socket, afterHandshake, closed } = await upgradedSocket();
+async function closeCodeFor(bytes: Buffer, target: Target = server): Promise<number> {
+  const { socket, afterHandshake, closed } = await upgradedSocket(target);
   const closeFrame = new Promise<Buffer>((resolve) => {
     const check = () => {
       const data = afterHandshake();
@@ -155,6 +161,17 @@ async function closeCodeFor(bytes: Buffer): Promise<number> {
 
 const closeCode999 = Buffer.from([0x03, 0xe7]);
 
+/** One malformed frame of each kind, with the close code the server must answer it with. */
+const MALFORMED: Array<[string, Buffer, number]> = [
+  ['over the size limit', frame(0x82, Buffer.alloc(0), { declaredLength: MAX_WS_PAYLOAD_BYTES + 1 }), 1009],
+  ['invalid UTF-8 in a text frame', frame(0x81, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), 1007],
+  ['an unmasked client frame', frame(0x81, Buffer.from('{"id":1}'), { masked: false }), 1002],
+  ['reserved opcode 3', frame(0x83, Buffer.from('x')), 1002],
+  ['RSV1 without an extension', frame(0xc1, Buffer.from('{}')), 1002],
+  ['close code 999', frame(0x88, closeCode999), 1002],
+  ['a control frame over 125 bytes, not FIN', frame(0x09, Buffer.alloc(200)), 1002],
+];
+
 describe('WebSocket protocol errors end one connection, never the server', () => {
   it('closes each malformed connection with its code while another client and a running training go on', async () => {
     const a = await client();
@@ -165,13 +182,7 @@ describe('WebSocket protocol errors end one connection, never the server', () =>
     await a.until((e) => e.type === 'epoch' && e.runId === runId);
 
     // Each attack on its own connection, after a real handshake.
-    expect(await closeCodeFor(frame(0x82, Buffer.alloc(0), { declaredLength: MAX_WS_PAYLOAD_BYTES + 1 }))).toBe(1009); // over the size limit
-    expect(await closeCodeFor(frame(0x81, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])))).toBe(1007); // invalid UTF-8 in a text frame
-    expect(await closeCodeFor(frame(0x81, Buffer.from('{"id":1}'), { masked: false }))).toBe(1002); // unmasked client frame
-    expect(await closeCodeFor(frame(0x83, Buffer.from('x')))).toBe(1002); // reserved opcode 3
-    expect(await closeCodeFor(frame(0xc1, Buffer.from('{}')))).toBe(1002); // RSV1 without an extension
-    expect(await closeCodeFor(frame(0x88, closeCode999))).toBe(1002); // close code 999
-    expect(await closeCodeFor(frame(0x09, Buffer.alloc(200)))).toBe(1002); // control frame over 125 bytes, not FIN
+    for (const [what, bytes, code] of MALFORMED) expect(await closeCodeFor(bytes), what).toBe(code);
 
     // A connection reset in the middle of a frame.
     const reset = await upgradedSocket();
@@ -222,6 +233,41 @@ describe('WebSocket protocol errors end one connection, never the server', () =>
       { numRuns: 150 },
     );
     c.ws.close();
+  });
+
+  it('the `serve` command, as its own process, survives every malformed frame and stops cleanly', async () => {
+    const serve = spawn(process.execPath, [join(process.cwd(), 'bin', 'serve.mjs'), '--port', '0', '--web-root', join(dir, 'web'), '--runs-dir', join(dir, 'serve-runs'), '--exports-dir', join(dir, 'serve-exports')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    serve.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    serve.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => serve.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<URL>((resolve, reject) => {
+        const look = () => {
+          const found = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(output);
+          if (found) resolve(new URL(found[0]));
+        };
+        serve.stdout.on('data', look);
+        void exited.then((code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+      });
+      const target = { port: Number(url.port), token: url.searchParams.get('token')! };
+      for (const [what, bytes, code] of MALFORMED) expect(await closeCodeFor(bytes, target), what).toBe(code);
+      expect(serve.exitCode).toBeNull();
+      const ws = new WebSocket(`ws://127.0.0.1:${target.port}/ws?token=${target.token}`);
+      const reply = await new Promise<{ ok: boolean; response?: { host?: string } }>((resolve, reject) => {
+        ws.once('open', () => ws.send(JSON.stringify({ id: 1, channel: 'app:info', request: {} })));
+        ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+        ws.once('error', reject);
+      });
+      expect(reply).toMatchObject({ ok: true, response: { host: 'browser' } });
+      ws.close();
+      serve.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (serve.exitCode === null) serve.kill('SIGKILL');
+    }
   });
 
   it('survives an upload reset mid-body and still takes the next one', async () => {
