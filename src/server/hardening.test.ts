@@ -348,6 +348,38 @@ describe('the token is not usable by another local origin', () => {
   });
 });
 
+describe('the built page and its token', () => {
+  const webRoot = join(process.cwd(), 'out', 'web');
+  const built = existsSync(join(webRoot, 'index.html'));
+  if (!built) console.warn('Skipping the built-page token test: out/web is missing (npm run build:web builds it).');
+
+  it.skipIf(!built)('takes the token from the URL once: out of the address bar, kept for a reload of the tab, not given to a new tab', async () => {
+    const pageServer = await startWorkbenchServer({ webRoot, runsDir: join(dir, 'page-runs'), exportsDir: join(dir, 'page-exports'), uploadsParentDir: join(dir, 'uploads'), log: () => {} });
+    const browser = await chromium.launch({ executablePath: existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(pageServer.url);
+      const chart = page.getByTestId('series-chart');
+      await chart.waitFor({ state: 'visible', timeout: 60_000 });
+      expect(page.url()).toBe(`http://127.0.0.1:${pageServer.port}/`);
+      expect(page.url()).not.toContain(pageServer.token);
+      expect((await context.cookies()).map((c) => c.value)).not.toContain(pageServer.token);
+
+      await page.reload();
+      await chart.waitFor({ state: 'visible', timeout: 60_000 });
+
+      const other = await context.newPage();
+      await other.goto(`http://127.0.0.1:${pageServer.port}/`);
+      await other.getByRole('alert').waitFor({ timeout: 60_000 });
+      expect(await other.getByRole('alert').textContent()).toMatch(/access token/);
+    } finally {
+      await browser.close();
+      await pageServer.close();
+    }
+  });
+});
+
 describe('uploads', () => {
   it('are limited in total, in a sentence', async () => {
     const fill = 'v\n' + '1\n'.repeat(20_000); // 40 kB
