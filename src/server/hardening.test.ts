@@ -270,6 +270,45 @@ describe('WebSocket protocol errors end one connection, never the server', () =>
     }
   });
 
+  it('disconnects a client that sends calls but never reads the replies, and keeps serving others', async () => {
+    let disconnected!: () => void;
+    const sawDisconnect = new Promise<void>((resolve) => (disconnected = resolve));
+    const small = await startWorkbenchServer({
+      webRoot: join(dir, 'web'),
+      runsDir: join(dir, 'small-runs'),
+      exportsDir: join(dir, 'small-exports'),
+      uploadsParentDir: join(dir, 'uploads'),
+      maxWsBufferedBytes: 256 * 1024,
+      log: (text) => {
+        if (/does not read/.test(text)) disconnected();
+      },
+    });
+    try {
+      const target = { port: small.port, token: small.token };
+      const { socket, closed } = await upgradedSocket(target);
+      socket.pause(); // never read what the server sends
+      const call = frame(0x81, Buffer.from(JSON.stringify({ id: 1, channel: 'datasets:list', request: {} })));
+      // Far more replies than the socket buffers and the limit hold; writes stop once the server has let go.
+      for (let i = 0; i < 20_000 && !socket.destroyed; i++) {
+        if (!socket.write(call)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), sawDisconnect]);
+      }
+      await sawDisconnect;
+      socket.resume();
+      socket.destroy();
+      await closed;
+      const ws = new WebSocket(`ws://127.0.0.1:${small.port}/ws?token=${small.token}`);
+      const reply = await new Promise<{ ok: boolean }>((resolve, reject) => {
+        ws.once('open', () => ws.send(JSON.stringify({ id: 7, channel: 'app:info', request: {} })));
+        ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+        ws.once('error', reject);
+      });
+      expect(reply).toMatchObject({ ok: true });
+      ws.close();
+    } finally {
+      await small.close();
+    }
+  });
+
   it('survives an upload reset mid-body and still takes the next one', async () => {
     const socket = connect(server.port, '127.0.0.1');
     socket.on('error', () => {});

@@ -56,6 +56,8 @@ export interface WorkbenchServerOptions {
   maxUploadBytes?: number;
   /** Largest total of all uploads (default 2 GB). */
   maxUploadsTotalBytes?: number;
+  /** Most bytes held for a WebSocket client that does not read (default 64 MB); past it it is disconnected. */
+  maxWsBufferedBytes?: number;
   /** Where the server's uploads folder is made (default the system temp folder). */
   uploadsParentDir?: string;
   log?: (text: string) => void;
@@ -121,7 +123,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     csp: () => contentSecurityPolicy([`ws://127.0.0.1:${port}`, `ws://localhost:${port}`]),
     pageCookie: () => access.assetCookie(),
   });
-  const sockets = createWorkbenchSockets(host, access, log);
+  const sockets = createWorkbenchSockets(host, access, log, options.maxWsBufferedBytes);
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { pathname } = requestUrl(req);

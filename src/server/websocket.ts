@@ -5,7 +5,8 @@
  * A connection is one client's: whatever it sends — a frame over the size limit, invalid UTF-8, an
  * unmasked frame, a reserved opcode or RSV bit, a bad close code, a broken TCP stream — ends that
  * connection only (with the close code the protocol prescribes) and never the server, its runs or other
- * clients. Every socket and WebSocket has an 'error' handler for this reason.
+ * clients. Every socket and WebSocket has an 'error' handler for this reason. A client that stops reading
+ * (so that more than maxBufferedBytes wait to be sent to it) is disconnected rather than held in memory.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,6 +20,8 @@ import { requestUrl } from './replies.js';
 
 /** Largest frame a client may send (a call is small; the limit only bounds memory). */
 export const MAX_WS_PAYLOAD_BYTES = 16 * 1024 * 1024;
+/** Most the server holds for a client that does not read what it is sent; past it the connection is ended. */
+export const MAX_WS_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 interface WorkbenchSockets {
   /** Handle an HTTP upgrade request (the server's 'upgrade' event). */
@@ -46,7 +49,7 @@ function parseCall(data: RawData, isBinary: boolean): { call: ReturnType<typeof 
   return { answerId: typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null };
 }
 
-export function createWorkbenchSockets(host: WorkbenchHost, access: ServerAccess, log: (text: string) => void): WorkbenchSockets {
+export function createWorkbenchSockets(host: WorkbenchHost, access: ServerAccess, log: (text: string) => void, maxBufferedBytes = MAX_WS_BUFFERED_BYTES): WorkbenchSockets {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD_BYTES });
 
   function serve(ws: WebSocket): void {
@@ -62,6 +65,10 @@ export function createWorkbenchSockets(host: WorkbenchHost, access: ServerAccess
       ws.send(text, (error) => {
         if (error) log(`a WebSocket send failed: ${error.message}`);
       });
+      if (ws.bufferedAmount > maxBufferedBytes) {
+        log(`disconnected a WebSocket client that does not read: ${ws.bufferedAmount} bytes were waiting for it`);
+        ws.terminate();
+      }
     };
     const unsubscribeRuns = host.onRunEvent((event) => send({ stream: RUN_EVENT_STREAM, event }));
     const unsubscribeProgress = host.onDatasetProgress((event) => send({ stream: DATASET_PROGRESS_STREAM, event }));
