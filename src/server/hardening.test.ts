@@ -140,13 +140,35 @@ function frame(firstByte: number, payload: Buffer, { masked = true, declaredLeng
   return Buffer.concat([header, masked ? mask : Buffer.alloc(0), body]);
 }
 
+/** The first close frame among the server's (unmasked) frames, skipping pushed run events; null while incomplete. */
+function firstCloseFrame(data: Buffer): Buffer | null {
+  let at = 0;
+  while (at + 2 <= data.length) {
+    let length = data[at + 1]! & 0x7f;
+    let start = at + 2;
+    if (length === 126) {
+      if (start + 2 > data.length) return null;
+      length = data.readUInt16BE(start);
+      start += 2;
+    } else if (length === 127) {
+      if (start + 8 > data.length) return null;
+      length = Number(data.readBigUInt64BE(start));
+      start += 8;
+    }
+    if (start + length > data.length) return null;
+    if ((data[at]! & 0x0f) === 0x8) return data.subarray(at, start + length);
+    at = start + length;
+  }
+  return null;
+}
+
 /** Send one malformed frame; the server must answer with a close frame carrying `code`, then end the connection. */
 async function closeCodeFor(bytes: Buffer, target: Target = server): Promise<number> {
   const { socket, afterHandshake, closed } = await upgradedSocket(target);
   const closeFrame = new Promise<Buffer>((resolve) => {
     const check = () => {
-      const data = afterHandshake();
-      if (data.length >= 4) resolve(data);
+      const found = firstCloseFrame(afterHandshake());
+      if (found && found.length >= 4) resolve(found);
     };
     socket.on('data', check);
     check();
