@@ -62,13 +62,15 @@ export function createWorkbenchSockets(host: WorkbenchHost, access: ServerAccess
         if (!('id' in frame)) return log(`a pushed ${frame.stream} frame could not be serialized: ${(error as Error).message}`);
         text = JSON.stringify({ id: frame.id, ok: false, error: { kind: 'internal', message: 'The answer could not be sent.' } });
       }
-      ws.send(text, (error) => {
-        if (error) log(`a WebSocket send failed: ${error.message}`);
-      });
+      // Judged on what was already waiting, so one large answer to a client that reads still goes out.
       if (ws.bufferedAmount > maxBufferedBytes) {
         log(`disconnected a WebSocket client that does not read: ${ws.bufferedAmount} bytes were waiting for it`);
         ws.terminate();
+        return;
       }
+      ws.send(text, (error) => {
+        if (error) log(`a WebSocket send failed: ${error.message}`);
+      });
     };
     const unsubscribeRuns = host.onRunEvent((event) => send({ stream: RUN_EVENT_STREAM, event }));
     const unsubscribeProgress = host.onDatasetProgress((event) => send({ stream: DATASET_PROGRESS_STREAM, event }));
