@@ -26,3 +26,5 @@ export const IPC_CALL = 'workbench:call';
 export const IPC_RUN_EVENT = 'workbench:run-event';
 export const IPC_DATASET_PROGRESS = 'workbench:dataset-progress';
 export const IPC_MENU = 'workbench:menu';
+/** Preload -> main: the path of a file the user dropped (or chose in a file input), which 'datasets:open-path' may then open. */
+export const IPC_PICKED_PATH = 'workbench:picked-path';

@@ -8,12 +8,13 @@
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_CALL, IPC_DATASET_PROGRESS, IPC_RUN_EVENT } from '../contract/preload-bridge.js';
+import { IPC_CALL, IPC_DATASET_PROGRESS, IPC_PICKED_PATH, IPC_RUN_EVENT } from '../contract/preload-bridge.js';
 import type { CallReply } from '../contract/host-protocol.js';
 import { createStandardHost, type StandardHost } from '../services/create-host.js';
 import { toCallError, type HostDialogs } from '../services/workbench-host.js';
-import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, rendererOrigin, secureWebPreferences, serveRenderer, APP_ORIGIN } from './security.js';
+import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, rendererOrigin, createSecureWindow, serveRenderer, APP_ORIGIN } from './security.js';
 import { installMenu } from './menu.js';
+import { PickedPaths } from './picked-paths.js';
 import { utilityProcessLauncher } from './training-launcher.js';
 
 const mainDir = fileURLToPath(new URL('.', import.meta.url)); // out/main
@@ -22,6 +23,10 @@ const origin = rendererOrigin(devUrl);
 
 let window: BrowserWindow | null = null;
 let services: StandardHost | null = null;
+const runsDir = () => join(app.getPath('userData'), 'runs');
+/** Paths the user chose in a dialog or dropped: the only ones the renderer may name (plus the runs folder). */
+let picked: PickedPaths | null = null;
+const pick = <P extends string | null>(path: P): P => picked?.add(path) ?? path;
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -34,7 +39,7 @@ const dialogs: HostDialogs = {
   async openCsv() {
     const options = { title: 'Open CSV', properties: ['openFile' as const], filters: [{ name: 'CSV files', extensions: ['csv', 'tsv', 'txt'] }] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    return pick(result.canceled ? null : (result.filePaths[0] ?? null));
   },
   async chooseExportFolder(defaultName) {
     const options = {
@@ -44,25 +49,20 @@ const dialogs: HostDialogs = {
       properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
     };
     const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
-    return result.canceled || !result.filePath ? null : result.filePath;
+    return pick(result.canceled || !result.filePath ? null : result.filePath);
   },
   async openBundleFolder() {
     const options = { title: 'Open exported model', properties: ['openDirectory' as const] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    return pick(result.canceled ? null : (result.filePaths[0] ?? null));
   },
 };
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 900,
-    minHeight: 600,
-    title: 'Forecast Workbench',
-    show: false,
-    webPreferences: secureWebPreferences(join(mainDir, '..', 'preload', 'index.cjs')),
-  });
+  const win = createSecureWindow(
+    { width: 1400, height: 900, minWidth: 900, minHeight: 600, title: 'Forecast Workbench', show: false },
+    join(mainDir, '..', 'preload', 'index.cjs'),
+  );
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (window === win) window = null;
@@ -76,13 +76,14 @@ app.whenReady().then(() => {
   blockNavigation(origin);
   if (!devUrl) serveRenderer(join(mainDir, '..', 'renderer'));
 
+  picked = new PickedPaths([runsDir()]);
   services = createStandardHost({
     kind: 'desktop',
     version: app.getVersion(),
     launcher: utilityProcessLauncher(join(mainDir, 'training-process.js')),
     engineLauncher: utilityProcessLauncher(join(mainDir, 'engine-worker.js'), 'Forecast Workbench engine'),
     bundledDatasetsDir: bundledDatasetsDir(),
-    runsDir: join(app.getPath('userData'), 'runs'),
+    runsDir: runsDir(),
     exportsDir: null,
     dialogs,
     acceptDroppedPaths: true,
@@ -93,6 +94,8 @@ app.whenReady().then(() => {
     if (!isTrustedSender(event.senderFrame, origin)) {
       return { ok: false, error: { kind: 'invalid-input', message: 'Calls are accepted only from the workbench window.' } };
     }
+    const unpicked = picked?.refusal(String(channel), request);
+    if (unpicked) return { ok: false, error: { kind: 'invalid-input', message: unpicked } };
     try {
       return { ok: true, response: (await host.call(String(channel), request)) ?? null };
     } catch (error) {
@@ -100,6 +103,9 @@ app.whenReady().then(() => {
       if (callError.kind === 'internal') console.error(`${String(channel)} failed:`, error);
       return { ok: false, error: callError };
     }
+  });
+  ipcMain.on(IPC_PICKED_PATH, (event, path: unknown) => {
+    if (isTrustedSender(event.senderFrame, origin) && typeof path === 'string') picked?.add(path);
   });
   host.onRunEvent((runEvent) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_RUN_EVENT, runEvent);

@@ -3,7 +3,7 @@
  * channels pass; arguments are plain data (structured clone); the main process validates every request.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_CALL, IPC_DATASET_PROGRESS, IPC_MENU, IPC_RUN_EVENT, type MenuCommand, type WorkbenchBridge } from '../contract/preload-bridge';
+import { IPC_CALL, IPC_DATASET_PROGRESS, IPC_MENU, IPC_PICKED_PATH, IPC_RUN_EVENT, type MenuCommand, type WorkbenchBridge } from '../contract/preload-bridge';
 import { isWhitelistedChannel } from './channels';
 
 const bridge: WorkbenchBridge = {
@@ -37,7 +37,12 @@ const bridge: WorkbenchBridge = {
     };
   },
   pathForFile(file) {
-    return webUtils.getPathForFile(file);
+    // Only a real File (dropped, or chosen in a file input) has a path: the main process records it as
+    // picked by the user, and opens by path nothing else (src/main/picked-paths.ts). IPC keeps the order,
+    // so this arrives before the 'datasets:open-path' call that follows.
+    const path = webUtils.getPathForFile(file);
+    if (path) ipcRenderer.send(IPC_PICKED_PATH, path);
+    return path;
   },
 };
 

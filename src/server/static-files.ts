@@ -1,72 +1,69 @@
-/** Serving the built renderer (out/web) from disk, confined to its folder. */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+/**
+ * Serving the built renderer (out/web) with serve-static (which confines paths to the folder, skips
+ * dotfiles and handles HEAD, ranges and conditional requests): the strict CSP on every file, no caching
+ * of HTML, and the asset cookie on the page (see auth.ts).
+ */
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import serveStatic from 'serve-static';
+import { COMMON_HEADERS } from '../services/content-security-policy.js';
+import { sendText } from './replies.js';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** The file under `root` for a URL path, or null if it would leave the folder. */
-export function fileForUrlPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
-  const path = resolve(root, '.' + (decoded.endsWith('/') ? decoded + 'index.html' : decoded));
-  const rel = relative(resolve(root), path);
-  if (rel.startsWith('..') || isAbsolute(rel)) return null;
-  return path;
+interface StaticFileOptions {
+  webRoot: string;
+  /** The Content-Security-Policy header value (it names the server's port, known once it listens). */
+  csp: () => string;
+  /** The Set-Cookie value sent with HTML pages. */
+  pageCookie: () => string;
 }
 
-/** Send a file; false when there is no such file. */
-export async function sendFile(res: ServerResponse, path: string, headers: Record<string, string>, head = false): Promise<boolean> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    return false;
-  }
-  if (!info.isFile()) return false;
-  const type = TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, {
-    ...headers,
-    'Content-Type': type,
-    'Content-Length': String(info.size),
-    'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'private, max-age=300',
+type StaticFileHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function staticFileHandler(options: StaticFileOptions): StaticFileHandler {
+  const root = resolve(options.webRoot);
+  const serve = serveStatic(root, {
+    index: ['index.html'],
+    dotfiles: 'ignore',
+    redirect: false,
+    fallthrough: true,
+    cacheControl: false,
+    setHeaders(res, path) {
+      for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value);
+      res.setHeader('Content-Security-Policy', options.csp());
+      if (path.endsWith('.html')) {
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('Set-Cookie', options.pageCookie());
+      } else {
+        res.setHeader('Cache-Control', 'private, max-age=300');
+      }
+    },
   });
-  if (head) {
-    res.end();
-    return true;
+
+  /** What to answer when no file matched. */
+  function notFound(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://workbench.invalid').pathname;
+    if ((path === '/' || path === '/index.html') && !existsSync(join(root, 'index.html'))) {
+      return sendText(res, 503, `The renderer is not built: ${root} has no index.html. Run \`npm run build:web\` first.`);
+    }
+    if (path === '/favicon.ico') {
+      // No icon in the build: answer quietly instead of a 404 in the console.
+      res.writeHead(204, COMMON_HEADERS);
+      return void res.end();
+    }
+    sendText(res, 404, 'Not found.');
   }
-  await new Promise<void>((done) => {
-    const stream = createReadStream(path);
-    stream.on('error', () => {
-      res.destroy();
-      done();
+
+  return (req, res) =>
+    new Promise<void>((done, fail) => {
+      res.once('finish', () => done());
+      res.once('close', () => done());
+      serve(req, res, (error?: unknown) => {
+        if (error) fail(error);
+        else {
+          notFound(req, res);
+          done();
+        }
+      });
     });
-    stream.on('end', () => done());
-    stream.pipe(res);
-  });
-  return true;
 }
-
-export const indexHtml = (root: string) => join(root, 'index.html');

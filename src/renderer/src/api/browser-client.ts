@@ -1,6 +1,9 @@
 /**
  * The WorkbenchClient in a browser (`npm run serve`): calls travel over a WebSocket to the server,
- * which plays the main process's role. The access token comes from the page URL (?token=…).
+ * which plays the main process's role. The access token comes from the page URL (?token=…): the page
+ * takes it once, keeps it in sessionStorage (this origin and tab only, so a reload still works) and
+ * removes it from the address bar. It is sent on the WebSocket and uploads, never in a cookie
+ * (cookies for 127.0.0.1 reach every port; see SECURITY.md).
  */
 import type { BundleSummary } from '../../../contract/bundles';
 import { DatasetRefSchema, type DatasetRef } from '../../../contract/datasets';
@@ -21,11 +24,34 @@ export interface BrowserClientOptions {
   WebSocketImpl?: typeof WebSocket;
 }
 
+const TOKEN_STORAGE_KEY = 'forecast-workbench-token';
+
+/** The token from the page URL (then kept in sessionStorage and taken out of the address bar), or from an earlier load of this tab. */
+function pageToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get(TOKEN_QUERY);
+  if (fromUrl) {
+    try {
+      window.sessionStorage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+      url.searchParams.delete(TOKEN_QUERY);
+      window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    } catch {
+      // No session storage (privacy settings): keep the token in the address bar so a reload still works.
+    }
+    return fromUrl;
+  }
+  try {
+    return window.sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
 const LOST = 'The connection to the workbench server was lost. Check that `npm run serve` is still running, then reload the page.';
 
 export async function createBrowserClient(options: BrowserClientOptions = {}): Promise<WorkbenchClient> {
   const loc = options.location ?? window.location;
-  const token = new URLSearchParams(loc.search).get(TOKEN_QUERY);
+  const token = options.location ? new URLSearchParams(loc.search).get(TOKEN_QUERY) : pageToken();
   if (!token) {
     throw new Error('This page needs its access token: open the full URL that `npm run serve` printed (it ends in ?token=…).');
   }
