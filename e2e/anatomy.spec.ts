@@ -3,7 +3,7 @@
  * step; the test recomputes every hidden state from the weights the view shows and steps through all three.
  */
 import { join } from 'node:path';
-import { expect, screenshotDir, test } from './fixtures';
+import { expect, screenshotDir, setField, test } from './fixtures';
 
 type Matrix = number[][];
 const values = async (locator: import('@playwright/test').Locator, attribute = 'data-values') =>
@@ -122,4 +122,40 @@ test('anatomy: backpropagation through time on the demo window, recomputed from 
   await region.focus();
   await expect(region).toBeFocused();
   await page.getByTestId('anatomy-backprop').screenshot({ path: join(screenshotDir, 'anatomy-backprop.png') });
+});
+
+test('anatomy of a trained 12-step LSTM at 1024×700: nothing clipped, the diagram scrolls in a focusable region, step tables collapse to chosen units', async ({ app: page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.getByTestId('tab-training').click();
+  await page.getByTestId('layer-0-type').selectOption('lstm');
+  await setField(page, 'layer-0-units', '16');
+  await setField(page, 'epochs', '1');
+  await setField(page, 'batch-size', '32');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('tab-results')).toHaveAttribute('aria-selected', 'true', { timeout: 120_000 });
+
+  await page.getByTestId('tab-anatomy').click();
+  await expect(page.getByTestId('anatomy-summary')).toContainText('LSTM(16', { timeout: 60_000 });
+  // The page itself never scrolls sideways: wide parts scroll inside their own regions.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const diagram = page.getByRole('region', { name: 'Unrolled network diagram' });
+  await diagram.focus();
+  await expect(diagram).toBeFocused();
+  const box = await diagram.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(1024);
+
+  // 16 units are too many to read in every cell: the step tables show the units picked, 4 at first.
+  const hCell = page.getByTestId('anatomy-h-1');
+  await expect(page.getByTestId('anatomy-units-shown')).toHaveValue('4');
+  await expect(hCell).toHaveAttribute('data-shown', '4');
+  await expect(hCell).toContainText('+12 more');
+  await setField(page, 'anatomy-units-shown', '16');
+  await expect(hCell).toHaveAttribute('data-shown', '16');
+  expect(((await values(hCell)) as number[]).length).toBe(16);
+  // Step rows work from the keyboard.
+  await page.getByTestId('anatomy-step-row-5').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('anatomy-current-step')).toHaveAttribute('data-step', '5');
+  await page.screenshot({ path: join(screenshotDir, 'anatomy-lstm-1024.png') });
 });

@@ -16,6 +16,8 @@ export const useAnatomyStore = defineStore('anatomy', () => {
   const error = ref<string | null>(null);
   const busy = ref(false);
   const currentStep = ref(1);
+  /** How many units of each vector the step tables show (wide LSTM/GRU layers collapse to these). */
+  const unitsShown = ref(4);
   const timeSteps = computed(() => report.value?.timeSteps ?? 0);
   /** Only the newest request's answer is shown: an older one that arrives later is dropped. */
   let latest = 0;
@@ -57,5 +59,5 @@ export const useAnatomyStore = defineStore('anatomy', () => {
     currentStep.value = Math.min(Math.max(1, step), timeSteps.value);
   }
 
-  return { form, report, error, busy, currentStep, timeSteps, compute, useBundle, chooseBundle, goToStep };
+  return { form, report, error, busy, currentStep, unitsShown, timeSteps, compute, useBundle, chooseBundle, goToStep };
 });
