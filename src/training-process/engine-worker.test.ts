@@ -142,7 +142,7 @@ describe('engine worker (child_process.fork + processEngine)', () => {
     handle.send('garbage' as never);
     handle.send({ type: 'engine-call', id: 7, method: 'deleteEverything', args: [] } as never);
     handle.send({ type: 'engine-call', id: 8, method: 'inspectCsv', args: [42, {}] } as never);
-    handle.send({ type: 'engine-call', id: 9, method: 'inspectCsv', args: [SUNSPOTS, {}] });
+    handle.send({ type: 'engine-call', id: 9, method: 'inspectCsv', args: [SUNSPOTS] });
     await expect.poll(() => messages.filter((m) => m.type === 'engine-reply').length, { timeout: 30_000 }).toBe(3);
     const replies = messages.filter((m) => m.type === 'engine-reply');
     expect(replies.find((r) => r.id === 7)).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
