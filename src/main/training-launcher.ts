@@ -28,10 +28,13 @@ export function utilityProcessLauncher(entry: string, serviceName = 'Forecast Wo
         },
       });
       const exit = processExitTracker();
-      // utilityProcess's own kill() sends SIGTERM only, which a stopped or hung process never acts on.
-      const pid = child.pid;
-      const untrack = trackChild(pid, () => exit.exited);
-      exit.onExit(untrack);
+      // utilityProcess's own kill() sends SIGTERM only, which a stopped or hung process never acts on; its
+      // pid is known from 'spawn' on.
+      let pid: number | undefined;
+      child.once('spawn', () => {
+        pid = child.pid;
+        exit.onExit(trackChild(pid, () => exit.exited));
+      });
       child.stderr?.on('data', (chunk: Buffer) => {
         process.stderr.write(chunk);
         exit.appendStderr(chunk.toString('utf8'));
@@ -53,7 +56,13 @@ export function utilityProcessLauncher(entry: string, serviceName = 'Forecast Wo
           signal: (name) => {
             const current = child.pid ?? pid;
             if (name === 'SIGTERM' || current === undefined) child.kill();
-            else process.kill(current, 'SIGKILL');
+            else {
+              try {
+                process.kill(current, 'SIGKILL');
+              } catch {
+                // already gone
+              }
+            }
           },
           exited: () => exit.exited,
         }),
