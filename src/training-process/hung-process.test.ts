@@ -139,6 +139,29 @@ describe('supervising hung and killed training processes (real child processes)'
     expect(started).toHaveLength(1);
   });
 
+  it('a training process that goes on training after Stop is ended after the stop timeout and the run recovered', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'fw-deaf-'));
+    // The first process never hears Stop (its 'stop' message is dropped on the way), so it keeps training.
+    const { launcher, started } = recordingLauncher();
+    const deaf: TrainingProcessLauncher = {
+      launch(options) {
+        const handle = launcher.launch(options);
+        if (started.length > 1) return handle;
+        return { ...handle, pid: handle.pid, send: (message) => (message.type === 'stop' ? undefined : handle.send(message)) };
+      },
+    };
+    const { supervisor, events } = supervise({ launcher: deaf, runsDir, stopTimeoutMs: 2000 });
+    const runId = supervisor.start(long());
+    await nextEvent(supervisor, (e) => e.type === 'epoch');
+    supervisor.stop(runId);
+    const end = await supervisor.waitFor(runId);
+    expect(warnings(events).join('\n')).toMatch(/did not stop within 2 seconds after Stop, so its process was ended\. Recovering the run from its last checkpoint/);
+    expect(end.type === 'failed' ? end.message : end.type).toBe('finished');
+    expect(end.type === 'finished' && end.result.stopReason).toBe('crashed');
+    expect(started).toHaveLength(2);
+    expect(isAlive(started[0])).toBe(false);
+  });
+
   it('a killed recovery process is reported with its checkpoint kept, listed as interrupted, and recoverable on request', async () => {
     const runsDir = mkdtempSync(join(tmpdir(), 'fw-double-crash-'));
     // The recovery process (the second one) is killed as soon as it starts.
