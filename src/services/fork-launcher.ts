@@ -28,7 +28,7 @@ export interface ForkLauncherOptions {
   echoStderr?: NodeJS.WritableStream | null;
   /** IPC serialization: 'json' (default) or 'advanced' (structured clone, as Electron's utilityProcess). */
   serialization?: 'json' | 'advanced';
-  /** After SIGTERM, how long the process has to exit before SIGKILL (default DEFAULT_KILL_GRACE_MS). */
+  /** After SIGTERM, how long the process has to exit before SIGKILL (default 5 s). */
   killGraceMs?: number;
 }
 

@@ -40,8 +40,8 @@ function isGone(pid: number): boolean {
   }
 }
 
-async function startHost(): Promise<{ host: ChildProcess; enginePid: number; trainingPid: number; exited: Promise<void> }> {
-  const host = spawn(process.execPath, ['--import', tsxLoader, HOST], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startHost(...args: string[]): Promise<{ host: ChildProcess; enginePid: number; trainingPid: number; exited: Promise<void> }> {
+  const host = spawn(process.execPath, ['--import', tsxLoader, HOST, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   if (host.pid) leftovers.push(host.pid);
   const exited = new Promise<void>((resolve) => host.on('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
@@ -72,6 +72,16 @@ describe('children end with their host (real processes)', () => {
       await expect.poll(() => isGone(trainingPid), { timeout: 30_000 }).toBe(true);
     });
   }
+
+  it('a host that handles SIGTERM itself (dispose, then exit, as bin/serve.mjs does) still takes its SIGSTOPped children with it', async () => {
+    const { host, enginePid, trainingPid, exited } = await startHost('--graceful');
+    process.kill(enginePid, 'SIGSTOP');
+    process.kill(trainingPid, 'SIGSTOP');
+    host.kill('SIGTERM');
+    await exited;
+    await expect.poll(() => isGone(enginePid), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => isGone(trainingPid), { timeout: 30_000 }).toBe(true);
+  });
 
   it('children of a host killed with SIGKILL notice that it is gone and exit', async () => {
     const { host, enginePid, trainingPid, exited } = await startHost();

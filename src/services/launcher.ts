@@ -40,7 +40,7 @@ export interface LaunchOptions {
 export { BACKEND_ENV, HEARTBEAT_ENV } from '../contract/training-process.js';
 
 /** After a polite SIGTERM, how long a process has to exit before it gets SIGKILL (default). */
-export const DEFAULT_KILL_GRACE_MS = 5000;
+const DEFAULT_KILL_GRACE_MS = 5000;
 
 export interface TrainingProcessLauncher {
   launch(options?: LaunchOptions): TrainingProcessHandle;

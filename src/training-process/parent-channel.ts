@@ -17,7 +17,7 @@ export interface ParentChannel {
 }
 
 /** How often a child checks that the process that started it is still its parent. */
-export const PARENT_CHECK_INTERVAL_MS = 1000;
+const PARENT_CHECK_INTERVAL_MS = 1000;
 
 /** Call `listener` once when `proc` gets a new parent process (the one that started it died). */
 function watchParent(proc: NodeJS.Process, listener: () => void): void {

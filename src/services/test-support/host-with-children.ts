@@ -2,7 +2,8 @@
  * A minimal host for tests of what happens to its children when it goes away: it starts the engine worker
  * (one call) and a long training run, prints `{"enginePid":…,"trainingPid":…}` on one line once the run has
  * finished an epoch, and then waits to be signalled or killed. Run with `node --import tsx` (see
- * src/services/host-exit.test.ts).
+ * src/services/host-exit.test.ts). With `--graceful` it handles SIGTERM and SIGINT itself as bin/serve.mjs
+ * does: dispose the services, then process.exit(0).
  */
 import { fileURLToPath } from 'node:url';
 import { processEngine } from '../engine-process.js';
@@ -31,5 +32,15 @@ const off = supervisor.onEvent((event) => {
   off();
   process.stdout.write(`${JSON.stringify({ enginePid: engine.pid, trainingPid })}\n`);
 });
+if (process.argv.includes('--graceful')) {
+  const stop = () => {
+    supervisor.dispose();
+    engine.dispose();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
 // Stay up until signalled.
 setInterval(() => {}, 60_000);
