@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../contract/run-events.js';
+import { parseTrainingProcessMessage } from '../contract/training-process.js';
 import { checkpointDir } from '../engine/train/checkpoint-location.js';
 import { forkLauncher } from '../services/fork-launcher.js';
 import type { TrainingProcessHandle, TrainingProcessLauncher } from '../services/launcher.js';
@@ -83,6 +84,20 @@ function isAlive(pid: number): boolean {
 const warnings = (events: RunEvent[]) => events.flatMap((e) => (e.type === 'message' && e.level === 'warning' ? [e.text] : []));
 
 describe('supervising hung and killed training processes (real child processes)', () => {
+  it('a training process posts heartbeats the contract accepts, from the start and while idle, at the interval it is given', async () => {
+    const handle = base.launch({ heartbeatIntervalMs: 50 });
+    if (handle.pid) pids.push(handle.pid);
+    const raw: unknown[] = [];
+    handle.onMessage((m) => raw.push(m));
+    const count = (type: string) => raw.filter((m) => (m as { type?: unknown }).type === type).length;
+    // Heartbeats before 'ready' and after it, while the process waits for its request.
+    await expect.poll(() => count('ready'), { timeout: 60_000 }).toBe(1);
+    const before = count('heartbeat');
+    await expect.poll(() => count('heartbeat'), { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 3);
+    for (const message of raw) expect(() => parseTrainingProcessMessage(message)).not.toThrow();
+    handle.kill();
+  });
+
   it('a training process stopped with SIGSTOP is ended when it falls silent; Stop does not wedge the host, the run is recovered and a new run starts', async () => {
     const runsDir = mkdtempSync(join(tmpdir(), 'fw-hung-'));
     const { launcher, started } = recordingLauncher();
