@@ -345,7 +345,7 @@ export class TrainingSupervisor {
       return;
     }
     const stopTimeout = this.options.stopTimeoutMs ?? 60_000;
-    if ((message.type === 'batch' || message.type === 'epoch') && run.stopSentAt !== null && Date.now() - run.stopSentAt > stopTimeout) {
+    if (run.stopSentAt !== null && reportsTraining(message) && Date.now() - run.stopSentAt > stopTimeout) {
       // Still training long after Stop: end it; the run is recovered from its last checkpoint.
       this.end(run, run.handle, `The training did not stop within ${seconds(stopTimeout)} after Stop, so its process was ended.`);
       return;
@@ -388,6 +388,12 @@ export class TrainingSupervisor {
       : ' Nothing from this run was kept; the workbench is ready for a new run.';
     this.settle(run, { type: 'failed', runId: run.runId, kind: 'crashed', message: `${reason}${kept}${detail}` });
   }
+}
+
+/** Events that say the run is still training: batches, epochs (one or several), a 'training' phase. */
+const TRAINING_EVENTS = new Set(['batch', 'epoch', 'epochs']);
+function reportsTraining(event: RunEvent): boolean {
+  return TRAINING_EVENTS.has(event.type) || ((event.type as string) === 'phase' && (event as { phase?: unknown }).phase === 'training');
 }
 
 function repairCheckpointQuietly(runsDir: string, runId: string): boolean {
