@@ -135,7 +135,7 @@ describe('engine worker (child_process.fork + processEngine)', () => {
   });
 
   it('a worker stopped with SIGSTOP misses its deadlines: it is ended with SIGKILL, every call in flight fails with a sentence, and the next call starts a new worker', async () => {
-    const deadlinesMs = Object.fromEntries(ENGINE_METHODS.map((method) => [method, 8000]));
+    const deadlinesMs = Object.fromEntries(ENGINE_METHODS.map((method) => [method, 15_000]));
     const engine = processEngine(launcher, { log: () => {}, deadlinesMs });
     engines.push(engine);
     await engine.inspectCsv(SUNSPOTS);
@@ -154,9 +154,9 @@ describe('engine worker (child_process.fork + processEngine)', () => {
     const errors = await Promise.all(calls.map((c) => c.then(() => null, (e: unknown) => e)));
     for (const error of errors) {
       expect(error).toBeInstanceOf(Error);
-      expect((error as Error).message).toMatch(/^(The engine process did not answer within 8 seconds while .+, so it was restarted; try again\.|The engine process stopped while .+; try again\.)$/);
+      expect((error as Error).message).toMatch(/^(The engine process did not answer within 15 seconds while .+, so it was restarted; try again\.|The engine process stopped while .+; try again\.)$/);
     }
-    expect(errors.some((e) => /did not answer within 8 seconds/.test((e as Error).message))).toBe(true);
+    expect(errors.some((e) => /did not answer within 15 seconds/.test((e as Error).message))).toBe(true);
     await expect.poll(() => isAlive(stoppedPid), { timeout: 30_000 }).toBe(false);
 
     const again = await engine.inspectCsv(SUNSPOTS);
@@ -174,10 +174,10 @@ describe('engine worker (child_process.fork + processEngine)', () => {
         return handle;
       },
     };
-    const engine = processEngine(stoppingFirst, { log: () => {}, readyTimeoutMs: 15_000 });
+    const engine = processEngine(stoppingFirst, { log: () => {}, readyTimeoutMs: 30_000 });
     engines.push(engine);
     const error = await engine.inspectCsv(SUNSPOTS).then(() => null, (e: unknown) => e);
-    expect((error as Error).message).toBe('The engine process did not start within 15 seconds; try again.');
+    expect((error as Error).message).toBe('The engine process did not start within 30 seconds; try again.');
     await expect.poll(() => isAlive(pids[0]), { timeout: 30_000 }).toBe(false);
     const inspection = await engine.inspectCsv(SUNSPOTS);
     expect(inspection.rows).toBeGreaterThan(100);

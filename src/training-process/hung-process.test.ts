@@ -101,7 +101,7 @@ describe('supervising hung and killed training processes (real child processes)'
   it('a training process stopped with SIGSTOP is ended when it falls silent; Stop does not wedge the host, the run is recovered and a new run starts', async () => {
     const runsDir = mkdtempSync(join(tmpdir(), 'fw-hung-'));
     const { launcher, started } = recordingLauncher();
-    const { supervisor, events } = supervise({ launcher, runsDir, livenessTimeoutMs: 8000 });
+    const { supervisor, events } = supervise({ launcher, runsDir, livenessTimeoutMs: 20_000 });
     const runId = supervisor.start(long());
     await nextEvent(supervisor, (e) => e.type === 'epoch');
     process.kill(started[0], 'SIGSTOP');
@@ -125,11 +125,11 @@ describe('supervising hung and killed training processes (real child processes)'
     const { launcher, started } = recordingLauncher((handle, n) => {
       if (n === 0 && handle.pid) process.kill(handle.pid, 'SIGSTOP');
     });
-    const { supervisor } = supervise({ launcher, readyTimeoutMs: 15_000 });
+    const { supervisor } = supervise({ launcher, readyTimeoutMs: 30_000 });
     const first = supervisor.start(tiny());
     const end = await supervisor.waitFor(first);
     expect(end).toMatchObject({ type: 'failed', kind: 'crashed' });
-    expect((end as { message: string }).message).toMatch(/did not start within 15 seconds, so it was ended\. Nothing from this run was kept; the workbench is ready for a new run\./);
+    expect((end as { message: string }).message).toMatch(/did not start within 30 seconds, so it was ended\. Nothing from this run was kept; the workbench is ready for a new run\./);
     expect(isAlive(started[0])).toBe(false);
 
     const second = supervisor.start(tiny());
