@@ -9,7 +9,7 @@
 import { BACKEND_CHOICES, type BackendChoice } from '../contract/run-config.js';
 import { initBackend } from '../engine/model/backend.js';
 import { recoverRun, runForecast } from '../engine/run.js';
-import { BACKEND_ENV, heartbeatIntervalFrom } from '../contract/training-process.js';
+import { BACKEND_ENV } from '../contract/training-process.js';
 import { connectToParent } from './parent-channel.js';
 import { startTrainingWorker } from './worker.js';
 
@@ -28,7 +28,6 @@ const backend: BackendChoice = (BACKEND_CHOICES as readonly string[]).includes(r
 
 const worker = startTrainingWorker(channel, {
   backendChoice: backend,
-  heartbeatIntervalMs: heartbeatIntervalFrom(process.env),
   initBackend: () => initBackend(backend),
   runForecast: (config, options) => runForecast(config, options),
   recoverRun: (runId, runsDir, options) => recoverRun(runId, runsDir, options),

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../contract/run-config.js';
 import type { RunEvent } from '../contract/run-events.js';
 import type { RunResult } from '../contract/run-result.js';
 import type { RunConfig } from '../contract/run-config.js';
-import { DEFAULT_HEARTBEAT_INTERVAL_MS, parseTrainingProcessRequest, type TrainingProcessMessage } from '../contract/training-process.js';
+import { heartbeatIntervalFrom, parseTrainingProcessRequest, type TrainingProcessMessage } from '../contract/training-process.js';
 import type { ParentChannel } from './parent-channel.js';
 
 export interface TrainingWorkerEngine {
@@ -20,7 +20,7 @@ export interface TrainingWorkerEngine {
   ): Promise<RunResult>;
   /** Finish a run whose training process died, from its checkpoint. */
   recoverRun(runId: string, runsDir: string, options: { onEvent: (event: RunEvent) => void }): Promise<RunResult>;
-  /** How often to post a heartbeat (default DEFAULT_HEARTBEAT_INTERVAL_MS); the host's liveness check hears it. */
+  /** How often to post a heartbeat (default: what the host set in HEARTBEAT_ENV, else 1 s); the host's liveness check hears it. */
   heartbeatIntervalMs?: number;
 }
 
@@ -38,7 +38,7 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
 
   // A sign of life between events, from the start (a long evaluation sends no run events); it never keeps
   // the process alive by itself.
-  const heartbeat = setInterval(() => void post({ type: 'heartbeat' }), engine.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS);
+  const heartbeat = setInterval(() => void post({ type: 'heartbeat' }), engine.heartbeatIntervalMs ?? heartbeatIntervalFrom(process.env));
   heartbeat.unref();
 
   const backend: Promise<{ name: string } | { error: Error }> = engine.initBackend().then(
