@@ -20,8 +20,6 @@ export interface TrainingWorkerEngine {
   ): Promise<RunResult>;
   /** Finish a run whose training process died, from its checkpoint. */
   recoverRun(runId: string, runsDir: string, options: { onEvent: (event: RunEvent) => void }): Promise<RunResult>;
-  /** How often to post a heartbeat (default: what the host set in HEARTBEAT_ENV, else 1 s); the host's liveness check hears it. */
-  heartbeatIntervalMs?: number;
 }
 
 type State = 'idle' | 'running' | 'done';
@@ -36,9 +34,9 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
 
   const post = (message: TrainingProcessMessage) => channel.send(message);
 
-  // A sign of life between events, from the start (a long evaluation sends no run events); it never keeps
-  // the process alive by itself.
-  const heartbeat = setInterval(() => void post({ type: 'heartbeat' }), engine.heartbeatIntervalMs ?? heartbeatIntervalFrom(process.env));
+  // A sign of life between events, from the start (a long evaluation sends no run events), at the interval
+  // the host set in HEARTBEAT_ENV; it never keeps the process alive by itself.
+  const heartbeat = setInterval(() => void post({ type: 'heartbeat' }), heartbeatIntervalFrom(process.env));
   heartbeat.unref();
 
   const backend: Promise<{ name: string } | { error: Error }> = engine.initBackend().then(
