@@ -27,15 +27,15 @@ export function isRecoverable(runsDir: string, runId: string): boolean {
 }
 
 /**
- * A process killed while replacing its checkpoint can leave it only in `dir.partial` (complete: its state
- * file is written last) or `dir.old`: move the newest complete one back into place. Returns whether the run
+ * A process killed while replacing its checkpoint can leave it only in `dir.partial` (complete once its
+ * state file, written last, is whole) or `dir.old`: move the newest complete one back into place. Returns whether the run
  * now has a complete checkpoint.
  */
 export function repairCheckpoint(runsDir: string, runId: string): boolean {
   const dir = checkpointDir(runsDir, runId);
   if (!existsSync(join(dir, CHECKPOINT_STATE_FILE))) {
     for (const candidate of [`${dir}${PARTIAL}`, `${dir}${OLD}`]) {
-      if (!existsSync(join(candidate, CHECKPOINT_STATE_FILE))) continue;
+      if (!stateIsReadable(candidate)) continue;
       rmSync(dir, { recursive: true, force: true });
       renameSync(candidate, dir);
       break;
@@ -44,6 +44,16 @@ export function repairCheckpoint(runsDir: string, runId: string): boolean {
   return hasCheckpoint(runsDir, runId);
 }
 
+
+/** The state file is there and whole (a process killed while writing it leaves it cut short). */
+function stateIsReadable(dir: string): boolean {
+  try {
+    JSON.parse(readFileSync(join(dir, CHECKPOINT_STATE_FILE), 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The few fields of a checkpoint's state (engine/train/checkpoint.ts CheckpointStateSchema) a host shows. */
 function summarize(runsDir: string, runId: string): InterruptedRun {
