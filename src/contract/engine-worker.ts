@@ -17,6 +17,9 @@ import { z } from 'zod';
 import { ENGINE_METHODS, engineCalls, type EngineArgs, type EngineCallSpec, type EngineMethod, type EngineResult } from './engine-calls.js';
 import { parseWith } from './run-config.js';
 
+/** The methods the engine worker answers: the keys of the engine-call table. */
+export { ENGINE_METHODS as ENGINE_WORKER_METHODS, type EngineMethod as EngineWorkerMethod } from './engine-calls.js';
+
 const CallId = z.number().int().nonnegative();
 
 const EngineCallEnvelopeSchema = z.object({
