@@ -30,9 +30,33 @@ export type TrainingProcessRequest = z.infer<typeof TrainingProcessRequestSchema
 
 export const TrainingProcessReadySchema = z.object({ type: z.literal('ready'), backend: z.string() });
 
-/** What the training process sends: once 'ready' with its backend, then run events. */
-export const TrainingProcessMessageSchema = z.union([TrainingProcessReadySchema, RunEventSchema]);
+/**
+ * Sign of life, posted every HEARTBEAT_ENV milliseconds from the moment the process starts, whatever it is
+ * doing (training, evaluating, writing the bundle). The host ends a process it has not heard from for its
+ * liveness timeout (any message counts) and recovers the run from its checkpoint.
+ */
+export const TrainingProcessHeartbeatSchema = z.object({ type: z.literal('heartbeat') });
+
+/** What the training process sends: once 'ready' with its backend, then run events; heartbeats throughout. */
+export const TrainingProcessMessageSchema = z.union([TrainingProcessReadySchema, TrainingProcessHeartbeatSchema, RunEventSchema]);
 export type TrainingProcessMessage = z.infer<typeof TrainingProcessMessageSchema>;
+
+/**
+ * A run whose checkpoint is on disk although no process is finishing it (its host died mid-run, or the
+ * process recovering it was ended too): the host lists these and can finish each from its checkpoint.
+ */
+export const InterruptedRunSchema = z.object({
+  runId: z.string(),
+  /** Epochs finished and kept in the checkpoint (0 when only the run's written bundle is left). */
+  epochs: z.number().int().nonnegative(),
+  /** Epochs the run was asked for, when the checkpoint says. */
+  totalEpochs: z.number().int().nullable(),
+  /** When the checkpoint was written (ISO time), when it says. */
+  savedAt: z.string().nullable(),
+  /** The run's backend setting, when the checkpoint says. */
+  backend: z.string().nullable(),
+});
+export type InterruptedRun = z.infer<typeof InterruptedRunSchema>;
 
 export function parseTrainingProcessRequest(input: unknown): TrainingProcessRequest {
   return parseWith(TrainingProcessRequestSchema, input, 'training process request');
@@ -44,3 +68,13 @@ export function parseTrainingProcessMessage(input: unknown): TrainingProcessMess
 
 /** Environment variable that tells a training process which backend to start. */
 export const BACKEND_ENV = 'WORKBENCH_TRAINING_BACKEND';
+
+/** Environment variable that tells a training process how often to post a heartbeat (milliseconds). */
+export const HEARTBEAT_ENV = 'WORKBENCH_HEARTBEAT_MS';
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 1000;
+
+/** The heartbeat interval a process was given in its environment, or the default. */
+export function heartbeatIntervalFrom(env: Record<string, string | undefined>): number {
+  const ms = Number(env[HEARTBEAT_ENV]);
+  return Number.isFinite(ms) && ms >= 10 ? Math.min(ms, 60_000) : DEFAULT_HEARTBEAT_INTERVAL_MS;
+}

@@ -11,6 +11,7 @@ import { parseWith, RunConfigSchema } from './run-config.js';
 import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
 import { BundleSummarySchema, BundlePredictionSchema } from './bundles.js';
+import { InterruptedRunSchema } from './training-process.js';
 
 const PathRequest = z.object({ path: z.string().min(1) });
 const RunIdRequest = z.object({ runId: z.string().min(1) });
@@ -35,6 +36,12 @@ export const channels = {
   'datasets:series': { request: SeriesRequestSchema, response: SeriesPreviewSchema },
   'runs:start': { request: z.object({ config: RunConfigSchema }), response: RunIdRequest },
   'runs:stop': { request: RunIdRequest, response: z.object({ stopping: z.boolean() }) },
+  /** Runs whose checkpoints a crash or a host that went away left on disk (newest first); each can be recovered. */
+  'runs:interrupted': { request: z.object({}), response: z.array(InterruptedRunSchema) },
+  /** Finish an interrupted run from its checkpoint; its events arrive on the run-event stream like any run's. */
+  'runs:recover': { request: RunIdRequest, response: RunIdRequest },
+  /** Remove an interrupted run's checkpoint instead of recovering it. */
+  'runs:discard': { request: RunIdRequest, response: z.object({ discarded: z.boolean() }) },
   /** Copy a finished run's bundle to a folder: desktop asks with a save dialog; browser mode writes under its exports folder. */
   'runs:export': {
     request: z.object({ runId: z.string().min(1), name: z.string().min(1).max(200).nullable().default(null) }),

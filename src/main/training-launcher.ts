@@ -3,7 +3,17 @@
  * (one per run) or out/main/engine-worker.js (the long-lived engine worker).
  */
 import { utilityProcess } from 'electron';
-import { BACKEND_ENV, processExitTracker, type LaunchOptions, type TrainingProcessHandle, type TrainingProcessLauncher } from '../services/launcher.js';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../contract/training-process.js';
+import {
+  BACKEND_ENV,
+  escalatingKill,
+  HEARTBEAT_ENV,
+  processExitTracker,
+  trackChild,
+  type LaunchOptions,
+  type TrainingProcessHandle,
+  type TrainingProcessLauncher,
+} from '../services/launcher.js';
 
 export function utilityProcessLauncher(entry: string, serviceName = 'Forecast Workbench training'): TrainingProcessLauncher {
   return {
@@ -11,9 +21,20 @@ export function utilityProcessLauncher(entry: string, serviceName = 'Forecast Wo
       const child = utilityProcess.fork(entry, [], {
         serviceName,
         stdio: 'pipe',
-        env: { ...process.env, [BACKEND_ENV]: options.backend ?? 'auto' },
+        env: {
+          ...process.env,
+          [BACKEND_ENV]: options.backend ?? 'auto',
+          [HEARTBEAT_ENV]: String(options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS),
+        },
       });
       const exit = processExitTracker();
+      // utilityProcess's own kill() sends SIGTERM only, which a stopped or hung process never acts on; its
+      // pid is known from 'spawn' on.
+      let pid: number | undefined;
+      child.once('spawn', () => {
+        pid = child.pid;
+        exit.onExit(trackChild(pid, () => exit.exited));
+      });
       child.stderr?.on('data', (chunk: Buffer) => {
         process.stderr.write(chunk);
         exit.appendStderr(chunk.toString('utf8'));
@@ -31,9 +52,20 @@ export function utilityProcessLauncher(entry: string, serviceName = 'Forecast Wo
           child.on('message', listener);
         },
         onExit: exit.onExit,
-        kill: () => {
-          if (!exit.exited) child.kill();
-        },
+        kill: escalatingKill({
+          signal: (name) => {
+            const current = child.pid ?? pid;
+            if (name === 'SIGTERM' || current === undefined) child.kill();
+            else {
+              try {
+                process.kill(current, 'SIGKILL');
+              } catch {
+                // already gone
+              }
+            }
+          },
+          exited: () => exit.exited,
+        }),
       };
     },
   };

@@ -9,13 +9,10 @@ import { InvalidInputError } from '../contract/run-config.js';
 import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest } from '../contract/datasets.js';
 import type { DatasetProgress } from '../contract/workbench-api.js';
 import { BUNDLED_DATASETS } from '../engine/data/bundled-datasets.js';
-import type { InspectOptions } from '../engine/data/csv/inspect.js';
-import type { LoadSeriesOptions } from '../engine/data/load-series.js';
+import type { HostEngine } from './engine-bindings.js';
 
-export interface DatasetEngine {
-  inspectCsv(path: string, options?: InspectOptions): Promise<CsvInspection>;
-  loadSeriesPreview(request: SeriesRequest, options?: LoadSeriesOptions): Promise<SeriesPreview>;
-}
+/** The engine calls this service makes (typed by the engine-call table). */
+export type DatasetEngine = Pick<HostEngine, 'inspectCsv' | 'loadSeriesPreview'>;
 
 export type DatasetProgressListener = (progress: DatasetProgress) => void;
 

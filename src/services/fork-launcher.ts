@@ -7,7 +7,17 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BACKEND_ENV, processExitTracker, type LaunchOptions, type TrainingProcessHandle, type TrainingProcessLauncher } from './launcher.js';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../contract/training-process.js';
+import {
+  BACKEND_ENV,
+  escalatingKill,
+  HEARTBEAT_ENV,
+  processExitTracker,
+  trackChild,
+  type LaunchOptions,
+  type TrainingProcessHandle,
+  type TrainingProcessLauncher,
+} from './launcher.js';
 
 export interface ForkLauncherOptions {
   /** The training process entry: a .ts file (run with tsx) or a built .js file. Default: src/training-process/entry.ts. */
@@ -18,6 +28,8 @@ export interface ForkLauncherOptions {
   echoStderr?: NodeJS.WritableStream | null;
   /** IPC serialization: 'json' (default) or 'advanced' (structured clone, as Electron's utilityProcess). */
   serialization?: 'json' | 'advanced';
+  /** After SIGTERM, how long the process has to exit before SIGKILL (default 5 s). */
+  killGraceMs?: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,11 +56,18 @@ export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcess
     launch(launchOptions: LaunchOptions = {}): TrainingProcessHandle {
       const child = fork(entry, [], {
         execArgv,
-        env: { ...process.env, ...options.env, [BACKEND_ENV]: launchOptions.backend ?? 'auto' },
+        env: {
+          ...process.env,
+          ...options.env,
+          [BACKEND_ENV]: launchOptions.backend ?? 'auto',
+          [HEARTBEAT_ENV]: String(launchOptions.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS),
+        },
         stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
         serialization: options.serialization ?? 'json',
       });
       const exit = processExitTracker();
+      const untrack = trackChild(child.pid, () => exit.exited);
+      exit.onExit(untrack);
       child.stderr?.on('data', (chunk: Buffer) => {
         echo?.write(chunk);
         exit.appendStderr(chunk.toString('utf8'));
@@ -68,9 +87,11 @@ export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcess
           child.on('message', listener);
         },
         onExit: exit.onExit,
-        kill() {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        },
+        kill: escalatingKill({
+          signal: (name) => child.kill(name),
+          exited: () => exit.exited || child.exitCode !== null || child.signalCode !== null,
+          graceMs: options.killGraceMs,
+        }),
       };
     },
   };

@@ -79,4 +79,10 @@ describe('workbench host (desktop flavour)', () => {
     const info = (await services.host.call('app:info', {})) as { host: string; backend: string };
     expect(info).toMatchObject({ host: 'desktop', backend: expect.stringMatching(/^(tensorflow|cpu|wasm)$/) });
   });
+
+  it('lists interrupted runs (none here) and refuses to recover or discard a run that has no checkpoint, with a sentence', async () => {
+    expect(await services.host.call('runs:interrupted', {})).toEqual([]);
+    await expect(services.host.call('runs:recover', { runId: 'never-ran' })).rejects.toThrow(/^There is no interrupted run never-ran to recover\.$/);
+    expect(await services.host.call('runs:discard', { runId: 'never-ran' })).toEqual({ discarded: false });
+  });
 });

@@ -102,6 +102,9 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       return { runId };
     },
     'runs:stop': async ({ runId }) => ({ stopping: supervisor.stop(runId) }),
+    'runs:interrupted': async () => supervisor.interruptedRuns(),
+    'runs:recover': async ({ runId }) => ({ runId: supervisor.recoverInterrupted(runId) }),
+    'runs:discard': async ({ runId }) => ({ discarded: supervisor.discardInterrupted(runId) }),
     'runs:export': async ({ runId, name }) => {
       await exports.bundleOf(runId); // say what is wrong before asking where to put it
       let destination: string | null;

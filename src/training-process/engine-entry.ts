@@ -7,10 +7,7 @@
  *
  * Protocol: src/contract/engine-worker.ts. The host starts it on first use and restarts it if it dies.
  */
-import type { AnatomyRequest } from '../contract/anatomy.js';
-import type { SeriesRequest } from '../contract/datasets.js';
-import type { InspectOptions } from '../engine/data/csv/inspect.js';
-import type { LoadSeriesOptions } from '../engine/data/load-series.js';
+import { engineImplementation } from '../engine/engine-calls.js';
 import { startEngineWorker } from './engine-worker.js';
 import { connectToParent } from './parent-channel.js';
 
@@ -23,20 +20,8 @@ if (!channel) {
 // The host went away: nothing left to answer.
 channel.onDisconnect(() => process.exit(0));
 
-// Loaded on first use, so the worker is ready at once and loads TensorFlow.js only when a call needs it.
-const csv = () => import('../engine/data/csv/inspect.js');
-const series = () => import('../engine/data/load-series.js');
-const anatomy = () => import('../engine/anatomy/index.js');
-const bundle = () => import('../engine/bundle/index.js');
-
-startEngineWorker(channel, {
-  inspectCsv: async (path, options) => (await csv()).inspectCsv(path, options as InspectOptions),
-  loadSeriesPreview: async (request, options) => (await series()).loadSeriesPreview(request as SeriesRequest, options as LoadSeriesOptions),
-  computeAnatomy: async (request) => (await anatomy()).computeAnatomy(request as AnatomyRequest),
-  openBundle: async (dir) => (await bundle()).openBundle(dir),
-  predictWithBundle: async (bundleDir, csvPath) => (await bundle()).predictWithBundle(bundleDir, csvPath),
-  exportBundle: async (sourceDir, destinationDir) => (await bundle()).exportBundle(sourceDir, destinationDir),
-});
+// The engine modules load on first use, so the worker is ready at once and loads TensorFlow.js only when a call needs it.
+startEngineWorker(channel, engineImplementation);
 
 // An error no call caught leaves the engine in an unknown state: end the process; the host fails the calls
 // in flight with a clear message and starts a new worker for the next call.

@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AnatomyRequestSchema } from '../contract/anatomy.js';
+import { ENGINE_METHODS } from '../contract/engine-calls.js';
 import type { EngineWorkerMessage } from '../contract/engine-worker.js';
 import { InvalidInputError } from '../contract/run-config.js';
 import { engineBindings } from '../services/engine-bindings.js';
 import { engineStoppedMessage, processEngine, type ProcessEngine } from '../services/engine-process.js';
 import { ENGINE_WORKER_ENTRY_TS, forkLauncher } from '../services/fork-launcher.js';
-import type { TrainingProcessHandle } from '../services/launcher.js';
+import type { TrainingProcessHandle, TrainingProcessLauncher } from '../services/launcher.js';
 
 const SUNSPOTS = fileURLToPath(new URL('../../resources/datasets/sunspots.csv', import.meta.url));
 const launcher = forkLauncher({ entry: ENGINE_WORKER_ENTRY_TS, serialization: 'advanced', echoStderr: null });
@@ -133,6 +134,56 @@ describe('engine worker (child_process.fork + processEngine)', () => {
     await expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
   });
 
+  it('a worker stopped with SIGSTOP misses its deadlines: it is ended with SIGKILL, every call in flight fails with a sentence, and the next call starts a new worker', async () => {
+    const deadlinesMs = Object.fromEntries(ENGINE_METHODS.map((method) => [method, 15_000]));
+    const engine = processEngine(launcher, { log: () => {}, deadlinesMs });
+    engines.push(engine);
+    await engine.inspectCsv(SUNSPOTS);
+    const stoppedPid = engine.pid!;
+    process.kill(stoppedPid, 'SIGSTOP');
+
+    // Every kind of engine call, in flight together on the stopped worker.
+    const calls = [
+      engine.inspectCsv(SUNSPOTS),
+      engine.loadSeriesPreview({ path: SUNSPOTS, column: 'Sunspots', timeColumn: null, missing: 'interpolate' }),
+      engine.computeAnatomy(AnatomyRequestSchema.parse({ seed: 1 })),
+      engine.openBundle(dir),
+      engine.predictWithBundle(dir, SUNSPOTS),
+      engine.exportBundle(dir, join(dir, 'exported')),
+    ];
+    const errors = await Promise.all(calls.map((c) => c.then(() => null, (e: unknown) => e)));
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/^(The engine process did not answer within 15 seconds while .+, so it was restarted; try again\.|The engine process stopped while .+; try again\.)$/);
+    }
+    expect(errors.some((e) => /did not answer within 15 seconds/.test((e as Error).message))).toBe(true);
+    await expect.poll(() => isAlive(stoppedPid), { timeout: 30_000 }).toBe(false);
+
+    const again = await engine.inspectCsv(SUNSPOTS);
+    expect(again.rows).toBeGreaterThan(100);
+    expect(engine.pid).not.toBe(stoppedPid);
+  });
+
+  it('a worker stopped before it is ready is ended with SIGKILL after the readiness timeout; the waiting call fails and the next one works', async () => {
+    const pids: number[] = [];
+    const stoppingFirst: TrainingProcessLauncher = {
+      launch(options) {
+        const handle = launcher.launch(options);
+        if (handle.pid && pids.length === 0) process.kill(handle.pid, 'SIGSTOP');
+        if (handle.pid) pids.push(handle.pid);
+        return handle;
+      },
+    };
+    const engine = processEngine(stoppingFirst, { log: () => {}, readyTimeoutMs: 30_000 });
+    engines.push(engine);
+    const error = await engine.inspectCsv(SUNSPOTS).then(() => null, (e: unknown) => e);
+    expect((error as Error).message).toBe('The engine process did not start within 30 seconds; try again.');
+    await expect.poll(() => isAlive(pids[0]), { timeout: 30_000 }).toBe(false);
+    const inspection = await engine.inspectCsv(SUNSPOTS);
+    expect(inspection.rows).toBeGreaterThan(100);
+    expect(pids).toHaveLength(2);
+  });
+
   it('answers a malformed call with an error and ignores garbage, without crashing', async () => {
     const handle = launcher.launch();
     handles.push(handle);
@@ -142,7 +193,7 @@ describe('engine worker (child_process.fork + processEngine)', () => {
     handle.send('garbage' as never);
     handle.send({ type: 'engine-call', id: 7, method: 'deleteEverything', args: [] } as never);
     handle.send({ type: 'engine-call', id: 8, method: 'inspectCsv', args: [42, {}] } as never);
-    handle.send({ type: 'engine-call', id: 9, method: 'inspectCsv', args: [SUNSPOTS, {}] });
+    handle.send({ type: 'engine-call', id: 9, method: 'inspectCsv', args: [SUNSPOTS] });
     await expect.poll(() => messages.filter((m) => m.type === 'engine-reply').length, { timeout: 30_000 }).toBe(3);
     const replies = messages.filter((m) => m.type === 'engine-reply');
     expect(replies.find((r) => r.id === 7)).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });

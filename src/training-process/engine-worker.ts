@@ -5,29 +5,18 @@
  * answer (or log) invalid messages instead of crashing. Calls run as they arrive; the engine functions are
  * independent of each other.
  */
+import { engineCalls, reportsProgress, type EngineApi } from '../contract/engine-calls.js';
 import type { EngineCall, EngineCallError, EngineWorkerMessage } from '../contract/engine-worker.js';
 import { parseEngineCall } from '../contract/engine-worker.js';
 import { InvalidInputError } from '../contract/run-config.js';
 import type { ParentChannel } from './parent-channel.js';
-
-type ProgressOption = { onProgress?: (fraction: number) => void };
-
-/** The engine functions the worker calls (the same shapes as the host's HostEngine). */
-export interface EngineWorkerEngine {
-  inspectCsv(path: string, options: ProgressOption & Record<string, unknown>): Promise<unknown>;
-  loadSeriesPreview(request: Extract<EngineCall, { method: 'loadSeriesPreview' }>['args'][0], options: ProgressOption & Record<string, unknown>): Promise<unknown>;
-  computeAnatomy(request: Extract<EngineCall, { method: 'computeAnatomy' }>['args'][0]): Promise<unknown>;
-  openBundle(dir: string): Promise<unknown>;
-  predictWithBundle(bundleDir: string, csvPath: string): Promise<unknown>;
-  exportBundle(sourceDir: string, destinationDir: string): Promise<unknown>;
-}
 
 /** At most one progress message per call in this interval (the final 1 always goes). */
 export const ENGINE_PROGRESS_INTERVAL_MS = 50;
 
 export function startEngineWorker(
   channel: ParentChannel,
-  engine: EngineWorkerEngine,
+  engine: EngineApi,
   log = (text: string) => process.stderr.write(`engine worker: ${text}\n`),
 ) {
   const post = (message: EngineWorkerMessage) => channel.send(message);
@@ -44,21 +33,12 @@ export function startEngineWorker(
     };
   };
 
+  /** The dispatcher, derived from the table: the call's arguments, plus `{ onProgress }` where it reports progress. */
   function run(call: EngineCall): Promise<unknown> {
-    switch (call.method) {
-      case 'inspectCsv':
-        return engine.inspectCsv(call.args[0], { ...call.args[1], onProgress: progressFor(call.id) });
-      case 'loadSeriesPreview':
-        return engine.loadSeriesPreview(call.args[0], { ...call.args[1], onProgress: progressFor(call.id) });
-      case 'computeAnatomy':
-        return engine.computeAnatomy(call.args[0]);
-      case 'openBundle':
-        return engine.openBundle(call.args[0]);
-      case 'predictWithBundle':
-        return engine.predictWithBundle(call.args[0], call.args[1]);
-      case 'exportBundle':
-        return engine.exportBundle(call.args[0], call.args[1]);
-    }
+    const implementation = engine[call.method] as (...args: unknown[]) => Promise<unknown>;
+    const args: unknown[] = [...call.args];
+    if (reportsProgress(call.method)) args[engineCalls[call.method].args.def.items.length] = { onProgress: progressFor(call.id) };
+    return implementation(...args);
   }
 
   async function answer(call: EngineCall): Promise<void> {

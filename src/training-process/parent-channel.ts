@@ -9,8 +9,25 @@ export interface ParentChannel {
   /** Post one message to the host; resolves once it has been handed to the channel. */
   send(message: unknown): Promise<void>;
   onMessage(listener: (message: unknown) => void): void;
-  /** The host went away (child_process only; a utility process ends with its parent). */
+  /**
+   * The host went away: its IPC channel closed (child_process) or this process was handed to another
+   * parent because the host died (both kinds; checked every PARENT_CHECK_INTERVAL_MS).
+   */
   onDisconnect(listener: () => void): void;
+}
+
+/** How often a child checks that the process that started it is still its parent. */
+const PARENT_CHECK_INTERVAL_MS = 1000;
+
+/** Call `listener` once when `proc` gets a new parent process (the one that started it died). */
+function watchParent(proc: NodeJS.Process, listener: () => void): void {
+  const parent = proc.ppid;
+  const timer = setInterval(() => {
+    if (proc.ppid === parent) return;
+    clearInterval(timer);
+    listener();
+  }, PARENT_CHECK_INTERVAL_MS);
+  timer.unref();
 }
 
 /** Electron's parentPort (a MessagePortMain-like object), as far as this module uses it. */
@@ -29,7 +46,7 @@ export function connectToParent(proc: NodeJS.Process = process): ParentChannel |
       onMessage: (listener) => {
         parentPort.on('message', (event) => listener(event?.data));
       },
-      onDisconnect: () => {},
+      onDisconnect: (listener) => watchParent(proc, listener),
     };
   }
   if (typeof proc.send === 'function') {
@@ -47,7 +64,14 @@ export function connectToParent(proc: NodeJS.Process = process): ParentChannel |
         proc.on('message', (message) => listener(message));
       },
       onDisconnect: (listener) => {
-        proc.on('disconnect', listener);
+        let told = false;
+        const once = () => {
+          if (told) return;
+          told = true;
+          listener();
+        };
+        proc.on('disconnect', once);
+        watchParent(proc, once);
       },
     };
   }

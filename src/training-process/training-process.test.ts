@@ -69,7 +69,7 @@ describe('training process (real child process)', () => {
     p.handle.send({ type: 'train', runId: 'raw-1', config: tiny() as never, runsDir: null });
     const end = await p.until((m) => m.type === 'finished' || m.type === 'failed');
     expect(end.type).toBe('finished');
-    const types = p.messages.map((m) => m.type).filter((t) => t !== 'batch' && t !== 'message');
+    const types = p.messages.map((m) => m.type).filter((t) => t !== 'batch' && t !== 'message' && t !== 'heartbeat');
     expect(types).toEqual(['ready', 'started', 'epoch', 'epoch', 'finished']);
     const epochs = p.messages.filter((m) => m.type === 'epoch');
     expect(epochs.map((e) => (e as { epoch: number }).epoch)).toEqual([1, 2]);

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../contract/run-config.js';
 import type { RunEvent } from '../contract/run-events.js';
 import type { RunResult } from '../contract/run-result.js';
 import type { RunConfig } from '../contract/run-config.js';
-import { parseTrainingProcessRequest, type TrainingProcessMessage } from '../contract/training-process.js';
+import { heartbeatIntervalFrom, parseTrainingProcessRequest, type TrainingProcessMessage } from '../contract/training-process.js';
 import type { ParentChannel } from './parent-channel.js';
 
 export interface TrainingWorkerEngine {
@@ -33,6 +33,11 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
   const ended = new Promise<void>((resolve) => (runEnded = resolve));
 
   const post = (message: TrainingProcessMessage) => channel.send(message);
+
+  // A sign of life between events, from the start (a long evaluation sends no run events), at the interval
+  // the host set in HEARTBEAT_ENV; it never keeps the process alive by itself.
+  const heartbeat = setInterval(() => void post({ type: 'heartbeat' }), heartbeatIntervalFrom(process.env));
+  heartbeat.unref();
 
   const backend: Promise<{ name: string } | { error: Error }> = engine.initBackend().then(
     (name) => ({ name }),

@@ -1,11 +1,20 @@
-/** Where a run's checkpoint lives (a light module, without TensorFlow.js, so hosts can look for one). */
-import { existsSync } from 'node:fs';
+/**
+ * Where a run's checkpoint lives, and what a host may do with the checkpoints folder without loading
+ * TensorFlow.js: tell whether a run can be recovered, finish a replacement a crash interrupted, list the
+ * checkpoints of runs that never ended, and sweep away what cannot be recovered.
+ */
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { InterruptedRun } from '../../contract/training-process.js';
 
 export const CHECKPOINT_STATE_FILE = 'checkpoint.json';
+const CHECKPOINTS_FOLDER = '.checkpoints';
+/** Suffixes of the folders writeCheckpoint uses while it replaces a checkpoint (see checkpoint.ts). */
+const PARTIAL = '.partial';
+const OLD = '.old';
 
 export function checkpointDir(runsDir: string, runId: string): string {
-  return join(runsDir, '.checkpoints', runId);
+  return join(runsDir, CHECKPOINTS_FOLDER, runId);
 }
 
 export function hasCheckpoint(runsDir: string, runId: string): boolean {
@@ -15,4 +24,98 @@ export function hasCheckpoint(runsDir: string, runId: string): boolean {
 /** A run whose process died can be finished if it left a checkpoint, or had already written its bundle. */
 export function isRecoverable(runsDir: string, runId: string): boolean {
   return hasCheckpoint(runsDir, runId) || existsSync(join(runsDir, runId, 'metadata.json'));
+}
+
+/**
+ * A process killed while replacing its checkpoint can leave it only in `dir.partial` (complete once its
+ * state file, written last, is whole) or `dir.old`: move the newest complete one back into place. Returns whether the run
+ * now has a complete checkpoint.
+ */
+export function repairCheckpoint(runsDir: string, runId: string): boolean {
+  const dir = checkpointDir(runsDir, runId);
+  if (!existsSync(join(dir, CHECKPOINT_STATE_FILE))) {
+    for (const candidate of [`${dir}${PARTIAL}`, `${dir}${OLD}`]) {
+      if (!stateIsReadable(candidate)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(candidate, dir);
+      break;
+    }
+  }
+  return hasCheckpoint(runsDir, runId);
+}
+
+
+/** The state file is there and whole (a process killed while writing it leaves it cut short). */
+function stateIsReadable(dir: string): boolean {
+  try {
+    JSON.parse(readFileSync(join(dir, CHECKPOINT_STATE_FILE), 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The few fields of a checkpoint's state (engine/train/checkpoint.ts CheckpointStateSchema) a host shows. */
+function summarize(runsDir: string, runId: string): InterruptedRun {
+  const summary: InterruptedRun = { runId, epochs: 0, totalEpochs: null, savedAt: null, backend: null };
+  try {
+    const state = JSON.parse(readFileSync(join(checkpointDir(runsDir, runId), CHECKPOINT_STATE_FILE), 'utf8')) as {
+      history?: unknown;
+      savedAt?: unknown;
+      config?: { backend?: unknown; training?: { epochs?: unknown } };
+    };
+    if (Array.isArray(state.history)) summary.epochs = state.history.length;
+    if (typeof state.savedAt === 'string') summary.savedAt = state.savedAt;
+    if (typeof state.config?.training?.epochs === 'number') summary.totalEpochs = state.config.training.epochs;
+    if (typeof state.config?.backend === 'string') summary.backend = state.config.backend;
+  } catch {
+    // A run with only its written bundle left has no readable state: recoverRun reads the bundle instead.
+  }
+  return summary;
+}
+
+/**
+ * The checkpoints of runs that never ended (a host that died mid-run, a recovery that was killed), except
+ * `activeRunIds`. Interrupted replacements are repaired first; `sweep` also removes what cannot be
+ * recovered (a checkpoint folder without its state and without a written bundle, leftover `.partial` /
+ * `.old` folders) when older than `staleAfterMs` (so another host's checkpoint being written survives).
+ */
+export function interruptedRuns(
+  runsDir: string,
+  options: { activeRunIds?: Iterable<string>; sweep?: boolean; staleAfterMs?: number; now?: number } = {},
+): InterruptedRun[] {
+  const root = join(runsDir, CHECKPOINTS_FOLDER);
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  const active = new Set(options.activeRunIds ?? []);
+  const now = options.now ?? Date.now();
+  const stale = (path: string) => {
+    try {
+      return now - statSync(path).mtimeMs >= (options.staleAfterMs ?? 10 * 60_000);
+    } catch {
+      return false;
+    }
+  };
+  const runIds = new Set(names.map((name) => name.replace(/\.(partial|old)$/, '')));
+  const found: InterruptedRun[] = [];
+  for (const runId of runIds) {
+    if (active.has(runId)) continue;
+    const recoverable = repairCheckpoint(runsDir, runId) || existsSync(join(runsDir, runId, 'metadata.json'));
+    if (recoverable) found.push(summarize(runsDir, runId));
+    if (!options.sweep) continue;
+    const dir = checkpointDir(runsDir, runId);
+    const leftovers = recoverable ? [`${dir}${PARTIAL}`, `${dir}${OLD}`] : [dir, `${dir}${PARTIAL}`, `${dir}${OLD}`];
+    for (const path of leftovers) if (existsSync(path) && stale(path)) rmSync(path, { recursive: true, force: true });
+  }
+  return found.sort((a, b) => (b.savedAt ?? '').localeCompare(a.savedAt ?? ''));
+}
+
+/** Remove a run's checkpoint and its leftovers (the user chose not to recover it). */
+export function discardCheckpoint(runsDir: string, runId: string): void {
+  const dir = checkpointDir(runsDir, runId);
+  for (const path of [dir, `${dir}${PARTIAL}`, `${dir}${OLD}`]) rmSync(path, { recursive: true, force: true });
 }
