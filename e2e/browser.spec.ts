@@ -288,8 +288,9 @@ test('a training process that dies mid-run is recovered from its last checkpoint
   await page.getByTestId('train-button').click();
   await expect.poll(() => lossPoints(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
 
-  // Kill the real training process as a crash would (the engine worker is a different entry).
-  const pids = execSync('pgrep -f "[t]raining-process/entry.ts" || true', { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  // Kill the real training process as a crash would (the engine worker is a different entry). Only this test
+  // worker's own children: other suites on the machine may be training too.
+  const pids = execSync(`pgrep -P ${process.pid} -f "[t]raining-process/entry" || true`, { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   expect(pids.length, 'one training process is running').toBeGreaterThan(0);
   for (const pid of pids) process.kill(pid, 'SIGKILL');
 
