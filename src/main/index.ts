@@ -25,6 +25,8 @@ let services: StandardHost | null = null;
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
+// Packaged: the utility processes (which inherit this environment) find the datasets in the app's resources.
+if (app.isPackaged) process.env.FORECAST_WORKBENCH_RESOURCES ??= process.resourcesPath;
 
 function bundledDatasetsDir(): string {
   return app.isPackaged ? join(process.resourcesPath, 'datasets') : join(app.getAppPath(), 'resources', 'datasets');
