@@ -31,6 +31,9 @@ function electronBinary(): { path: string | null; why: string } {
 
 const binary = electronBinary();
 const root = resolve('.');
+// CI where Electron can run (.github/workflows/ci.yml) sets WORKBENCH_REQUIRE_ELECTRON: there a missing
+// binary is a failure, not a skip.
+if (!binary.path && process.env.WORKBENCH_REQUIRE_ELECTRON) throw new Error(`e2e/electron.spec.ts must run here, but ${binary.why}.`);
 if (!binary.path) console.log(`e2e/electron.spec.ts skipped: ${binary.why}.`);
 
 test.describe('Electron app', () => {
