@@ -15,6 +15,7 @@ import { toCallError, type HostDialogs } from '../services/workbench-host.js';
 import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, rendererOrigin, secureWebPreferences, serveRenderer, APP_ORIGIN } from './security.js';
 import { installMenu } from './menu.js';
 import { utilityProcessLauncher } from './training-launcher.js';
+import { handleOpenWith } from './open-with.js';
 
 const mainDir = fileURLToPath(new URL('.', import.meta.url)); // out/main
 const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
@@ -34,6 +35,8 @@ function bundledDatasetsDir(): string {
 
 const dialogs: HostDialogs = {
   async openCsv() {
+    const opened = openWith.takeOpenedFile(); // a .csv the OS opened with the app (open-with.ts)
+    if (opened) return opened;
     const options = { title: 'Open CSV', properties: ['openFile' as const], filters: [{ name: 'CSV files', extensions: ['csv', 'tsv', 'txt'] }] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
@@ -66,12 +69,15 @@ function createWindow(): BrowserWindow {
     webPreferences: secureWebPreferences(join(mainDir, '..', 'preload', 'index.cjs')),
   });
   win.once('ready-to-show', () => win.show());
+  openWith.attach(win);
   win.on('closed', () => {
     if (window === win) window = null;
   });
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
   return win;
 }
+
+const openWith = handleOpenWith(app, { getWindow: () => window, createWindow: () => void (services && (window = createWindow())) });
 
 app.whenReady().then(() => {
   hardenSession(devUrl);
