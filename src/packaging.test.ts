@@ -105,6 +105,10 @@ describe('the packaged app (electron-builder.yml, packed by electron-builder)', 
     }
     const paths = packagedPaths();
     for (const file of graph.files) expect(paths.has(file), file).toBe(true);
+    // Files read at run time rather than imported: the WebAssembly backend's binaries (--backend wasm).
+    for (const wasm of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+      expect(paths.has(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${wasm}`), wasm).toBe(true);
+    }
     // What the code copes without is only what may be absent: tfjs-node (optional) and other platforms' binaries.
     const ownOptional = graph.unresolved.filter((u) => !u.required && !u.from.includes('node_modules/')).map((u) => u.specifier);
     expect(new Set(ownOptional)).toEqual(new Set(existsSync(join(PROJECT_ROOT, 'node_modules/@tensorflow/tfjs-node')) ? [] : ['@tensorflow/tfjs-node']));
