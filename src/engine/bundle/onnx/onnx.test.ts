@@ -115,6 +115,32 @@ describe('model.onnx predicts what TensorFlow.js predicts (ONNX Runtime, to 1e-5
     });
   }
 
+  it('every activation the exporter maps (beyond the app\'s own): softsign, softplus, sigmoid gates, no biases', async () => {
+    const layersOf = (activation: string, recurrentActivation: string, head: string, useBias: boolean) => {
+      const model = tf.sequential();
+      const common = { units: 4, activation, useBias, biasInitializer: 'randomNormal' as const };
+      model.add(tf.layers.lstm({ ...common, recurrentActivation, returnSequences: true, inputShape: [5, 2] } as never));
+      model.add(tf.layers.gru({ ...common, recurrentActivation, returnSequences: true } as never));
+      model.add(tf.layers.simpleRNN({ ...common } as never));
+      model.add(tf.layers.dense({ units: 2, activation: head, useBias, biasInitializer: 'randomNormal' } as never));
+      return model;
+    };
+    const x = tf.randomNormal([9, 5, 2], 0, 2, 'float32', 3);
+    const windows = { x: x.dataSync() as Float32Array, samples: 9, timeSteps: 5, features: 2 } as unknown as Windows;
+    for (const [activation, recurrent, head, useBias] of [
+      ['softsign', 'sigmoid', 'softplus', true],
+      ['softplus', 'hardSigmoid', 'softsign', false],
+      ['relu', 'sigmoid', 'linear', true],
+      ['linear', 'sigmoid', 'tanh', true], // Affine after an activation without alpha/beta: values consumed in order
+    ] as const) {
+      const model = layersOf(activation, recurrent, head, useBias);
+      const expected = (model.predict(x) as tf.Tensor).dataSync();
+      expect(maxAbsDifference(await ortPredict(modelToOnnx(model), windows), expected), `${activation}/${recurrent}/${head}`).toBeLessThanOrEqual(TOLERANCE);
+      model.dispose();
+    }
+    x.dispose();
+  });
+
   it('uses ONNX operators RNN, LSTM and GRU, not an unrolled graph', async () => {
     const { model } = await trainedModel('ops', { layers: ['simpleRNN', 'lstm', 'gru'], inputColumns: [] });
     try {
