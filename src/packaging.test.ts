@@ -12,7 +12,7 @@
  */
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, getPriority, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import asar from '@electron/asar';
 import { minimatch } from 'minimatch';
@@ -32,8 +32,13 @@ let work: string;
 let app: PackagedApp;
 let extracted: string;
 let graph: ModuleGraph;
+let priorityBefore = 0;
 
 beforeAll(() => {
+  // Packing and walking take a minute of CPU and disk: at low priority (electron-builder inherits it), so
+  // the tests running beside this file, some of them long trainings, keep the machine first.
+  priorityBefore = getPriority();
+  setPriority(constants.priority.PRIORITY_LOW);
   if (!RUNTIME_ENTRIES.every((entry) => existsSync(join(PROJECT_ROOT, entry)))) {
     execSync('npx electron-vite build', { cwd: PROJECT_ROOT, stdio: 'inherit' });
   }
@@ -46,6 +51,11 @@ beforeAll(() => {
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
+  try {
+    setPriority(priorityBefore); // raising it back may need privileges; a reused worker then stays low
+  } catch {
+    // keep the low priority
+  }
 });
 
 const packagedPaths = () => new Set(app.appFiles.map((f) => f.path));
