@@ -179,6 +179,7 @@ export function modelToOnnx(model: tf.LayersModel, producerVersion = 'unknown'):
       if (!sequence) throw new OnnxExportUnsupported(`recurrent layer ${name} follows a layer that returned only its last state`);
       if (cfg.goBackwards || cfg.stateful) throw new OnnxExportUnsupported(`layer ${name} is ${cfg.goBackwards ? 'reversed (goBackwards)' : 'stateful'}`);
       if (cfg.resetAfter) throw new OnnxExportUnsupported(`layer ${name} uses reset_after`);
+      if (cfg.returnState) throw new OnnxExportUnsupported(`layer ${name} returns its states as extra outputs`);
       const units = cfg.units as number;
       const [kernel, recurrentKernel, bias] = weightsOf(layer);
       if (!kernel || !recurrentKernel || kernel.length !== currentDim * GATES[cls] * units) {
@@ -194,11 +195,10 @@ export function modelToOnnx(model: tf.LayersModel, producerVersion = 'unknown'):
                 recurrentActivation(name, 'output', cfg.activation),
                 recurrentActivation(name, 'output', cfg.activation),
               ];
-      const prefix = `${name}`;
       initializers.push(
-        floatTensor(`${prefix}_W`, [1, GATES[cls] * units, currentDim], onnxGateMatrix(kernel, currentDim, units, cls)),
-        floatTensor(`${prefix}_R`, [1, GATES[cls] * units, units], onnxGateMatrix(recurrentKernel, units, units, cls)),
-        floatTensor(`${prefix}_B`, [1, 2 * GATES[cls] * units], onnxBias(cfg.useBias === false ? null : (bias ?? null), units, cls)),
+        floatTensor(`${name}_W`, [1, GATES[cls] * units, currentDim], onnxGateMatrix(kernel, currentDim, units, cls)),
+        floatTensor(`${name}_R`, [1, GATES[cls] * units, units], onnxGateMatrix(recurrentKernel, units, units, cls)),
+        floatTensor(`${name}_B`, [1, 2 * GATES[cls] * units], onnxBias(cfg.useBias === false ? null : (bias ?? null), units, cls)),
       );
       const attribute: Attribute[] = [
         intAttr('hidden_size', units),
@@ -214,16 +214,16 @@ export function modelToOnnx(model: tf.LayersModel, producerVersion = 'unknown'):
         );
       }
       if (cls === 'GRU') attribute.push(intAttr('linear_before_reset', 0));
-      const y = `${prefix}_Y`;
-      const yh = `${prefix}_Y_h`;
-      const outputs = cls === 'LSTM' ? [y, yh, `${prefix}_Y_c`] : [y, yh];
-      nodes.push({ name: prefix, op_type: GATES[cls] === 1 ? 'RNN' : cls, input: [current, `${prefix}_W`, `${prefix}_R`, `${prefix}_B`], output: outputs, attribute });
+      const y = `${name}_Y`;
+      const yh = `${name}_Y_h`;
+      const outputs = cls === 'LSTM' ? [y, yh, `${name}_Y_c`] : [y, yh];
+      nodes.push({ name, op_type: GATES[cls] === 1 ? 'RNN' : cls, input: [current, `${name}_W`, `${name}_R`, `${name}_B`], output: outputs, attribute });
       if (cfg.returnSequences) {
-        current = `${prefix}_sequence`; // Y [T, 1, batch, units] → [T, batch, units]
-        nodes.push({ name: `${prefix}_squeeze`, op_type: 'Squeeze', input: [y, axis(1)], output: [current] });
+        current = `${name}_sequence`; // Y [T, 1, batch, units] → [T, batch, units]
+        nodes.push({ name: `${name}_squeeze`, op_type: 'Squeeze', input: [y, axis(1)], output: [current] });
       } else {
-        current = `${prefix}_last`; // Y_h [1, batch, units] → [batch, units]
-        nodes.push({ name: `${prefix}_squeeze`, op_type: 'Squeeze', input: [yh, axis(0)], output: [current] });
+        current = `${name}_last`; // Y_h [1, batch, units] → [batch, units]
+        nodes.push({ name: `${name}_squeeze`, op_type: 'Squeeze', input: [yh, axis(0)], output: [current] });
         sequence = false;
       }
       currentDim = units;
