@@ -30,6 +30,9 @@ export const BUNDLE_FILES = {
   forecast: 'forecast.csv',
   lossHistory: 'loss-history.csv',
   readme: 'README.txt',
+  /** The model as ONNX (RNN/LSTM/GRU operators + the Dense head) and the scaler/windowing to feed it. */
+  onnx: 'model.onnx',
+  onnxPreprocessing: 'preprocessing.json',
 } as const;
 
 /** How the model's inputs are cut from a series: enough to window new data the same way. */

@@ -18,7 +18,7 @@ import { runBacktest } from './evaluate/backtest.js';
 import type { EvaluationContext } from './evaluate/context.js';
 import { forecastAhead } from './evaluate/forecast.js';
 import { maseScale, metricSet } from './evaluate/metrics.js';
-import { initBackend } from './model/backend.js';
+import { initBackend, nativeFallbackWarning } from './model/backend.js';
 import { buildModel, makeOptimizer } from './model/build.js';
 import { randomSeed } from './train/random.js';
 import { checkpointDir, loadCheckpoint, removeCheckpoint, writeCheckpoint } from './train/checkpoint.js';
@@ -113,6 +113,8 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
       throw new InvalidInputError('Training was stopped before the first epoch finished, so there is no trained model to keep.');
     }
     const warnings: string[] = [];
+    const fallback = nativeFallbackWarning();
+    if (fallback) warnings.push(fallback);
     if (outcome.stopReason === 'user') {
       warnings.push(`Stopped by the user after epoch ${outcome.history.length} of ${config.training.epochs}; the model keeps epoch ${outcome.bestEpoch}'s weights.`);
     }

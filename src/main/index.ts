@@ -16,6 +16,7 @@ import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, ren
 import { installMenu } from './menu.js';
 import { PickedPaths } from './picked-paths.js';
 import { utilityProcessLauncher } from './training-launcher.js';
+import { handleOpenWith } from './open-with.js';
 
 const mainDir = fileURLToPath(new URL('.', import.meta.url)); // out/main
 const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
@@ -30,6 +31,8 @@ const pick = <P extends string | null>(path: P): P => picked?.add(path) ?? path;
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
+// Packaged: the utility processes (which inherit this environment) find the datasets in the app's resources.
+if (app.isPackaged) process.env.FORECAST_WORKBENCH_RESOURCES ??= process.resourcesPath;
 
 function bundledDatasetsDir(): string {
   return app.isPackaged ? join(process.resourcesPath, 'datasets') : join(app.getAppPath(), 'resources', 'datasets');
@@ -37,6 +40,8 @@ function bundledDatasetsDir(): string {
 
 const dialogs: HostDialogs = {
   async openCsv() {
+    const opened = openWith.takeOpenedFile(); // a .csv the OS opened with the app (open-with.ts)
+    if (opened) return opened;
     const options = { title: 'Open CSV', properties: ['openFile' as const], filters: [{ name: 'CSV files', extensions: ['csv', 'tsv', 'txt'] }] };
     const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
     return pick(result.canceled ? null : (result.filePaths[0] ?? null));
@@ -64,12 +69,15 @@ function createWindow(): BrowserWindow {
     join(mainDir, '..', 'preload', 'index.cjs'),
   );
   win.once('ready-to-show', () => win.show());
+  openWith.attach(win);
   win.on('closed', () => {
     if (window === win) window = null;
   });
   void win.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
   return win;
 }
+
+const openWith = handleOpenWith(app, { getWindow: () => window, createWindow: () => void (services && (window = createWindow())) });
 
 app.whenReady().then(() => {
   hardenSession(devUrl);

@@ -23,6 +23,7 @@ import { toCsv } from './csv.js';
 import { timeLabeller } from './time-axis.js';
 import { fileSystemSaver } from './fs-io.js';
 import { readBundle } from './read.js';
+import { writeOnnxFiles } from './onnx/write-onnx.js';
 
 export interface WriteRunBundleArgs {
   dir: string;
@@ -171,6 +172,7 @@ export async function writeRunBundle({ dir, model, result, onFileWritten }: Writ
     };
     await model.save(fileSystemSaver(temp, () => onFileWritten?.(BUNDLE_FILES.weights)));
     await onFileWritten?.(BUNDLE_FILES.model);
+    await writeOnnxFiles(model, metadata, put);
     await put(
       BUNDLE_FILES.predictions,
       toCsv(

@@ -8,6 +8,8 @@ import type { BackendChoice } from '../../contract/run-config.js';
 
 let chosen: Promise<string> | null = null;
 let nativeLoadError: string | null = null;
+/** tfjs-node is installed but did not load (e.g. its binding missing from a packaged app's app.asar.unpacked). */
+let nativeInstalledButBroken = false;
 
 async function tryNative(): Promise<boolean> {
   try {
@@ -17,6 +19,8 @@ async function tryNative(): Promise<boolean> {
     return tf.findBackend('tensorflow') !== undefined || tf.engine().registryFactory['tensorflow'] !== undefined;
   } catch (error) {
     nativeLoadError = (error as Error).message.split('\n')[0];
+    const code = (error as NodeJS.ErrnoException).code;
+    nativeInstalledButBroken = !((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /tfjs-node['"]/.test(nativeLoadError ?? ''));
     return false;
   }
 }
@@ -49,6 +53,16 @@ export function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
     chosen.catch(() => (chosen = null));
   }
   return chosen;
+}
+
+/**
+ * A sentence for the run's warnings when 'auto' fell back to pure JavaScript although tfjs-node is
+ * installed (it failed to load); null when it loaded, was not asked for, or is simply not installed
+ * (then the backend every run reports, 'cpu', says it).
+ */
+export function nativeFallbackWarning(): string | null {
+  if (!nativeInstalledButBroken || !nativeLoadError) return null;
+  return `Native TensorFlow (@tensorflow/tfjs-node) is installed but did not load (${nativeLoadError}); this run used the pure-JavaScript "${tf.getBackend()}" backend instead.`;
 }
 
 /** Why the native backend did not load (null if it did or was not tried). */
