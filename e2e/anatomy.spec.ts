@@ -136,6 +136,10 @@ test('anatomy of a trained 12-step LSTM at 1024×700: nothing clipped, the diagr
 
   await page.getByTestId('tab-anatomy').click();
   await expect(page.getByTestId('anatomy-summary')).toContainText('LSTM(16', { timeout: 60_000 });
+  // The header's run summary is whole, not cut off.
+  const summary = page.getByTestId('run-summary');
+  await expect(summary).toContainText('LSTM(16) · 12 steps · 1 epoch · batch 32');
+  expect(await summary.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
   // The page itself never scrolls sideways: wide parts scroll inside their own regions.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
