@@ -54,10 +54,49 @@ export async function readBundleMetadata(dir: string): Promise<{ dir: string; me
     throw new InvalidInputError(`The bundle ${folder} has a damaged metadata.json: ${problems.join('; ')}.`, problems);
   }
   const metadata = parsed.data;
+  const inconsistencies = metadataInconsistencies(metadata);
+  if (inconsistencies.length > 0) {
+    throw new InvalidInputError(`The bundle ${folder} has a damaged metadata.json: ${inconsistencies.slice(0, 5).join('; ')}.`, inconsistencies);
+  }
   for (const file of [metadata.files.model, ...metadata.files.weights]) {
     if (!files.includes(file)) throw new InvalidInputError(`The bundle ${folder} is incomplete: ${file} is missing.`);
   }
   return { dir: folder, metadata, files };
+}
+
+const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * What the schema cannot see: the parts of metadata.json that must agree with each other for the bundle to
+ * be used (scaler per feature, feature order, input shape, head size). Empty when it is consistent.
+ */
+export function metadataInconsistencies(m: BundleMetadata): string[] {
+  const problems: string[] = [];
+  const { features, timeSteps, horizon, inputShape } = m.windowing;
+  const expected = [m.dataset.column, ...m.dataset.inputColumns];
+  if (!sameList(features, expected)) {
+    problems.push(`windowing.features (${features.join(', ')}) is not the target column followed by the input columns (${expected.join(', ')})`);
+  }
+  if (!sameList(inputShape, [timeSteps, features.length])) {
+    problems.push(`windowing.inputShape [${inputShape.join(', ')}] is not [timeSteps, features] = [${timeSteps}, ${features.length}]`);
+  }
+  if (m.config.prep.timeSteps !== timeSteps) problems.push(`config.prep.timeSteps ${m.config.prep.timeSteps} differs from windowing.timeSteps ${timeSteps}`);
+  if (m.config.model.outputUnits !== horizon) problems.push(`config.model.outputUnits ${m.config.model.outputUnits} differs from windowing.horizon ${horizon}`);
+  const { min, max } = m.scaler;
+  if (min.length !== features.length || max.length !== features.length) {
+    problems.push(`the scaler has ${min.length} minimum(s) and ${max.length} maximum(s) for ${features.length} feature(s)`);
+  } else {
+    features.forEach((name, f) => {
+      if (!Number.isFinite(min[f]) || !Number.isFinite(max[f]) || min[f] > max[f]) {
+        problems.push(`the scaler's range for "${name}" (${min[f]} to ${max[f]}) is not a finite range`);
+      }
+    });
+  }
+  if (!sameList(m.scaler.features, features)) problems.push(`scaler.features (${m.scaler.features.join(', ')}) differ from windowing.features`);
+  for (const file of [m.files.model, ...m.files.weights]) {
+    if (file !== basename(file) || file === '..' || file === '.') problems.push(`files names "${file}", which is not a file of the bundle folder`);
+  }
+  return problems;
 }
 
 /** What the UI shows for a bundle folder. */
@@ -87,6 +126,26 @@ export async function readBundle(dir: string): Promise<BundleSummary> {
     files,
     warnings: m.warnings,
   };
+}
+
+/**
+ * A bundle ready to use: its validated metadata and its model, checked to take the input shape and give the
+ * outputs the metadata says. The one validation behind predicting and explaining (anatomy) a bundle.
+ * The caller disposes the model.
+ */
+export async function loadBundle(dir: string): Promise<{ dir: string; metadata: BundleMetadata; model: tf.LayersModel }> {
+  const { dir: folder, metadata } = await readBundleMetadata(dir);
+  const model = await loadBundleModel(folder);
+  const { timeSteps, features, horizon } = metadata.windowing;
+  const input = model.inputs[0]?.shape ?? [];
+  const output = model.outputs[0]?.shape ?? [];
+  if (input.length !== 3 || input[1] !== timeSteps || input[2] !== features.length || output[output.length - 1] !== horizon) {
+    model.dispose();
+    throw new InvalidInputError(
+      `The bundle ${folder} is inconsistent: its model takes [${input.slice(1).join(', ')}] and predicts ${output[output.length - 1]}, but metadata.json says [${timeSteps}, ${features.length}] and ${horizon}.`,
+    );
+  }
+  return { dir: folder, metadata, model };
 }
 
 /** Load the TensorFlow.js layers model of a folder holding model.json + its weight files. */
