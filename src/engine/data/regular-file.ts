@@ -13,13 +13,13 @@ export interface RegularFile {
   size: number;
 }
 
-/** What a non-regular file is, in words. */
-function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a regular file';
+/** Why a file that is not a regular file cannot be read, in words. */
+function notRegular(stats: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (stats.isDirectory()) return 'it is a folder, not a file';
+  if (stats.isFIFO()) return 'it is a named pipe (FIFO), not a regular file';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'it is a device, not a regular file';
+  if (stats.isSocket()) return 'it is a socket, not a regular file';
+  return 'it is not a regular file';
 }
 
 /**
@@ -36,7 +36,7 @@ export async function openRegularFile(path: string, name: string, onError: (erro
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw new InvalidInputError(`${name} cannot be read: it is ${kindOf(stats)}, not a regular file.`);
+    if (!stats.isFile()) throw new InvalidInputError(`${name} cannot be read: ${notRegular(stats)}.`);
     return { handle, size: stats.size };
   } catch (error) {
     await handle.close();

@@ -6,6 +6,7 @@
  */
 import { ColumnProfile } from './column-profile.js';
 import { isBlankRow, type Dialect } from './dialect.js';
+import { previewCell } from './values.js';
 
 export const PREVIEW_ROWS = 20;
 
@@ -112,7 +113,7 @@ export class TableScanner {
       this.numbers.get(column)?.push(value);
     }
     if (this.timeLabels) this.timeLabels.push(detachString(this.request.timeLabel!(row)));
-    if (this.preview.length < PREVIEW_ROWS) this.preview.push(this.profiles.map((_, column) => row[column] ?? ''));
+    if (this.preview.length < PREVIEW_ROWS) this.preview.push(this.profiles.map((_, column) => detachString(previewCell(row[column] ?? ''))));
     this.rows++;
   }
 
