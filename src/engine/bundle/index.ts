@@ -3,5 +3,4 @@ export { writeRunBundle, exportBundle, buildMetadata, modelShape, type WriteRunB
 export { readBundle, readBundle as openBundle, readBundleMetadata, loadBundle, loadBundleModel } from './read.js';
 export { predictWithBundle, type PredictWithBundleOptions } from './predict.js';
 export { fileSystemLoader, fileSystemSaver } from './fs-io.js';
-export { timeLabeller } from './time-axis.js';
 export { writeFolderAtomically } from './atomic.js';
