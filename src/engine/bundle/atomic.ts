@@ -37,9 +37,31 @@ export function describeFsError(error: unknown, action: string): InvalidInputErr
     ENOTDIR: 'a part of the path is a file, not a folder',
     ENAMETOOLONG: 'the name is too long',
     EEXIST: 'something with that name already exists',
+    ENOENT: 'a part of the path does not exist or cannot hold files',
+    EISDIR: 'it is a folder',
+    EINVAL: 'the name is not valid there',
   };
-  if (!code || !(code in reasons)) return null;
-  return new InvalidInputError(`Cannot ${action}: ${reasons[code]} (${code}).`);
+  if (!code) return null;
+  const reason = reasons[code] ?? (error as Error).message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '');
+  return new InvalidInputError(`Cannot ${action}: ${reason} (${code}).`);
+}
+
+/**
+ * Check, before any work, that a new folder can be written at `path` (given as `flag`, e.g. "--out"): a
+ * name, nothing there yet, and a parent folder that exists (or can be made) and takes a new folder (probed).
+ * Returns the absolute path.
+ */
+export async function assertNewFolderWritable(path: string, flag: string): Promise<string> {
+  if (path.trim() === '') throw new InvalidInputError(`${flag} needs the name of a new folder; it was given an empty name.`);
+  const { target, parent, name } = await prepareTarget(path, 'folder');
+  const probe = join(parent, partialName(name));
+  try {
+    await mkdir(probe);
+  } catch (error) {
+    throw describeFsError(error, `write ${target}`) ?? new InvalidInputError(`Cannot write ${target}: ${(error as Error).message}.`);
+  }
+  await rm(probe, { recursive: true, force: true });
+  return target;
 }
 
 /** `.<name>.partial-<pid>-<12 hex>`, and the name format of older versions, `.<name>.partial-<12 hex>`. */
