@@ -11,7 +11,6 @@ import { InvalidInputError } from '../../../contract/run-config.js';
 export const MAX_ROW_CHARS = 1024 * 1024;
 
 const QUOTE = 34; // "
-const LF = 10;
 
 export interface LineEndCounts {
   crlf: number;
@@ -88,55 +87,55 @@ export class CsvTextNormaliser {
     });
   }
 
+  /** Follow quotes and rows through `text`, jumping from quote to quote and line end to line end. */
   private follow(text: string): void {
-    if (!this.inQuotes && text.indexOf('"') < 0) {
-      this.followUnquoted(text);
-      return;
-    }
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    let i = 0;
+    while (i < text.length) {
       if (this.inQuotes) {
         if (this.quoteAtEnd) {
           this.quoteAtEnd = false;
-          if (c === QUOTE) {
-            this.count(1);
-            continue; // "" inside quotes: a quote character
+          if (text.charCodeAt(i) === QUOTE) {
+            this.count(1); // "" inside quotes: a quote character
+            i++;
+            continue;
           }
-          this.inQuotes = false; // the quote before closed the cell; this character is read below
-        } else if (c === QUOTE) {
-          this.quoteAtEnd = true;
-          this.count(1);
-          continue;
-        } else {
-          if (c === LF) this.line++;
-          this.count(1);
+          this.inQuotes = false; // the quote before closed the cell; text[i] is read outside quotes
           continue;
         }
-      }
-      if (c === LF) {
-        this.endRow();
+        const quote = text.indexOf('"', i);
+        const end = quote < 0 ? text.length : quote;
+        for (let at = text.indexOf('\n', i); at >= 0 && at < end; at = text.indexOf('\n', at + 1)) this.line++;
+        this.count(end - i);
+        if (quote < 0) return;
+        this.quoteAtEnd = true;
+        this.count(1);
+        i = quote + 1;
         continue;
       }
-      if (c === QUOTE && this.fieldStart) {
+      const quote = text.indexOf('"', i);
+      const end = quote < 0 ? text.length : quote;
+      this.followUnquoted(text, i, end);
+      if (quote < 0) return;
+      if (this.fieldStart) {
         this.inQuotes = true;
         this.quoteLine = this.line;
       }
-      this.fieldStart = c === this.delimiter;
+      this.fieldStart = false;
       this.count(1);
+      i = quote + 1;
     }
   }
 
-  /** A piece with no quote, outside quotes: only rows and their lengths to follow. */
-  private followUnquoted(text: string): void {
-    let from = 0;
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', from)) {
+  /** Text outside quotes, from `from` to `to` (no quote in it): only rows and their lengths to follow. */
+  private followUnquoted(text: string, from: number, to: number): void {
+    for (let end = text.indexOf('\n', from); end >= 0 && end < to; end = text.indexOf('\n', from)) {
       this.count(end - from);
       this.endRow();
       from = end + 1;
     }
-    if (from < text.length) {
-      this.count(text.length - from);
-      this.fieldStart = text.charCodeAt(text.length - 1) === this.delimiter;
+    if (from < to) {
+      this.count(to - from);
+      this.fieldStart = text.charCodeAt(to - 1) === this.delimiter;
     }
   }
 
