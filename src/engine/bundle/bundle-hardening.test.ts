@@ -133,6 +133,23 @@ describe('weight paths stay inside the bundle folder', () => {
   });
 });
 
+describe('metadata.json is read like the weights', () => {
+  it('refuses a metadata.json that is a FIFO, a link to /dev/zero or a link out of the folder', async () => {
+    const fifo = await copyOfBundle();
+    await rm(join(fifo, 'metadata.json'));
+    await run('mkfifo', [join(fifo, 'metadata.json')]);
+    await bothRefuse(fifo, /metadata\.json cannot be read: it is a named pipe \(FIFO\), not a regular file/);
+    await expectInvalid(readBundle(fifo), /named pipe/);
+
+    for (const target of ['/dev/zero', join(root, 'good', 'metadata.json')]) {
+      const linked = await copyOfBundle();
+      await rm(join(linked, 'metadata.json'));
+      await symlink(target, join(linked, 'metadata.json'));
+      await bothRefuse(linked, /the file "metadata\.json" is not inside the bundle folder \(after following links\)/);
+    }
+  });
+});
+
 describe('weight sizes are checked before reading', () => {
   it(`refuses a manifest naming 200,000 weight files at once (more than ${MAX_WEIGHT_PATHS})`, async () => {
     const dir = await copyOfBundle();

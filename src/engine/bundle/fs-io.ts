@@ -208,6 +208,25 @@ async function readConfinedFile(path: string, what: string, { maxBytes }: { maxB
   }
 }
 
+/** Most bytes of a bundle's metadata.json (it holds the loss history and the forecast, not the predictions). */
+export const MAX_METADATA_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The bytes of the bundle file `name` in `folder`: a regular file inside the folder (after links), at most
+ * `maxBytes` long; an InvalidInputError says why not.
+ */
+export async function readBundleFile(folder: string, name: string, maxBytes: number): Promise<Buffer> {
+  const root = await realFolder(folder);
+  const path = await confinedPath(root, name, `The bundle ${folder}`, 'file');
+  const file = await openRegularFile(path, name, (error) => new InvalidInputError(`Cannot read ${join(folder, name)}: ${(error as Error).message}.`));
+  try {
+    if (file.size > maxBytes) throw new InvalidInputError(`The bundle's ${name} is ${file.size} bytes long; at most ${maxBytes} are read.`);
+    return await readWhole(file);
+  } finally {
+    await file.handle.close();
+  }
+}
+
 /** Refuses float32 weights that hold NaN or infinity: such a model predicts nothing usable. */
 function assertFiniteWeights(specs: readonly tf.io.WeightsManifestEntry[], data: ArrayBuffer): void {
   let offset = 0;

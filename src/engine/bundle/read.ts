@@ -1,6 +1,6 @@
 /** Opening a bundle folder: its metadata (validated, with clear reasons) and its model. */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   BUNDLE_FILES,
@@ -11,7 +11,7 @@ import {
   type BundleSummary,
 } from '../../contract/bundles.js';
 import { InvalidInputError } from '../../contract/run-config.js';
-import { fileSystemLoader } from './fs-io.js';
+import { fileSystemLoader, MAX_METADATA_BYTES, readBundleFile } from './fs-io.js';
 
 /** Read and validate a bundle's metadata.json; the error says why a folder is not a (usable) bundle. */
 export async function readBundleMetadata(dir: string): Promise<{ dir: string; metadata: BundleMetadata; files: string[] }> {
@@ -35,8 +35,9 @@ export async function readBundleMetadata(dir: string): Promise<{ dir: string; me
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(join(folder, BUNDLE_FILES.metadata), 'utf8'));
+    raw = JSON.parse((await readBundleFile(folder, BUNDLE_FILES.metadata, MAX_METADATA_BYTES)).toString('utf8'));
   } catch (error) {
+    if (error instanceof InvalidInputError) throw error;
     throw new InvalidInputError(`${notBundle}: its metadata.json is not valid JSON (${(error as Error).message}).`);
   }
   const header = raw as { format?: unknown; formatVersion?: unknown } | null;
