@@ -108,9 +108,9 @@ export function fileSystemLoader(folder: string): tf.io.IOHandler {
 /** Most weight files a manifest may name (a tfjs-node export shards at 4 MB; our bundles have one). */
 export const MAX_WEIGHT_PATHS = 1024;
 /** Most bytes of weights a bundle may hold (the recurrent models here are far smaller). */
-export const MAX_WEIGHT_BYTES = 512 * 1024 * 1024;
+const MAX_WEIGHT_BYTES = 512 * 1024 * 1024;
 /** Most bytes of a model.json (topology and manifest). */
-export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
+const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
 
 /** Bytes per value of each dtype a weights file may hold (tfjs's DTYPE_VALUE_SIZE_MAP, plus the quantized ones). */
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
@@ -126,7 +126,7 @@ interface CheckedGroup {
  * MAX_WEIGHT_PATHS paths, every weight with a known dtype and a shape of whole numbers, and the bytes
  * those shapes imply within MAX_WEIGHT_BYTES. Returns each group with the bytes it must hold.
  */
-export function checkWeightsManifest(manifest: unknown, where: string): CheckedGroup[] {
+function checkWeightsManifest(manifest: unknown, where: string): CheckedGroup[] {
   const damaged = (why: string) => new InvalidInputError(`${where} has a damaged weights manifest: ${why}.`);
   if (!Array.isArray(manifest)) throw damaged('weightsManifest is not a list');
   let pathCount = 0;

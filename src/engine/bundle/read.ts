@@ -71,7 +71,7 @@ const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === 
  * What the schema cannot see: the parts of metadata.json that must agree with each other for the bundle to
  * be used (scaler per feature, feature order, input shape, head size). Empty when it is consistent.
  */
-export function metadataInconsistencies(m: BundleMetadata): string[] {
+function metadataInconsistencies(m: BundleMetadata): string[] {
   const problems: string[] = [];
   const { features, timeSteps, horizon, inputShape } = m.windowing;
   const expected = [m.dataset.column, ...m.dataset.inputColumns];

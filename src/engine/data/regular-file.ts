@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InvalidInputError } from '../../contract/run-config.js';
 
-export interface RegularFile {
+interface RegularFile {
   handle: FileHandle;
   size: number;
 }

@@ -12,7 +12,7 @@ export const MAX_ROW_CHARS = 1024 * 1024;
 
 const QUOTE = 34; // "
 
-export interface LineEndCounts {
+interface LineEndCounts {
   crlf: number;
   lf: number;
   cr: number;

@@ -96,9 +96,9 @@ export function sniffDialect(sample: DecodedSample, isWholeFile: boolean, name =
 }
 
 /** Most columns a table may have. */
-export const MAX_COLUMNS = 10_000;
+const MAX_COLUMNS = 10_000;
 /** Most characters of a column name. */
-export const MAX_COLUMN_NAME_CHARS = 1_000;
+const MAX_COLUMN_NAME_CHARS = 1_000;
 
 /** Refuses a table of too many columns or with a column name too long to show, saying which. */
 function assertReadableHeader(name: string, fieldCount: number, firstRow: string[]): void {
