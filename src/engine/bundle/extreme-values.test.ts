@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runForecast } from '../run.js';
-import { lossChartSvg, valueUnit } from './charts.js';
+import fc from 'fast-check';
+import { lossChartSvg, predictionChartSvg, valueUnit } from './charts.js';
 import { readBundle } from './index.js';
 
 tf.enableProdMode();
@@ -66,4 +67,21 @@ describe('series near the ends of the number range', () => {
       expect(svg).toMatch(/^<svg/);
     }
   });
+
+  it('charts draw values that hardly differ (1e-5 and 1e-5 + 1e-21), and any random series (fast-check)', async () => {
+    const sets = [[1e-5, 1e-5 + 1e-21], [1e-10, 1e-10 * (1 + 1e-12)], [5e-101, 1e-100], [0.3, 0.3 + 1e-17], [1e6, 1e6 + 1e-10], [0, 1e-30]];
+    const rowsOf = (values: number[]) => values.map((v, i) => ({ index: i, time: null, split: 'train' as const, step: 1, actual: v, predicted: v / 2 }));
+    for (const values of sets) {
+      expect(await lossChartSvg(values.map((loss, i) => ({ epoch: i + 1, loss, valLoss: null, seconds: 1 })))).toMatch(/^<svg/);
+      expect(await predictionChartSvg({ title: 't', predictions: rowsOf(values), forecast: [], splitIndex: 1, lastIndex: values.length - 1 })).toMatch(/^<svg/);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.double(), { minLength: 1, maxLength: 30 }), async (values) => {
+        const svg = await predictionChartSvg({ title: 't', predictions: rowsOf(values), forecast: [{ step: 1, time: null, value: values[0] }], splitIndex: 1, lastIndex: values.length - 1 });
+        expect(svg).toMatch(/^<svg/);
+        expect(await lossChartSvg(values.map((loss, i) => ({ epoch: i + 1, loss, valLoss: values[values.length - 1 - i], seconds: 1 })))).toMatch(/^<svg/);
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 40) },
+    );
+  }, 120_000);
 });
