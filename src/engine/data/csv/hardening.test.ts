@@ -152,3 +152,15 @@ describe('headers this app cannot read say what is wrong', () => {
     );
   });
 });
+
+describe('irregular lines after the table', () => {
+  it('a short footer is skipped; more irregular lines than a footer has are read as table rows, not held', async () => {
+    const footer = await inspectCsv(csvFile(`Month,Value\n${dataLines(5).join('\n')}\nSource: somewhere;x;y\n`));
+    expect(footer).toMatchObject({ rows: 5, skippedLines: 1 });
+    const lines = dataLines(2300);
+    const path = csvFile(`Month,Value\n${lines.slice(0, 300).join('\n')}\n${lines.slice(300).map((l) => `${l},extra`).join('\n')}\n`);
+    const inspection = await inspectCsv(path);
+    expect(inspection.rows).toBe(2300);
+    expect(inspection.warnings.join(' ')).toMatch(/^2000 rows do not have 2 fields/m);
+  });
+});
