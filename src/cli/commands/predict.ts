@@ -3,14 +3,11 @@
  * columns: predictions for every window (with errors against the actual values) and a forecast beyond
  * the end. `--json` prints one JSON object; `--out FILE.csv` also writes the rows to a new CSV.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BundlePrediction } from '../../contract/bundles.js';
 import { InvalidInputError } from '../../contract/run-config.js';
 import { predictWithBundle } from '../../engine/bundle/index.js';
-import { describeFsError, pathExists } from '../../engine/bundle/atomic.js';
+import { writeFileAtomically } from '../../engine/bundle/atomic.js';
 import { toCsv } from '../../engine/bundle/csv.js';
 
 interface PredictOptions {
@@ -55,20 +52,8 @@ export function predictionCsv(prediction: BundlePrediction): string {
 }
 
 /** Write the CSV atomically (temporary sibling, then rename); an existing file is refused. */
-async function writePredictionCsv(path: string, prediction: BundlePrediction): Promise<string> {
-  const target = resolve(path);
-  if (await pathExists(target)) throw new InvalidInputError(`${target} already exists; choose another name.`);
-  const temp = join(dirname(target), `.${basename(target)}.partial-${randomBytes(6).toString('hex')}`);
-  try {
-    await writeFile(temp, predictionCsv(prediction), { flag: 'wx' });
-    if (await pathExists(target)) throw new InvalidInputError(`${target} already exists; choose another name.`);
-    await rename(temp, target);
-    return target;
-  } catch (error) {
-    await rm(temp, { force: true });
-    if (error instanceof InvalidInputError) throw error;
-    throw describeFsError(error, `write ${target}`) ?? error;
-  }
+function writePredictionCsv(path: string, prediction: BundlePrediction): Promise<string> {
+  return writeFileAtomically(path, predictionCsv(prediction));
 }
 
 const num = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(3) : v.toPrecision(4));

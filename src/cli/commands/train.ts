@@ -19,6 +19,7 @@ import {
 import type { RunEvent } from '../../contract/run-events.js';
 import type { MetricSet, RunResult } from '../../contract/run-result.js';
 import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
+import { assertNewFolderWritable } from '../../engine/bundle/atomic.js';
 import { runForecast } from '../../engine/run.js';
 import { float, integer, list } from '../parse-flags.js';
 
@@ -146,8 +147,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--quiet', 'no progress lines')
     .action(async (flags: TrainFlags) => {
       const config = configFromFlags(flags);
+      const bundleDir = flags.out === undefined ? null : await assertNewFolderWritable(flags.out, '--out');
       const print = flags.json || flags.quiet ? () => {} : (line: string) => console.log(line);
-      const result = await runForecast(config, { bundleDir: flags.out ?? null, onEvent: (event) => printEvent(event, print) });
+      const result = await runForecast(config, { bundleDir, onEvent: (event) => printEvent(event, print) });
       if (flags.json) console.log(JSON.stringify(jsonSummary(result), null, 2));
       else printSummary(result, (line) => console.log(line));
     });

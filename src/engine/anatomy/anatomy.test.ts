@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnatomyReportSchema } from '../../contract/anatomy.js';
 import { InvalidInputError } from '../../contract/run-config.js';
+import { runForecast } from '../run.js';
 import { computeAnatomy, explainModel } from './compute-anatomy.js';
 
 tf.enableProdMode();
@@ -154,11 +155,19 @@ describe('the report', () => {
 });
 
 describe('a trained bundle folder', () => {
+  let runsDir: string;
   let dir: string;
   let model: tf.LayersModel;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'anatomy-bundle-'));
+    // A real bundle of the tutorial's model on sunspots.csv (one epoch), whose weights are then replaced by
+    // a random model of the same shape: its metadata.json passes the validation predict uses.
+    runsDir = await mkdtemp(join(tmpdir(), 'anatomy-bundle-'));
+    const csv = resolve('resources/datasets/sunspots.csv');
+    const result = await runForecast({ data: { path: csv }, training: { epochs: 1, seed: 1 } }, { runsDir });
+    dir = result.bundleDir!;
+    await rm(join(dir, 'model.json'));
+    await rm(join(dir, 'weights.bin'));
     model = randomModel([{ cell: 'simpleRNN', units: 3, activation: 'tanh' }], 12, 1, 900, 'tanh');
     await model.save(
       tf.io.withSaveHandler(async (artifacts) => {
@@ -169,12 +178,10 @@ describe('a trained bundle folder', () => {
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
       }),
     );
-    const csv = resolve('resources/datasets/sunspots.csv');
-    await writeFile(join(dir, 'metadata.json'), JSON.stringify({ config: { data: { path: csv } } }));
   });
   afterAll(async () => {
     model.dispose();
-    await rm(dir, { recursive: true, force: true });
+    await rm(runsDir, { recursive: true, force: true });
   });
 
   it('explains the saved model on the last test window of its data', async () => {

@@ -1,25 +1,30 @@
 /**
- * Reading a trained bundle folder for the anatomy view: the model comes from the bundle module's loader;
- * metadata.json's `config` is the run configuration the model was trained with.
+ * Reading a trained bundle folder for the anatomy view. A folder with a metadata.json is checked by the
+ * same validation as predicting with it (src/engine/bundle/read.ts `loadBundle`: metadata consistent, model
+ * matching it, weights confined and finite), so anatomy never explains a bundle that predict refuses. A
+ * folder with only model.json + weights (a TensorFlow.js model from elsewhere) is explained from the model.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunConfigSchema, type RunConfig } from '../../contract/run-config.js';
+import { BUNDLE_FILES } from '../../contract/bundles.js';
+import type { RunConfig } from '../../contract/run-config.js';
+import type * as tf from '@tensorflow/tfjs';
+import { loadBundle, loadBundleModel as loadModelOnly, readBundleMetadata } from '../bundle/read.js';
+import { pathExists } from '../bundle/atomic.js';
 
-export { loadBundleModel } from '../bundle/index.js';
+const hasMetadata = (bundleDir: string) => pathExists(join(bundleDir, BUNDLE_FILES.metadata)).catch(() => false);
+
+/** The bundle's model, validated against its metadata.json when it has one. */
+export async function loadBundleModel(bundleDir: string): Promise<tf.LayersModel> {
+  if (!(await hasMetadata(bundleDir))) return loadModelOnly(bundleDir);
+  return (await loadBundle(bundleDir)).model;
+}
 
 /**
- * The run configuration stored in the bundle's metadata.json, or null when the file or its config is
- * missing or unreadable (the model alone is enough to explain it).
+ * The run configuration stored in the bundle's metadata.json, or null when the folder has no
+ * metadata.json (the model alone is enough to explain it). A damaged metadata.json is refused with the
+ * reason, as predict refuses it.
  */
 export async function readBundleRunConfig(bundleDir: string): Promise<RunConfig | null> {
-  let metadata: unknown;
-  try {
-    metadata = JSON.parse(await readFile(join(bundleDir, 'metadata.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-  const config = (metadata as { config?: unknown } | null)?.config;
-  const parsed = RunConfigSchema.safeParse(config);
-  return parsed.success ? parsed.data : null;
+  if (!(await hasMetadata(bundleDir))) return null;
+  return (await readBundleMetadata(bundleDir)).metadata.config;
 }

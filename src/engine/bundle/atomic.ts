@@ -1,10 +1,13 @@
 /**
- * Writing a folder all at once: everything goes into a hidden sibling `.<name>.partial-<random>` which is
- * renamed to its final name only when complete; on any failure the partial folder is removed. An existing
- * destination is refused, never overwritten.
+ * Writing files and folders all at once, the one helper for bundles, checkpoints and prediction CSVs:
+ * everything goes into a hidden sibling `.<name>.partial-<pid>-<random>` which is renamed to its final name
+ * only when complete; on any failure the partial is removed. A process killed mid-write (SIGKILL) cannot
+ * remove its partial, so each write first sweeps the partials in its folder whose process is gone.
+ * - `writeFolderAtomically` / `writeFileAtomically`: an existing destination is refused, never overwritten.
+ * - `replaceFolderAtomically`: the folder is replaced (checkpoints), through `<dir>.partial` and `<dir>.old`.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidInputError } from '../../contract/run-config.js';
 
@@ -23,7 +26,7 @@ function alreadyExists(target: string): InvalidInputError {
 }
 
 /** A sentence for a file-system error (no space, read-only, no permission...), or null if it is not one. */
-export function describeFsError(error: unknown, action: string): InvalidInputError | null {
+function describeFsError(error: unknown, action: string): InvalidInputError | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const reasons: Record<string, string> = {
     ENOSPC: 'the disk is full',
@@ -34,19 +37,83 @@ export function describeFsError(error: unknown, action: string): InvalidInputErr
     ENOTDIR: 'a part of the path is a file, not a folder',
     ENAMETOOLONG: 'the name is too long',
     EEXIST: 'something with that name already exists',
+    ENOENT: 'a part of the path does not exist or cannot hold files',
+    EISDIR: 'it is a folder',
+    EINVAL: 'the name is not valid there',
   };
-  if (!code || !(code in reasons)) return null;
-  return new InvalidInputError(`Cannot ${action}: ${reasons[code]} (${code}).`);
+  if (!code) return null;
+  const reason = reasons[code] ?? (error as Error).message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '');
+  return new InvalidInputError(`Cannot ${action}: ${reason} (${code}).`);
 }
 
 /**
- * Create `dir` by filling a temporary sibling folder with `fill` and renaming it. Returns the absolute path.
- * Throws InvalidInputError if `dir` exists; removes the temporary folder if anything fails.
+ * Check, before any work, that a new folder can be written at `path` (given as `flag`, e.g. "--out"): a
+ * name, nothing there yet, and a parent folder that exists (or can be made) and takes a new folder (probed).
+ * Returns the absolute path.
  */
-export async function writeFolderAtomically(dir: string, fill: (tempDir: string) => Promise<void>): Promise<string> {
-  const target = resolve(dir);
+export async function assertNewFolderWritable(path: string, flag: string): Promise<string> {
+  if (path.trim() === '') throw new InvalidInputError(`${flag} needs the name of a new folder; it was given an empty name.`);
+  const { target, parent, name } = await prepareTarget(path, 'folder');
+  const probe = join(parent, partialName(name));
+  try {
+    await mkdir(probe);
+  } catch (error) {
+    throw describeFsError(error, `write ${target}`) ?? new InvalidInputError(`Cannot write ${target}: ${(error as Error).message}.`);
+  }
+  await rm(probe, { recursive: true, force: true });
+  return target;
+}
+
+/** `.<name>.partial-<pid>-<12 hex>`, and the name format of older versions, `.<name>.partial-<12 hex>`. */
+const PARTIAL_NAME = /^\..+\.partial-(?:(\d+)-)?[0-9a-f]{12}$/;
+/** Partials without a process id (older versions) are swept once they are this old. */
+const LEGACY_PARTIAL_MS = 24 * 60 * 60 * 1000;
+
+const partialName = (name: string) => `.${name}.partial-${process.pid}-${randomBytes(6).toString('hex')}`;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+/**
+ * Remove the partials in `folder` left by writes whose process no longer runs (killed mid-write). Returns
+ * the names removed. Partials of live processes, this one included, are left alone.
+ */
+export async function sweepStalePartials(folder: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = PARTIAL_NAME.exec(name);
+    if (!match) continue;
+    const path = join(folder, name);
+    if (match[1] !== undefined) {
+      const pid = Number(match[1]);
+      if (pid === process.pid || processIsAlive(pid)) continue;
+    } else {
+      const info = await stat(path).catch(() => null);
+      if (!info || Date.now() - info.mtimeMs < LEGACY_PARTIAL_MS) continue;
+    }
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** The absolute target, refused when it exists or is no usable name; its parent folder is created. */
+async function prepareTarget(path: string, kind: 'file' | 'folder'): Promise<{ target: string; parent: string; name: string }> {
+  const target = resolve(path);
   const name = basename(target);
-  if (!name || target === dirname(target)) throw new InvalidInputError(`"${dir}" is not a usable folder name; choose another name.`);
+  if (!name || target === dirname(target)) throw new InvalidInputError(`"${path}" is not a usable ${kind} name; choose another name.`);
   let exists: boolean;
   try {
     exists = await pathExists(target);
@@ -60,7 +127,17 @@ export async function writeFolderAtomically(dir: string, fill: (tempDir: string)
   } catch (error) {
     throw describeFsError(error, `create the folder ${parent}`) ?? error;
   }
-  const temp = join(parent, `.${name}.partial-${randomBytes(6).toString('hex')}`);
+  await sweepStalePartials(parent);
+  return { target, parent, name };
+}
+
+/**
+ * Create `dir` by filling a temporary sibling folder with `fill` and renaming it. Returns the absolute path.
+ * Throws InvalidInputError if `dir` exists; removes the temporary folder if anything fails.
+ */
+export async function writeFolderAtomically(dir: string, fill: (tempDir: string) => Promise<void>): Promise<string> {
+  const { target, parent, name } = await prepareTarget(dir, 'folder');
+  const temp = join(parent, partialName(name));
   try {
     await mkdir(temp);
   } catch (error) {
@@ -76,4 +153,42 @@ export async function writeFolderAtomically(dir: string, fill: (tempDir: string)
     if (error instanceof InvalidInputError) throw error;
     throw describeFsError(error, `write ${target}`) ?? error;
   }
+}
+
+/** Write a new file at `path` with `content` all at once (refuses an existing file). Returns the absolute path. */
+export async function writeFileAtomically(path: string, content: string | Uint8Array): Promise<string> {
+  const { target, parent, name } = await prepareTarget(path, 'file');
+  const temp = join(parent, partialName(name));
+  try {
+    await writeFile(temp, content, { flag: 'wx' });
+    if (await pathExists(target)) throw alreadyExists(target);
+    await rename(temp, target);
+    return target;
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (error instanceof InvalidInputError) throw error;
+    throw describeFsError(error, `write ${target}`) ?? error;
+  }
+}
+
+/**
+ * Replace the folder `dir` (which may not exist yet) with one filled by `fill`: filled in `<dir>.partial`,
+ * then swapped in through `<dir>.old`, so `dir` is always either the old or the new content whole (after a
+ * crash between the two renames, `<dir>.old` holds the old one). For one writer per folder (checkpoints).
+ */
+export async function replaceFolderAtomically(dir: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
+  const partial = `${dir}.partial`;
+  const old = `${dir}.old`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  await fill(partial);
+  await rm(old, { recursive: true, force: true });
+  await rename(dir, old).catch(() => undefined);
+  await rename(partial, dir);
+  await rm(old, { recursive: true, force: true });
+}
+
+/** Remove a folder written by `replaceFolderAtomically` and whatever a crash mid-replace left beside it. */
+export async function removeReplacedFolder(dir: string): Promise<void> {
+  await Promise.all([dir, `${dir}.partial`, `${dir}.old`].map((d) => rm(d, { recursive: true, force: true })));
 }

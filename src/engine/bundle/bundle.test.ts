@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BundleMetadataSchema, BundlePredictionSchema, BundleSummarySchema } from '../../contract/bundles.js';
 import { InvalidInputError } from '../../contract/run-config.js';
-import { exportBundle, loadBundleModel, predictWithBundle, readBundle, timeLabeller, writeRunBundle } from './index.js';
+import { exportBundle, loadBundleModel, predictWithBundle, readBundle, writeRunBundle } from './index.js';
 import { tinyRun, writeSeriesCsv, type TinyRun } from './test-support/tiny-run.js';
 
 tf.enableProdMode();
@@ -395,14 +395,5 @@ describe('bundles of other model shapes', () => {
     } finally {
       direct.model.dispose();
     }
-  });
-});
-
-describe('timeLabeller', () => {
-  it('labels any row of a chart axis from the labels of every 12th row', () => {
-    const label = timeLabeller([{ index: 12, time: '1750-01' }, { index: 24, time: '1751-01' }, { index: 36, time: '1752-01' }])!;
-    expect([label(0), label(13), label(500)]).toEqual(['1749-01', '1750-02', '1790-09']);
-    expect(timeLabeller([{ index: 1, time: '2000-01' }, { index: 2, time: '2000-03' }, { index: 3, time: '2000-04' }])).toBeNull();
-    expect(timeLabeller([{ index: 0, time: 'x' }, { index: 1, time: 'y' }])).toBeNull();
   });
 });

@@ -4,6 +4,7 @@
  * bundle holds the SVG charts only.
  */
 import type { EChartsCoreOption } from 'echarts';
+import { extent } from '../../contract/extent.js';
 import type { EpochRecord, ForecastPoint, PredictionRow } from '../../contract/run-result.js';
 
 const WIDTH = 1000;
@@ -36,18 +37,61 @@ async function render(option: EChartsCoreOption): Promise<string> {
   }
 }
 
+/**
+ * Magnitudes drawn as they are; values beyond are drawn in units of a power of ten. ECharts' nice-tick
+ * arithmetic asserts on extents below about 1e-20 (measured), so nothing drawn is smaller than 1e-6.
+ */
+const SMALLEST_DRAWN = 1e-6;
+const LARGEST_DRAWN = 1e100;
+
+/**
+ * The power of ten to divide values by so ECharts can draw them (its nice-tick arithmetic asserts on
+ * subnormal extents such as 1e-310 and loses all precision near 1e300), and the axis-name suffix that says
+ * so. Factor 1 for ordinary values.
+ */
+export function valueUnit(values: Iterable<number | null>): { factor: number; suffix: string } {
+  let largest = 0;
+  for (const v of values) if (v !== null && Number.isFinite(v) && Math.abs(v) > largest) largest = Math.abs(v);
+  if (largest === 0 || (largest >= SMALLEST_DRAWN && largest <= LARGEST_DRAWN)) return { factor: 1, suffix: '' };
+  const exponent = Math.floor(Math.log10(largest));
+  return { factor: 10 ** exponent, suffix: ` (× 1e${exponent})` };
+}
+
+/** A value as drawn: in the chart's unit, and null (a gap) where it is not a finite number. */
+const drawn = (value: number | null, factor: number): number | null => {
+  if (value === null || !Number.isFinite(value)) return null;
+  // Dividing a subnormal by a power of ten below 1e-308 would overflow the power itself; divide in steps.
+  return factor < 1e-300 ? value / 1e-300 / (factor / 1e-300) : value / factor;
+};
+
+/**
+ * An explicit y range where the drawn values hardly differ (a span below a millionth of their size, e.g.
+ * 1e-5 and 1e-5 + 1e-21): ECharts would otherwise cut ticks from that span. Empty for ordinary values.
+ */
+export function yRange(drawnValues: Iterable<number | null>): { min?: number; max?: number } {
+  const finite = [...drawnValues].filter((v): v is number => v !== null && Number.isFinite(v));
+  const { min, max } = extent(finite);
+  if (finite.length === 0) return {};
+  const size = Math.max(Math.abs(min), Math.abs(max));
+  if (max - min >= size * 1e-6 && max - min > 0) return {};
+  const pad = size > 0 ? size * 1e-3 : 1;
+  return { min: min - pad, max: max + pad };
+}
+
 export function lossChartSvg(history: readonly EpochRecord[], title = 'Training loss'): Promise<string> {
   const hasVal = history.some((h) => h.valLoss !== null);
+  const unit = valueUnit(history.flatMap((h) => [h.loss, h.valLoss]));
+  const range = yRange(history.flatMap((h) => [drawn(h.loss, unit.factor), drawn(h.valLoss, unit.factor)]));
   return render({
     title: { text: title, left: 'center', top: 6 },
     legend: { top: 40, data: hasVal ? ['loss', 'val_loss'] : ['loss'] },
     grid: { left: 70, right: 40, top: 85, bottom: 50 },
     xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 28, minInterval: 1, min: 1 },
-    yAxis: { type: 'value', name: 'loss (MSE, scaled)', scale: true },
+    yAxis: { type: 'value', name: `loss (MSE, scaled)${unit.suffix}`, scale: true, ...range },
     series: [
-      { name: 'loss', type: 'line', showSymbol: history.length <= 50, data: history.map((h) => [h.epoch, h.loss]) },
+      { name: 'loss', type: 'line', showSymbol: history.length <= 50, data: history.map((h) => [h.epoch, drawn(h.loss, unit.factor)]) },
       ...(hasVal
-        ? [{ name: 'val_loss', type: 'line', showSymbol: history.length <= 50, data: history.filter((h) => h.valLoss !== null).map((h) => [h.epoch, h.valLoss]) }]
+        ? [{ name: 'val_loss', type: 'line', showSymbol: history.length <= 50, data: history.filter((h) => h.valLoss !== null).map((h) => [h.epoch, drawn(h.valLoss, unit.factor)]) }]
         : []),
     ],
   });
@@ -55,7 +99,10 @@ export function lossChartSvg(history: readonly EpochRecord[], title = 'Training 
 
 export function predictionChartSvg(input: PredictionChartInput): Promise<string> {
   const rows = input.predictions.filter((r) => r.step === 1).slice().sort((a, b) => a.index - b.index);
-  const bySplit = (split: PredictionRow['split']) => rows.filter((r) => r.split === split).map((r) => [r.index, r.predicted]);
+  const unit = valueUnit([...rows.flatMap((r) => [r.actual, r.predicted]), ...input.forecast.map((f) => f.value)]);
+  const y = (value: number) => drawn(value, unit.factor);
+  const range = yRange([...rows.flatMap((r) => [y(r.actual), y(r.predicted)]), ...input.forecast.map((f) => y(f.value))]);
+  const bySplit = (split: PredictionRow['split']) => rows.filter((r) => r.split === split).map((r) => [r.index, y(r.predicted)]);
   const big = rows.length > 2000;
   const line = (name: string, color: string, data: unknown[]) => ({
     name,
@@ -67,7 +114,7 @@ export function predictionChartSvg(input: PredictionChartInput): Promise<string>
     itemStyle: { color },
   });
   const validation = bySplit('validation');
-  const forecast = input.forecast.map((f) => [input.lastIndex + f.step, f.value]);
+  const forecast = input.forecast.map((f) => [input.lastIndex + f.step, y(f.value)]);
   const names = ['actual', 'predicted (train)', ...(validation.length ? ['predicted (validation)'] : []), 'predicted (test)', ...(forecast.length ? ['forecast'] : [])];
   const timeOf = input.timeOf;
   return render({
@@ -79,10 +126,10 @@ export function predictionChartSvg(input: PredictionChartInput): Promise<string>
       scale: true,
       axisLabel: timeOf ? { formatter: (v: number) => timeOf(Math.round(v)) ?? '' } : undefined,
     },
-    yAxis: { type: 'value', scale: true },
+    yAxis: { type: 'value', scale: true, name: unit.suffix ? `values${unit.suffix}` : undefined, ...range },
     series: [
       {
-        ...line('actual', COLORS.actual, rows.map((r) => [r.index, r.actual])),
+        ...line('actual', COLORS.actual, rows.map((r) => [r.index, y(r.actual)])),
         markLine: {
           symbol: 'none',
           silent: true,

@@ -1,15 +1,14 @@
-/** Writing small CSV files (RFC 4180 quoting, '\n' line ends, numbers in full precision). */
+/**
+ * Writing small CSV files with papaparse's `unparse` (RFC 4180 quoting): '\n' line ends and a final one,
+ * numbers in full precision, empty cells for null and for numbers that are not finite.
+ */
+import Papa from 'papaparse';
 
 export type Cell = string | number | null | undefined;
 
-function cell(value: Cell): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+const cell = (value: Cell): string | number | null => (typeof value === 'number' && !Number.isFinite(value) ? null : (value ?? null));
 
 export function toCsv(header: readonly string[], rows: Iterable<readonly Cell[]>): string {
-  const lines = [header.map(cell).join(',')];
-  for (const row of rows) lines.push(row.map(cell).join(','));
-  return lines.join('\n') + '\n';
+  const data = Array.from(rows, (row) => row.map(cell));
+  return `${Papa.unparse({ fields: [...header], data }, { newline: '\n' })}\n`;
 }

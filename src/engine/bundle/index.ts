@@ -1,7 +1,6 @@
 /** Model bundles: write a run's folder, copy it, read it, load its model, apply it to new data. */
 export { writeRunBundle, exportBundle, buildMetadata, modelShape, type WriteRunBundleArgs } from './write.js';
-export { readBundle, readBundle as openBundle, readBundleMetadata, loadBundleModel } from './read.js';
+export { readBundle, readBundle as openBundle, readBundleMetadata, loadBundle, loadBundleModel } from './read.js';
 export { predictWithBundle, type PredictWithBundleOptions } from './predict.js';
 export { fileSystemLoader, fileSystemSaver } from './fs-io.js';
-export { timeLabeller } from './time-axis.js';
 export { writeFolderAtomically } from './atomic.js';

@@ -20,7 +20,7 @@ import { APP_NAME, APP_VERSION } from '../app-version.js';
 import { writeFolderAtomically } from './atomic.js';
 import { lossChartSvg, predictionChartSvg, svgToPng } from './charts.js';
 import { toCsv } from './csv.js';
-import { timeLabeller } from './time-axis.js';
+import { regularTimeAxis } from '../evaluate/time-labels.js';
 import { fileSystemSaver } from './fs-io.js';
 import { readBundle } from './read.js';
 import { writeOnnxFiles } from './onnx/write-onnx.js';
@@ -56,7 +56,7 @@ export async function buildMetadata(model: tf.LayersModel, result: RunResult, ch
     );
   }
   const version = APP_VERSION;
-  const metadata: BundleMetadata = {
+  const metadata: BundleMetadata = structuredClone({
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
     createdAt: new Date().toISOString(),
@@ -93,7 +93,17 @@ export async function buildMetadata(model: tf.LayersModel, result: RunResult, ch
       charts,
       readme: BUNDLE_FILES.readme,
     },
-  };
+  });
+  // JSON has no NaN or infinity (JSON.stringify writes null): overflowed measures are stored as the largest
+  // finite number, with a warning, so the trained run is still written.
+  const overflowed = replaceNonFinite(metadata, ''); // on a copy: the caller's RunResult stays as it is
+  if (overflowed.length > 0) {
+    const shown = overflowed.slice(0, 3).join(', ') + (overflowed.length > 3 ? ` and ${overflowed.length - 3} more` : '');
+    metadata.warnings = [
+      ...metadata.warnings,
+      `Some numbers of this run are beyond the range of floating-point numbers (${shown}); metadata.json stores them as ±${Number.MAX_VALUE} (infinite) or null (not a number).`,
+    ];
+  }
   // What is written must read back: check the JSON form against the schema before writing anything.
   const checked = BundleMetadataSchema.safeParse(JSON.parse(JSON.stringify(metadata)));
   if (!checked.success) {
@@ -101,6 +111,26 @@ export async function buildMetadata(model: tf.LayersModel, result: RunResult, ch
     throw new Error(`The run result cannot be stored as bundle metadata: ${problems}`);
   }
   return metadata;
+}
+
+/**
+ * Replace, in place, every infinite number with ±Number.MAX_VALUE and every NaN with null; returns the
+ * paths of the numbers replaced (e.g. "metrics.test.original.rmse").
+ */
+function replaceNonFinite(value: unknown, path: string): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const replaced: string[] = [];
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const at = path ? `${path}.${key}` : String(key);
+    if (typeof item === 'number' && !Number.isFinite(item)) {
+      (value as Record<string | number, unknown>)[key] = Number.isNaN(item) ? null : Math.sign(item) * Number.MAX_VALUE;
+      replaced.push(at);
+    } else if (item !== null && typeof item === 'object') {
+      replaced.push(...replaceNonFinite(item, at));
+    }
+  }
+  return replaced;
 }
 
 function readmeText(meta: BundleMetadata): string {
@@ -138,32 +168,61 @@ function readmeText(meta: BundleMetadata): string {
   ].join('\n');
 }
 
+interface ChartFile {
+  name: string;
+  content: string | Uint8Array;
+}
+
 /**
- * Write a finished run as a bundle folder at `dir` (atomically; refuses an existing `dir`).
- * `result.bundleDir` is not stored: a bundle can be moved, and its folder is where it is read from.
+ * The bundle's charts: loss.svg and predictions.svg, and their PNGs where resvg works. A chart that cannot
+ * be drawn is left out with a warning: a trained run is never lost to a picture.
  */
-export async function writeRunBundle({ dir, model, result, onFileWritten }: WriteRunBundleArgs): Promise<void> {
-  const lossSvg = await lossChartSvg(result.history);
+async function renderCharts(result: RunResult): Promise<{ charts: ChartFile[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const attempt = async <T>(what: string, draw: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await draw();
+    } catch (error) {
+      warnings.push(`The ${what} could not be drawn (${(error as Error).message || (error as Error).name || 'no reason given'}); the bundle holds no such file.`);
+      return null;
+    }
+  };
   const lastIndex = result.dataset.rows - 1;
   const labelPairs = [
     ...result.predictions.map((r) => ({ index: r.index, time: r.time })),
     ...result.forecast.map((f) => ({ index: lastIndex + f.step, time: f.time })),
   ];
   const timeByIndex = new Map(labelPairs.filter((p) => p.time !== null).map((p) => [p.index, p.time as string]));
-  const labeller = timeLabeller(labelPairs);
-  const timeOf = labeller ?? (timeByIndex.size ? (i: number) => timeByIndex.get(i) ?? null : undefined);
-  const predictionsSvg = await predictionChartSvg({
-    title: `${result.dataset.name}: ${result.dataset.column}, actual vs predicted`,
-    predictions: result.predictions,
-    forecast: result.forecast,
-    splitIndex: result.samples.splitIndex,
-    lastIndex,
-    timeOf,
-  });
-  const lossPng = await svgToPng(lossSvg);
-  const predictionsPng = lossPng ? await svgToPng(predictionsSvg) : null;
-  const charts = ['loss.svg', 'predictions.svg', ...(lossPng && predictionsPng ? ['loss.png', 'predictions.png'] : [])];
-  const metadata = await buildMetadata(model, result, charts);
+  const timeOf = regularTimeAxis(labelPairs) ?? (timeByIndex.size ? (i: number) => timeByIndex.get(i) ?? null : undefined);
+  const lossSvg = await attempt('loss chart', () => lossChartSvg(result.history));
+  const predictionsSvg = await attempt('predictions chart', () =>
+    predictionChartSvg({
+      title: `${result.dataset.name}: ${result.dataset.column}, actual vs predicted`,
+      predictions: result.predictions,
+      forecast: result.forecast,
+      splitIndex: result.samples.splitIndex,
+      lastIndex,
+      timeOf,
+    }),
+  );
+  const charts: ChartFile[] = [];
+  if (lossSvg !== null) charts.push({ name: 'loss.svg', content: lossSvg });
+  if (predictionsSvg !== null) charts.push({ name: 'predictions.svg', content: predictionsSvg });
+  for (const svg of [...charts]) {
+    const png = await attempt(`PNG of ${svg.name}`, () => svgToPng(svg.content as string));
+    if (png === null) break; // no rasteriser here (or it failed): SVG charts only
+    charts.push({ name: svg.name.replace(/\.svg$/, '.png'), content: png });
+  }
+  return { charts, warnings };
+}
+
+/**
+ * Write a finished run as a bundle folder at `dir` (atomically; refuses an existing `dir`).
+ * `result.bundleDir` is not stored: a bundle can be moved, and its folder is where it is read from.
+ */
+export async function writeRunBundle({ dir, model, result, onFileWritten }: WriteRunBundleArgs): Promise<void> {
+  const { charts, warnings } = await renderCharts(result);
+  const metadata = await buildMetadata(model, warnings.length ? { ...result, warnings: [...result.warnings, ...warnings] } : result, charts.map((c) => c.name));
 
   await writeFolderAtomically(dir, async (temp) => {
     const put = async (name: string, content: string | Uint8Array) => {
@@ -185,12 +244,7 @@ export async function writeRunBundle({ dir, model, result, onFileWritten }: Writ
       BUNDLE_FILES.lossHistory,
       toCsv(['epoch', 'loss', 'val_loss', 'seconds'], result.history.map((h) => [h.epoch, h.loss, h.valLoss, h.seconds])),
     );
-    await put('loss.svg', lossSvg);
-    await put('predictions.svg', predictionsSvg);
-    if (lossPng && predictionsPng) {
-      await put('loss.png', lossPng);
-      await put('predictions.png', predictionsPng);
-    }
+    for (const chart of charts) await put(chart.name, chart.content);
     await put(BUNDLE_FILES.readme, readmeText(metadata));
     await put(BUNDLE_FILES.metadata, JSON.stringify(metadata, null, 2) + '\n');
   });

@@ -214,3 +214,14 @@ describe('missing-value policies on a hand-made series', () => {
     expect(applyMissingPolicy([complete], 'interpolate')).toEqual({ features: [complete], keptRows: null, affectedRows: 0 });
   });
 });
+
+describe('input columns and the target', () => {
+  it('refuses the default target listed again as an input (checked once the target is resolved)', async () => {
+    const path = csvFile('t,x,y\n2020-01,1,5\n2020-02,2,6\n2020-03,3,7\n');
+    await expect(loadSeries(spec(path, { inputColumns: ['x'] }))).rejects.toThrow(
+      new InvalidInputError(`"x" is the target column of ${basename(path)} (chosen as the default); it is always an input, do not list it again in the input columns.`),
+    );
+    const series = await loadSeries(spec(path, { inputColumns: ['y'] }));
+    expect(series.features.length).toBe(2);
+  });
+});

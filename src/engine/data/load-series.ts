@@ -69,6 +69,12 @@ export async function loadSeriesPreview(request: SeriesRequest, options: LoadSer
 function planColumns(spec: DataSpec, file: CsvFile, columns: ColumnInfo[]): ColumnPlan {
   const names = file.dialect.columns;
   const target = spec.column ?? suggestTarget(columns) ?? names[Math.min(1, names.length - 1)];
+  // Checked here, once the target is known: the run config can check it only when the target is named.
+  if (spec.inputColumns.includes(target)) {
+    throw new InvalidInputError(
+      `"${target}" is the target column of ${file.name}${spec.column === null ? ' (chosen as the default)' : ''}; it is always an input, do not list it again in the input columns.`,
+    );
+  }
   return {
     target: columnIndex(file, target),
     inputs: spec.inputColumns.map((name) => columnIndex(file, name)),

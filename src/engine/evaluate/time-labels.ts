@@ -1,8 +1,13 @@
 /**
- * Time labels for rows beyond the end of the data, projected from the series' own labels when they are
- * regular: 'YYYY-MM' (a constant number of months apart), 'YYYY-MM-DD' (a constant number of days apart)
- * or plain integers (a constant step). Anything else projects to null labels.
+ * Time labels computed from a series' own labels when they are regular: 'YYYY-MM' (a constant number of
+ * months apart), 'YYYY-MM-DD' (a constant number of days apart) or plain numbers (a constant step). The one
+ * module for time labels in the engine:
+ * - `projectTimeLabels`: the labels of rows beyond the end of the data (the forecast's); nulls otherwise.
+ * - `regularTimeAxis`: a label for any row index of a chart axis from the rows whose labels are known
+ *   (e.g. every 12th row of a tutorial-windowed series); null when they do not advance evenly.
  */
+import { extent } from '../../contract/extent.js';
+
 
 interface LabelFormat {
   /** The label as a number on an evenly spaced scale, or null if it is not in this format. */
@@ -40,6 +45,20 @@ const INTEGER: LabelFormat = {
 
 const FORMATS = [MONTHLY, DAILY, INTEGER];
 
+/** Numbers with up to `decimals` decimals (chart axes label fractional steps such as 1990.5 too). */
+function decimalFormat(decimals: number): LabelFormat {
+  return {
+    parse: (label) => (/^-?\d{1,15}(\.\d{1,15})?$/.test(label) ? Number(label) : null),
+    format: (value) => value.toFixed(decimals),
+  };
+}
+
+/** The formats an axis tries for these labels: dates first, then numbers with as many decimals as they have. */
+function axisFormats(labels: readonly string[]): LabelFormat[] {
+  const decimals = extent(labels.map((label) => (label.split('.')[1] ?? '').length)).max;
+  return [MONTHLY, DAILY, decimalFormat(Math.max(0, decimals))];
+}
+
 /** The format and constant step of the labels, or null when they are not regular. */
 function regularScale(time: readonly string[]): { format: LabelFormat; last: number; step: number } | null {
   if (time.length < 2) return null;
@@ -58,4 +77,31 @@ function regularScale(time: readonly string[]): { format: LabelFormat; last: num
 export function projectTimeLabels(time: readonly string[] | null, count: number): (string | null)[] {
   const scale = time ? regularScale(time) : null;
   return Array.from({ length: count }, (_, i) => (scale ? scale.format.format(scale.last + scale.step * (i + 1)) : null));
+}
+
+/**
+ * For chart axes: a label for ANY row index, from the (index, label) pairs that are known, when the labels
+ * advance by the same amount per row (monthly data windowed every 12 rows, say). Null when they do not.
+ */
+export function regularTimeAxis(pairs: readonly { index: number; time: string | null }[]): ((index: number) => string) | null {
+  const known = pairs
+    .filter((p): p is { index: number; time: string } => p.time !== null)
+    .map((p) => ({ index: p.index, time: p.time.trim() }))
+    .sort((a, b) => a.index - b.index);
+  if (known.length < 2) return null;
+  const first = known[0];
+  const last = known[known.length - 1];
+  if (last.index === first.index) return null;
+  const labels = known.map((p) => p.time);
+  for (const format of axisFormats(labels)) {
+    const values = labels.map((label) => format.parse(label));
+    if (values.some((v) => v === null)) continue;
+    const numbers = values as number[];
+    const a = numbers[0];
+    const perRow = (numbers[numbers.length - 1] - a) / (last.index - first.index);
+    const regular = perRow !== 0 && known.every((p, i) => Math.abs(numbers[i] - (a + perRow * (p.index - first.index))) < 1e-6);
+    if (!regular) return null;
+    return (index) => format.format(Math.round((a + perRow * (index - first.index)) * 1e6) / 1e6);
+  }
+  return null;
 }

@@ -4,12 +4,13 @@
  * process dies, the host recovers the run from its checkpoint instead of losing it; a run that ends in any
  * other way removes its checkpoint.
  */
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFile, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { InvalidInputError, parseWith, RunConfigSchema } from '../../contract/run-config.js';
 import { EpochRecordSchema } from '../../contract/run-result.js';
+import { removeReplacedFolder, replaceFolderAtomically } from '../bundle/atomic.js';
 import { fileSystemLoader, fileSystemSaver } from '../bundle/fs-io.js';
 import { CHECKPOINT_STATE_FILE as STATE_FILE } from './checkpoint-location.js';
 
@@ -29,20 +30,14 @@ export { checkpointDir } from './checkpoint-location.js';
 
 /** Replace the checkpoint in `dir` with the model's current weights and `state`, atomically. */
 export async function writeCheckpoint(dir: string, model: tf.LayersModel, state: CheckpointState): Promise<void> {
-  const partial = `${dir}.partial`;
-  const old = `${dir}.old`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
-  await model.save(fileSystemSaver(partial));
-  await writeFile(join(partial, STATE_FILE), JSON.stringify(state));
-  await rm(old, { recursive: true, force: true });
-  await rename(dir, old).catch(() => undefined);
-  await rename(partial, dir);
-  await rm(old, { recursive: true, force: true });
+  await replaceFolderAtomically(dir, async (partial) => {
+    await model.save(fileSystemSaver(partial));
+    await writeFile(join(partial, STATE_FILE), JSON.stringify(state));
+  });
 }
 
 export async function removeCheckpoint(dir: string): Promise<void> {
-  await Promise.all([dir, `${dir}.partial`, `${dir}.old`].map((d) => rm(d, { recursive: true, force: true })));
+  await removeReplacedFolder(dir);
   // Leave no empty .checkpoints folder behind.
   await rmdir(dirname(dir)).catch(() => undefined);
 }

@@ -2,7 +2,7 @@
  * Running statistics of one CSV column, fed cell by cell, from which its type is decided at the end.
  */
 import type { ColumnInfo, ColumnType } from '../../../contract/datasets.js';
-import { DATE_PATTERNS, isMissingValue, matchDate, parseNumber, SLASH_DATE } from './values.js';
+import { DATE_PATTERNS, isMissingValue, matchDate, parseNumber, previewCell, SLASH_DATE } from './values.js';
 
 /** Share of the present values that must be numbers (or dates of one format) to type the column so. */
 const TYPE_SHARE = 0.95;
@@ -45,7 +45,7 @@ export class ColumnProfile {
       if (value > this.max) this.max = value;
       return value;
     }
-    this.firstNonNumber ??= trimmed;
+    this.firstNonNumber ??= previewCell(trimmed);
     if (this.distinct.size <= MAX_CATEGORIES) this.distinct.add(trimmed);
     this.countDate(trimmed);
     return NaN;

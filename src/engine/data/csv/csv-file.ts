@@ -3,13 +3,13 @@
  * through papaparse in chunks, hashing the bytes on the way, so a large file is never held in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline, Transform } from 'node:stream';
 import Papa from 'papaparse';
 import { InvalidInputError } from '../../../contract/run-config.js';
-import { decodeSample, NEWLINES, SAMPLE_BYTES, sniffDialect, type Dialect } from './dialect.js';
+import { openRegularFile } from '../regular-file.js';
+import { CsvTextNormaliser } from './csv-text.js';
+import { decodeSample, SAMPLE_BYTES, sniffDialect, type Dialect } from './dialect.js';
 import { TableScanner, type ScanRequest, type TableScan } from './table-scanner.js';
 
 /** Bytes read and parsed at a time. */
@@ -35,45 +35,58 @@ export async function openCsvFile(path: string): Promise<CsvFile> {
   const name = basename(path);
   const { bytes, sizeBytes } = await readFirstBytes(path, name);
   const isWholeFile = bytes.length === sizeBytes;
-  const { dialect, sampleRows } = sniffDialect(decodeSample(bytes, name, isWholeFile), isWholeFile);
+  const { dialect, sampleRows } = sniffDialect(decodeSample(bytes, name, isWholeFile), isWholeFile, name);
   return { path, name, sizeBytes, dialect, sampleRows };
 }
 
 async function readFirstBytes(path: string, name: string): Promise<{ bytes: Uint8Array; sizeBytes: number }> {
+  const { handle, size } = await openRegularFile(path, name, (error) => unreadable(name, error));
   try {
-    const handle = await open(path, 'r');
-    try {
-      const { size } = await handle.stat();
-      const { buffer, bytesRead } = await handle.read({ buffer: new Uint8Array(Math.min(size, SAMPLE_BYTES)) });
-      return { bytes: buffer.subarray(0, bytesRead), sizeBytes: size };
-    } finally {
-      await handle.close();
-    }
+    const { buffer, bytesRead } = await handle.read({ buffer: new Uint8Array(Math.min(size, SAMPLE_BYTES)) });
+    return { bytes: buffer.subarray(0, bytesRead), sizeBytes: size };
   } catch (error) {
     throw unreadable(name, error);
+  } finally {
+    await handle.close();
   }
 }
 
-/** Parse the whole file in chunks into a TableScan, reporting progress as a fraction of the bytes read. */
-export function scanCsvFile(file: CsvFile, request: ScanRequest, onProgress?: ProgressCallback): Promise<FileScan> {
+/**
+ * Parse the whole file in chunks into a TableScan, reporting progress as a fraction of the bytes read.
+ * Line ends of any kind (mixed too) reach the parser as LF; a runaway quote or row is refused with its line.
+ */
+export async function scanCsvFile(file: CsvFile, request: ScanRequest, onProgress?: ProgressCallback): Promise<FileScan> {
+  const { handle } = await openRegularFile(file.path, file.name, (error) => unreadable(file.name, error));
   const scanner = new TableScanner(file.dialect, request);
+  const lines = new CsvTextNormaliser(file.name, file.dialect.delimiter);
   const hash = createHash('sha256');
   const decoder = new TextDecoder(file.dialect.encoding);
   let bytesRead = 0;
   const progress = throttledProgress(onProgress);
-  const source = createReadStream(file.path, { highWaterMark: CHUNK_BYTES });
+  const source = handle.createReadStream({ highWaterMark: CHUNK_BYTES });
   const text = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
       bytesRead += chunk.length;
-      done(null, decoder.decode(chunk, { stream: true }));
+      try {
+        done(null, lines.push(decoder.decode(chunk, { stream: true })));
+      } catch (error) {
+        done(error as Error);
+      }
     },
     flush(done) {
-      done(null, decoder.decode());
+      try {
+        done(null, lines.push(decoder.decode()) + lines.end());
+      } catch (error) {
+        done(error as Error);
+      }
     },
   });
-  pipeline(source, text, () => {}); // a read error reaches papaparse through `text`
+  let streamError: unknown = null;
+  pipeline(source, text, (error) => {
+    if (error) streamError = error; // a read error or a refused line reaches papaparse through `text`
+  });
 
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -85,7 +98,7 @@ export function scanCsvFile(file: CsvFile, request: ScanRequest, onProgress?: Pr
     };
     Papa.parse<string[]>(text, {
       delimiter: file.dialect.delimiter,
-      newline: NEWLINES[file.dialect.lineEnding],
+      newline: '\n',
       chunk(results, parser) {
         try {
           scanner.consume(results.data, results.errors.length);
@@ -97,12 +110,18 @@ export function scanCsvFile(file: CsvFile, request: ScanRequest, onProgress?: Pr
       },
       complete() {
         if (settled) return;
+        if (streamError) {
+          fail(streamError instanceof InvalidInputError ? streamError : unreadable(file.name, streamError));
+          return;
+        }
         settled = true;
         progress(1);
-        resolve({ ...scanner.finish(), sha256: hash.digest('hex') });
+        const scan = scanner.finish();
+        const mixed = lines.mixedLineEnds();
+        resolve({ ...scan, warnings: mixed ? [mixed, ...scan.warnings] : scan.warnings, sha256: hash.digest('hex') });
       },
       error(error) {
-        fail(unreadable(file.name, error));
+        fail(error instanceof InvalidInputError ? error : unreadable(file.name, error));
       },
     });
   });

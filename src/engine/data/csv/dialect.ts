@@ -14,8 +14,6 @@ const SAMPLE_ROWS = 200;
 const DELIMITERS = ['\t', ';', '|', ','] as const;
 
 export type LineEnding = 'LF' | 'CRLF' | 'CR';
-export type Newline = '\n' | '\r\n' | '\r';
-export const NEWLINES: Record<LineEnding, Newline> = { LF: '\n', CRLF: '\r\n', CR: '\r' };
 
 export interface Dialect {
   encoding: 'utf-8' | 'windows-1252';
@@ -66,10 +64,16 @@ export interface SniffedDialect {
 }
 
 /** Detect the dialect from decoded sample text; `isWholeFile` says whether the sample is the whole file. */
-export function sniffDialect(sample: DecodedSample, isWholeFile: boolean): SniffedDialect {
+export function sniffDialect(sample: DecodedSample, isWholeFile: boolean, name = 'The file'): SniffedDialect {
   const lineEnding = detectLineEnding(sample.text);
-  const text = isWholeFile ? sample.text : upToLastLineEnd(sample.text);
-  const newline = NEWLINES[lineEnding];
+  if (!isWholeFile && sample.text.search(/[\r\n]/) < 0) {
+    throw new InvalidInputError(
+      `${name}: its first line is longer than ${SAMPLE_BYTES / 1024} KB, so it is no table this app can read (a header of very many columns, or a very long column name?).`,
+    );
+  }
+  // Mixed line ends are read as one kind (see csv-text.ts); the first one found is reported.
+  const text = (isWholeFile ? sample.text : upToLastLineEnd(sample.text)).replace(/\r\n?/g, '\n');
+  const newline = '\n';
   const tables = DELIMITERS.map((delimiter) => tableShape(text, delimiter, newline));
   const best = tables.reduce((winner, candidate) => (candidate.score > winner.score ? candidate : winner));
   // With no delimiter in the text the file is one column; call it comma-separated.
@@ -77,6 +81,7 @@ export function sniffDialect(sample: DecodedSample, isWholeFile: boolean): Sniff
   const rows = table.rows.slice(table.rows.findIndex((row) => row.length === table.fieldCount));
   const decimalComma = table.delimiter !== ',' && usesDecimalComma(rows);
   const hasHeader = detectHeader(rows, decimalComma);
+  assertReadableHeader(name, table.fieldCount, hasHeader ? rows[0] : []);
   const dialect: Dialect = {
     encoding: sample.encoding,
     bom: sample.bom,
@@ -88,6 +93,24 @@ export function sniffDialect(sample: DecodedSample, isWholeFile: boolean): Sniff
     columns: columnNames(hasHeader ? rows[0] : [], table.fieldCount),
   };
   return { dialect, sampleRows: rows };
+}
+
+/** Most columns a table may have. */
+const MAX_COLUMNS = 10_000;
+/** Most characters of a column name. */
+const MAX_COLUMN_NAME_CHARS = 1_000;
+
+/** Refuses a table of too many columns or with a column name too long to show, saying which. */
+function assertReadableHeader(name: string, fieldCount: number, firstRow: string[]): void {
+  if (fieldCount > MAX_COLUMNS) {
+    throw new InvalidInputError(`${name} has ${fieldCount.toLocaleString('en-US')} columns; this app reads tables of at most ${MAX_COLUMNS.toLocaleString('en-US')} columns.`);
+  }
+  const long = firstRow.findIndex((cell) => cell.trim().length > MAX_COLUMN_NAME_CHARS);
+  if (long >= 0) {
+    throw new InvalidInputError(
+      `Column ${long + 1} of ${name} has a name of ${firstRow[long].trim().length.toLocaleString('en-US')} characters; at most ${MAX_COLUMN_NAME_CHARS.toLocaleString('en-US')} are supported.`,
+    );
+  }
 }
 
 function detectLineEnding(text: string): LineEnding {
@@ -111,7 +134,7 @@ interface TableShape {
   score: number;
 }
 
-function tableShape(text: string, delimiter: string, newline: Newline): TableShape {
+function tableShape(text: string, delimiter: string, newline: '\n'): TableShape {
   const parsed = Papa.parse<string[]>(text, { delimiter, newline, preview: SAMPLE_ROWS });
   const rows = parsed.data.filter((row) => !isBlankRow(row));
   const counts = new Map<number, number>();

@@ -7,7 +7,8 @@ import type { ColumnInfo, CsvInspection } from '../../../contract/datasets.js';
 import { InvalidInputError } from '../../../contract/run-config.js';
 import { AMBIGUOUS_SLASH_DATE } from './column-profile.js';
 import { openCsvFile, scanCsvFile, type ProgressCallback } from './csv-file.js';
-import { decodeSample, NEWLINES, SAMPLE_BYTES, sniffDialect, type Dialect } from './dialect.js';
+import { normaliseCsvText } from './csv-text.js';
+import { decodeSample, SAMPLE_BYTES, sniffDialect, type Dialect } from './dialect.js';
 import { PROFILE_ONLY, scanRows, type TableScan } from './table-scanner.js';
 
 export interface InspectOptions {
@@ -26,11 +27,15 @@ export async function inspectCsv(path: string, options: InspectOptions = {}): Pr
 export function inspectCsvText(text: string, name: string): CsvInspection {
   const isWholeText = text.length <= SAMPLE_BYTES;
   const sample = new TextEncoder().encode(isWholeText ? text : text.slice(0, SAMPLE_BYTES));
-  const { dialect } = sniffDialect(decodeSample(sample, name, isWholeText), isWholeText);
-  // Without the BOM, and without the final line end (which papaparse would return as one more empty row).
-  const table = text.replace(/^\uFEFF/, '').replace(/(?:\r\n|\r|\n)$/, '');
-  const parsed = Papa.parse<string[]>(table, { delimiter: dialect.delimiter, newline: NEWLINES[dialect.lineEnding] });
+  const { dialect } = sniffDialect(decodeSample(sample, name, isWholeText), isWholeText, name);
+  // Line ends made LF (mixed ones too; quotes checked), without the BOM, and without the final line end
+  // (which papaparse would return as one more empty row).
+  const { text: normalised, normaliser } = normaliseCsvText(text.replace(/^\uFEFF/, ''), name, dialect.delimiter);
+  const table = normalised.replace(/\n$/, '');
+  const parsed = Papa.parse<string[]>(table, { delimiter: dialect.delimiter, newline: '\n' });
   const scan = scanRows(dialect, parsed.data, PROFILE_ONLY, parsed.errors.length);
+  const mixed = normaliser.mixedLineEnds();
+  if (mixed) scan.warnings.unshift(mixed);
   return buildInspection({ path: name, name, sizeBytes: Buffer.byteLength(text), dialect, scan });
 }
 

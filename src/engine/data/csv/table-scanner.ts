@@ -6,8 +6,11 @@
  */
 import { ColumnProfile } from './column-profile.js';
 import { isBlankRow, type Dialect } from './dialect.js';
+import { previewCell } from './values.js';
 
 export const PREVIEW_ROWS = 20;
+/** Most irregular lines after the table that are still told apart as its footer. */
+const MAX_FOOTER_LINES = 1000;
 
 export interface ScanRequest {
   /** Column indices whose numbers are kept (NaN where missing or not a number). */
@@ -98,12 +101,20 @@ export class TableScanner {
     }
     if (!regular) {
       this.pending.push(row);
+      // More irregular lines in a row than a footer has: they, and all irregular lines after them, are
+      // the table's (and not all held in memory).
+      if (this.pending.length > MAX_FOOTER_LINES || this.irregularRows > MAX_FOOTER_LINES) this.takePending();
       return;
     }
+    this.takePending();
+    this.addDataRow(row);
+  }
+
+  /** The irregular rows held are table rows after all (a regular row follows, or too many to be a footer). */
+  private takePending(): void {
     for (const held of this.pending) this.addDataRow(held);
     this.irregularRows += this.pending.length;
     this.pending = [];
-    this.addDataRow(row);
   }
 
   private addDataRow(row: string[]): void {
@@ -112,7 +123,7 @@ export class TableScanner {
       this.numbers.get(column)?.push(value);
     }
     if (this.timeLabels) this.timeLabels.push(detachString(this.request.timeLabel!(row)));
-    if (this.preview.length < PREVIEW_ROWS) this.preview.push(this.profiles.map((_, column) => row[column] ?? ''));
+    if (this.preview.length < PREVIEW_ROWS) this.preview.push(this.profiles.map((_, column) => detachString(previewCell(row[column] ?? ''))));
     this.rows++;
   }
 

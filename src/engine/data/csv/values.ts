@@ -78,3 +78,11 @@ export function matchDate(trimmed: string, likely = 0): DateMatch | null {
   }
   return null;
 }
+
+/** Most characters of a cell shown in a preview or quoted in a message. */
+export const PREVIEW_CELL_CHARS = 200;
+
+/** A cell as shown to people: at most PREVIEW_CELL_CHARS characters, longer ones cut with "…". */
+export function previewCell(text: string): string {
+  return text.length <= PREVIEW_CELL_CHARS ? text : `${text.slice(0, PREVIEW_CELL_CHARS - 1)}…`;
+}

@@ -34,7 +34,7 @@ export function seriesOption(series: SeriesPreview): EChartsCoreOption {
   const rows = Math.max(series.rows, n);
   const time = series.time;
   const label = index
-    ? timeLabeller(index.map((row, i) => ({ index: row, time: time?.[i] ?? null })))
+    ? nearestTimeLabel(index.map((row, i) => ({ index: row, time: time?.[i] ?? null })))
     : (v: number) => time?.[Math.round(v)] ?? String(Math.round(v));
   return {
     textStyle: baseTextStyle,
@@ -149,9 +149,10 @@ export function lossOption(epochs: EpochRecord[], view: LossView): EChartsCoreOp
 
 /**
  * Axis labels for row indices: the series' own time labels when known, else the label of the nearest
- * predicted row (windows may skip rows), else the row number.
+ * predicted row (windows may skip rows), else the row number. (The engine's charts compute labels of
+ * evenly advancing rows instead: `regularTimeAxis` in src/engine/evaluate/time-labels.ts.)
  */
-export function timeLabeller(rows: Array<{ index: number; time: string | null }>, times?: readonly string[] | null): (v: number) => string {
+export function nearestTimeLabel(rows: Array<{ index: number; time: string | null }>, times?: readonly string[] | null): (v: number) => string {
   const byIndex = new Map<number, string>();
   for (const r of rows) if (r.time) byIndex.set(r.index, r.time);
   const known = [...byIndex.keys()].sort((a, b) => a - b);
@@ -197,7 +198,7 @@ export function predictionOption(
   times?: readonly string[] | null,
 ): PredictionChart {
   const rows = sorted(predictions);
-  const label = timeLabeller([...rows, ...forecast.map((f) => ({ index: lastIndex + f.step, time: f.time }))], times);
+  const label = nearestTimeLabel([...rows, ...forecast.map((f) => ({ index: lastIndex + f.step, time: f.time }))], times);
   const validation = rows.filter((r) => r.split === 'validation');
   const series: object[] = [
     {
@@ -293,7 +294,7 @@ export function residualOption(result: RunResult, times?: readonly string[] | nu
     ['validation', 'Validation', COLORS.validation],
     ['test', 'Test', COLORS.test],
   ];
-  const label = timeLabeller(rows, times);
+  const label = nearestTimeLabel(rows, times);
   const series = splits
     .map(([split, name, color]) => ({ name, type: 'scatter', symbolSize: 4, data: bySplit(split), itemStyle: { color, opacity: 0.8 } }))
     .filter((s) => s.data.length > 0) as object[];

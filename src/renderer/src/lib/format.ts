@@ -1,4 +1,6 @@
 /** Small formatting helpers shared by the panels. */
+import Papa from 'papaparse';
+import { extent } from '../../../contract/extent';
 
 /** A number with about 4 significant digits, or an en dash for null/NaN. */
 export function fmt(value: number | null | undefined, digits = 4): string {
@@ -43,22 +45,16 @@ export function download(name: string, data: Blob | string): void {
   if (typeof data !== 'string') setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** RFC 4180 CSV from rows of cells. */
+/** RFC 4180 CSV from rows of cells (papaparse's unparse; '\n' line ends and a final one; null → empty). */
 export function toCsv(rows: Array<Array<string | number | null>>): string {
-  const cell = (v: string | number | null) => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
+  return `${Papa.unparse(rows, { newline: '\n' })}\n`;
 }
 
 /** Histogram of values in `bins` equal-width bins over [min, max] of all the given arrays. */
 export function histogram(groups: number[][], bins = 24): { edges: number[]; counts: number[][] } {
   const all = groups.flat().filter(Number.isFinite);
   if (all.length === 0) return { edges: [], counts: groups.map(() => []) };
-  let lo = Math.min(...all);
-  let hi = Math.max(...all);
+  let { min: lo, max: hi } = extent(all);
   if (lo === hi) {
     lo -= 0.5;
     hi += 0.5;
