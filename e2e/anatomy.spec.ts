@@ -161,5 +161,11 @@ test('anatomy of a trained 12-step LSTM at 1024×700: nothing clipped, the diagr
   await page.getByTestId('anatomy-step-row-5').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('anatomy-current-step')).toHaveAttribute('data-step', '5');
+  // A bundle's output is shown in original units as well as scaled.
+  await expect(page.getByTestId('anatomy-output-original')).toBeVisible();
+  // Sunspots were scaled from [0, 253.8] (the whole series, as the tutorial does).
+  const original = ((await values(page.getByTestId('anatomy-output-original'))) as number[])[0];
+  const scaled = ((await values(page.getByTestId('anatomy-output-by-hand'))) as number[])[0];
+  expect(original).toBeCloseTo(scaled * 253.8, 3);
   await page.screenshot({ path: join(screenshotDir, 'anatomy-lstm-1024.png') });
 });

@@ -208,6 +208,8 @@ export const AnatomyReportSchema = z.object({
     /** Allowed difference: float32 (the model) against float64 (by hand). */
     tolerance: z.number(),
     matches: z.boolean(),
+    /** A trained bundle's output by hand in the target's original units (its MinMax scaling undone); null for the demo. */
+    original: z.object({ column: z.string(), values: z.array(z.number()) }).nullable(),
   }),
   /** Backpropagation through time on this window; null where it is not shown (the reason is in `notes`). */
   backprop: AnatomyBackpropSchema.nullable(),

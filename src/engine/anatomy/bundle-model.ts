@@ -25,6 +25,18 @@ export async function loadBundleModel(bundleDir: string): Promise<tf.LayersModel
  * reason, as predict refuses it.
  */
 export async function readBundleRunConfig(bundleDir: string): Promise<RunConfig | null> {
+  return (await readBundleFacts(bundleDir))?.config ?? null;
+}
+
+/** What the anatomy view needs of metadata.json: the run configuration and how the target was scaled. */
+export interface BundleFacts {
+  config: RunConfig;
+  /** The MinMax scaler of the target (first feature) and its column, to show outputs in original units. */
+  target: { column: string; min: number; max: number };
+}
+
+export async function readBundleFacts(bundleDir: string): Promise<BundleFacts | null> {
   if (!(await hasMetadata(bundleDir))) return null;
-  return (await readBundleMetadata(bundleDir)).metadata.config;
+  const { metadata } = await readBundleMetadata(bundleDir);
+  return { config: metadata.config, target: { column: metadata.dataset.column, min: metadata.scaler.min[0], max: metadata.scaler.max[0] } };
 }

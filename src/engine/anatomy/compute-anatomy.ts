@@ -16,7 +16,7 @@ import { cellName, gateCount } from '../../contract/cell-types.js';
 import { InvalidInputError, parseWith } from '../../contract/run-config.js';
 import { initBackend } from '../model/backend.js';
 import { activationByName } from './activations.js';
-import { loadBundleModel, readBundleRunConfig } from './bundle-model.js';
+import { loadBundleModel, readBundleFacts } from './bundle-model.js';
 import { backpropThroughTime, backpropUnsupportedReason } from './backprop.js';
 import { buildDemoModel } from './demo-model.js';
 import { findDataWindow } from './data-window.js';
@@ -35,6 +35,8 @@ export interface ExplainContext {
   target?: readonly number[] | null;
   /** Learning rate of the Adam step the backprop view shows. */
   learningRate?: number;
+  /** A trained bundle's target scaler, to show the output in original units as well. */
+  targetScale?: { column: string; min: number; max: number } | null;
 }
 
 const DEFAULT_CONTEXT: ExplainContext = { source: 'demo', bundleDir: null, seed: null, inputSource: 'Input given by the caller.', notes: [] };
@@ -78,19 +80,21 @@ async function explainBundle(bundleDir: string | null, input: number[] | null, t
   const model = await loadBundleModel(bundleDir);
   try {
     const [, timeSteps, features] = model.inputs[0].shape as [null, number, number];
-    const config = await readBundleRunConfig(bundleDir);
+    const facts = await readBundleFacts(bundleDir);
+    const config = facts?.config ?? null;
+    const targetScale = facts?.target ?? null;
     const notes: string[] = [];
     if (config === null) notes.push('The bundle has no readable metadata.json run configuration; only the model is explained.');
     else if (config.prep.timeSteps !== timeSteps) notes.push(`metadata.json says ${config.prep.timeSteps} time steps but the model reads ${timeSteps}; the model wins.`);
     if (input !== null) {
-      return explainModel(model, input, { source: 'bundle', bundleDir, seed: null, inputSource: 'Input typed by the analyst (in the scaled units the model reads).', notes, target, learningRate });
+      return explainModel(model, input, { source: 'bundle', bundleDir, seed: null, inputSource: 'Input typed by the analyst (in the scaled units the model reads).', notes, target, learningRate, targetScale });
     }
     const window = config ? await findDataWindow(config, bundleDir, timeSteps, features) : null;
     if (window) {
-      return explainModel(model, window.values, { source: 'bundle', bundleDir, seed: null, inputSource: window.description, notes, target: target ?? window.target, learningRate });
+      return explainModel(model, window.values, { source: 'bundle', bundleDir, seed: null, inputSource: window.description, notes, target: target ?? window.target, learningRate, targetScale });
     }
     notes.push("The bundle's data could not be read, so the input is an evenly spaced sequence in 0–1.");
-    return explainModel(model, evenlySpacedInput(timeSteps * features), { source: 'bundle', bundleDir, seed: null, inputSource: 'Evenly spaced values between 0 and 1.', notes });
+    return explainModel(model, evenlySpacedInput(timeSteps * features), { source: 'bundle', bundleDir, seed: null, inputSource: 'Evenly spaced values between 0 and 1.', notes, targetScale });
   } finally {
     model.dispose();
   }
@@ -152,10 +156,16 @@ export function explainModel(model: tf.LayersModel, input: readonly number[], co
     parameters: countParameters(network),
     layers,
     head,
-    output: compareOutputs(byHand, predict, network),
+    output: { ...compareOutputs(byHand, predict, network), original: inOriginalUnits(byHand, context.targetScale ?? null) },
     backprop: backprop.report,
     notes: [...context.notes, ...stackNotes(network), ...backprop.notes],
   };
+}
+
+/** The output in the target's original units: the MinMax scaling undone (null for the demo). */
+function inOriginalUnits(scaled: readonly number[], scale: ExplainContext['targetScale'] | null): AnatomyReport['output']['original'] {
+  if (!scale) return null;
+  return { column: scale.column, values: scaled.map((v) => v * (scale.max - scale.min) + scale.min) };
 }
 
 /** Backprop through time on this window, where the network, the activations and a target allow it. */
@@ -288,7 +298,7 @@ function countParameters(network: ExtractedNetwork): AnatomyReport['parameters']
   return { total, modelCount: network.modelParameterCount, terms, explanation };
 }
 
-function compareOutputs(byHand: number[], predict: number[], network: ExtractedNetwork): AnatomyReport['output'] {
+function compareOutputs(byHand: number[], predict: number[], network: ExtractedNetwork): Omit<AnatomyReport['output'], 'original'> {
   const absoluteDifference = byHand.map((v, i) => Math.abs(v - predict[i]));
   const maxAbsoluteDifference = Math.max(...absoluteDifference);
   const scale = Math.max(1, ...predict.map(Math.abs));
