@@ -55,6 +55,10 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     copyBundle: (source, destination) => engine.exportBundle(source, destination),
     chooseExportFolder: options.dialogs ? (name) => options.dialogs!.chooseExportFolder(name) : null,
     exportsDir: options.exportsDir,
+    resolveDataPath: async (path) => {
+      await datasets.list();
+      return datasets.resolve(path).path;
+    },
   });
   const exports = new ExportService({
     getResult: (runId) => supervisor.getResult(runId),

@@ -46,6 +46,8 @@ export interface RunHistoryServiceOptions {
   /** Desktop: ask where to export (null = cancelled). Browser mode: null, exports go under exportsDir. */
   chooseExportFolder: ((defaultName: string) => Promise<string | null>) | null;
   exportsDir: string | null;
+  /** The host's path of a dataset the renderer names (only datasets the host handed out). */
+  resolveDataPath: (path: string) => Promise<string>;
 }
 
 export class RunHistoryService {
@@ -101,7 +103,10 @@ export class RunHistoryService {
       return { limits: await this.options.store.limits(), pruned };
     },
     'history:spread': async ({ runIds }) => predictionSpread((await this.results(runIds)).filter((r): r is RunResult => r !== null)),
-    'sweep:start': async (request) => this.options.sweeps.start(request),
+    'sweep:start': async (request) => {
+      const path = await this.options.resolveDataPath(request.base.data.path);
+      return this.options.sweeps.start({ ...request, base: { ...request.base, data: { ...request.base.data, path } } });
+    },
     'sweep:status': async ({ sweepId }) => this.options.sweeps.status(sweepId),
     'sweep:stop': async ({ sweepId }) => ({ stopping: this.options.sweeps.stop(sweepId) }),
   };

@@ -82,7 +82,7 @@ export function expandSweep(request: SweepRequest): { points: PlannedPoint[]; se
   const total = combos.length * seeds.length;
   if (total > SWEEP_CONFIRM_LIMIT && !request.confirmed) {
     throw new InvalidInputError(
-      `This sweep trains ${total} runs (${combos.length} points × ${seeds.length} seeds), more than ${SWEEP_CONFIRM_LIMIT}: confirm it (--yes on the command line) or make the grid smaller.`,
+      `This sweep trains ${total} runs (${combos.length} points × ${seeds.length} seed${seeds.length === 1 ? '' : 's'}), more than ${SWEEP_CONFIRM_LIMIT}: confirm it (--yes on the command line) or make the grid smaller.`,
     );
   }
   const points = combos.map((settings, point) => {
