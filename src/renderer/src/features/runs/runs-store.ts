@@ -57,6 +57,9 @@ export const useRunsStore = defineStore('runs', () => {
   const sweepKind = ref<'sweep' | 'repeat'>('sweep');
   const spread = shallowRef<PredictionSpread | null>(null);
   let poll: ReturnType<typeof setTimeout> | null = null;
+  /** While a listed run is still running (here or in another process), the list is read again. */
+  let refresh: ReturnType<typeof setTimeout> | null = null;
+  let watching = false;
 
   const runs = computed(() => {
     const all = (listing.value?.runs ?? []).filter((r) => matchesFilter(r, filter.value));
@@ -80,12 +83,25 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function load(): Promise<void> {
     loading.value = true;
+    if (refresh) clearTimeout(refresh);
+    refresh = null;
     await guarded(async () => {
       listing.value = await client.call('history:list', {});
       const known = new Set(listing.value.runs.map((r) => r.runId));
       selected.value = selected.value.filter((id) => known.has(id));
     });
     loading.value = false;
+    if (watching && listing.value?.runs.some((r) => r.status === 'running')) refresh = setTimeout(() => void load(), 1500);
+  }
+
+  /** Keep the list fresh while the panel is shown (start) and stop when it is not (stop). */
+  function watchList(on: boolean): void {
+    watching = on;
+    if (on) void load();
+    else if (refresh) {
+      clearTimeout(refresh);
+      refresh = null;
+    }
   }
 
   function sortBy(key: SortKey): void {
@@ -177,6 +193,6 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     listing, loading, error, notice, filter, sortKey, sortAscending, selected, runs, comparison, sweep, sweepKind, spread,
-    load, sortBy, toggleSelected, update, remove, exportRun, show, compare, setLimits, startSweep, stopSweep, stopPolling,
+    load, watchList, sortBy, toggleSelected, update, remove, exportRun, show, compare, setLimits, startSweep, stopSweep, stopPolling,
   };
 });
