@@ -70,9 +70,6 @@ export const RunRecordSchema = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
-/** What `runs list` and the Runs panel show per run: the record without its per-epoch history. */
-export type RunSummary = Omit<RunRecord, 'history'> & { recoverable: boolean; verdict: Verdict | null };
-
 export const VerdictSchema = z.object({
   /** True when the model's test RMSE (original units) is below the best baseline's. */
   beatsBaselines: z.boolean(),
@@ -84,10 +81,43 @@ export const VerdictSchema = z.object({
 });
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-export const RunSummarySchema = RunRecordSchema.omit({ history: true }).extend({
-  recoverable: z.boolean(),
+/**
+ * What `runs list` and the Runs panel show per run: a compact summary of the record, kept in its own small
+ * file beside it so that listing a thousand runs reads and checks little.
+ */
+export const RunSummarySchema = z.object({
+  runId: z.string().min(1),
+  name: z.string(),
+  tags: z.array(z.string()),
+  pinned: z.boolean(),
+  status: z.enum(RUN_STATUSES),
+  failure: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  stopReason: z.enum(['completed', 'early-stopping', 'user', 'crashed']).nullable(),
+  dataset: z.object({ name: z.string(), column: z.string().nullable() }),
+  /** The recurrent layers, e.g. "simpleRNN(3)" or "lstm(32)+lstm(16)". */
+  model: z.string(),
+  /** The key settings. */
+  settings: z.object({ timeSteps: z.number(), windowing: z.string(), learningRate: z.number(), batchSize: z.number(), epochs: z.number() }),
+  seed: z.number().int().nullable(),
+  trainer: z.string(),
+  backend: z.string().nullable(),
+  origin: z.enum(['desktop', 'browser', 'cli']),
+  owner: z.object({ pid: z.number().int(), hostname: z.string() }),
+  startedAt: z.string(),
+  durationSeconds: z.number().nullable(),
+  epochsDone: z.number().int(),
+  /** Test RMSE in original units (scaled beside it), or null before the run finished. */
+  testRmse: z.number().nullable(),
+  testRmseScaled: z.number().nullable(),
   verdict: VerdictSchema.nullable(),
+  bundleDir: z.string().nullable(),
+  bytes: z.number().int().nullable(),
+  sweepId: z.string().nullable(),
+  sweepPoint: z.number().int().nullable(),
+  /** An interrupted run that left a checkpoint (or its bundle) can be finished from it. */
+  recoverable: z.boolean(),
 });
+export type RunSummary = z.infer<typeof RunSummarySchema>;
 
 export const StoreLimitsSchema = z.object({
   /** Keep at most this many runs (pinned ones always stay); null = no limit. */

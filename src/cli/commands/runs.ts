@@ -27,8 +27,8 @@ const out = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 const fmt = (v: number | null | undefined, digits = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 function settingsOf(r: RunSummary): string {
-  const c = r.config;
-  return `${c.model.layers.map((l) => `${l.type}(${l.units})`).join('+')} ts ${c.prep.timeSteps} ${c.prep.windowing} lr ${c.training.learningRate} b ${c.training.batchSize} ep ${c.training.epochs}`;
+  const s = r.settings;
+  return `${r.model} ts ${s.timeSteps} ${s.windowing} lr ${s.learningRate} b ${s.batchSize} ep ${s.epochs}`;
 }
 
 function listLine(r: RunSummary): string {
@@ -39,7 +39,7 @@ function listLine(r: RunSummary): string {
     r.startedAt.slice(0, 16).replace('T', ' '),
     r.dataset.name.slice(0, 16).padEnd(16),
     settingsOf(r).padEnd(44),
-    fmt(r.metrics?.test.original.rmse).padStart(9),
+    fmt(r.testRmse).padStart(9),
     fmt(r.verdict?.bestBaselineRmse).padStart(9),
     verdict.padEnd(5),
     `${fmt(r.durationSeconds, 1)} s`.padStart(8),

@@ -84,6 +84,10 @@ describe('run store', () => {
     expect(listing.problems[0]).toMatch(/^The run file run-broken\.json is damaged \(not valid JSON/);
     expect(listing.problems[1]).toMatch(/^The run file run-wrong\.json is damaged \(.+\); it was skipped\.$/);
     await expect(store.get('run-broken')).rejects.toThrow(/run-broken\.json is damaged/);
+    // A damaged summary is rebuilt from its record: the run is still listed.
+    await writeFile(join(store.recordsDir, `${good.runId}.summary.json`), '[]');
+    const again = await new RunStore(dir, { origin: 'cli' }).list();
+    expect(again.runs.map((r) => [r.runId, r.testRmse])).toEqual([[good.runId, good.metrics.test.original.rmse]]);
   });
 
   it('shows a run whose process died as interrupted', async () => {
@@ -95,8 +99,10 @@ describe('run store', () => {
     const child = spawn(process.execPath, ['-e', '0']);
     const deadPid = await new Promise<number>((resolve) => child.on('exit', () => resolve(child.pid!)));
     const path = join(store.recordsDir, 'run-orphan.json');
-    const raw = JSON.parse(await readFile(path, 'utf8'));
-    await writeFile(path, JSON.stringify({ ...raw, owner: { ...raw.owner, pid: deadPid } }));
+    for (const file of [path, join(store.recordsDir, 'run-orphan.summary.json')]) {
+      const raw = JSON.parse(await readFile(file, 'utf8'));
+      await writeFile(file, JSON.stringify({ ...raw, owner: { ...raw.owner, pid: deadPid } }));
+    }
 
     const listing = await new RunStore(dir, { origin: 'cli' }).list();
     expect(listing.runs[0]).toMatchObject({ runId: 'run-orphan', status: 'interrupted', recoverable: false });

@@ -3,7 +3,8 @@
  *
  *   runsDir/<runId>/                 the run's bundle (written by the engine: model, metadata, predictions)
  *   runsDir/.checkpoints/<runId>/    the checkpoint while it trains (engine/train/checkpoint.ts)
- *   runsDir/.records/<runId>.json    the run's record: settings, status, losses, metrics (compact: `list` reads only these)
+ *   runsDir/.records/<runId>.json    the run's record: settings, status, losses, metrics, baselines
+ *   runsDir/.records/<runId>.summary.json  what `list` shows of it (small: listing 1,000 runs reads only these)
  *   runsDir/.records/<runId>.result.json   the whole RunResult of a finished run (predictions, forecast…)
  *   runsDir/.records/limits.json     the size or count limit
  *
@@ -19,6 +20,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
 import {
   RunRecordSchema,
+  RunSummarySchema,
   StoreLimitsSchema,
   type RunListing,
   type RunRecord,
@@ -33,6 +35,10 @@ import { testWindowOf, verdictFor } from './stats.js';
 export const RECORDS_DIR = '.records';
 const RECORD_SUFFIX = '.json';
 const RESULT_SUFFIX = '.result.json';
+const SUMMARY_SUFFIX = '.summary.json';
+/** The summary file without what is computed when listing. */
+const StoredSummarySchema = RunSummarySchema.omit({ recoverable: true });
+type StoredSummary = Omit<RunSummary, 'recoverable'>;
 const LIMITS_FILE = 'limits.json';
 const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
 
@@ -48,10 +54,10 @@ export interface BeginRunOptions {
   sweepPoint?: number | null;
 }
 
-/** A short name for a run from its settings, e.g. "simpleRNN(3) · 12 steps · lr 0.001". */
+/** A short name for a run from its model, e.g. "simpleRNN(3) on sunspots.csv". */
 export function describeSettings(config: RunConfig): string {
   const layers = config.model.layers.map((l) => `${l.type}(${l.units})`).join('+');
-  return `${layers} · ${config.prep.timeSteps} steps ${config.prep.windowing} · lr ${config.training.learningRate} · batch ${config.training.batchSize} · ${config.training.epochs} ep`;
+  return `${layers} on ${basename(config.data.path)}`;
 }
 
 /** The training path a configuration selects (a later trainer setting names itself here). */
@@ -101,6 +107,42 @@ async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Pr
   return out;
 }
 
+function storedSummary(r: RunRecord): StoredSummary {
+  return {
+    runId: r.runId,
+    name: r.name,
+    tags: r.tags,
+    pinned: r.pinned,
+    status: r.status,
+    failure: r.failure,
+    stopReason: r.stopReason,
+    dataset: { name: r.dataset.name, column: r.dataset.column },
+    model: r.config.model.layers.map((l) => `${l.type}(${l.units})`).join('+'),
+    settings: {
+      timeSteps: r.config.prep.timeSteps,
+      windowing: r.config.prep.windowing,
+      learningRate: r.config.training.learningRate,
+      batchSize: r.config.training.batchSize,
+      epochs: r.config.training.epochs,
+    },
+    seed: r.seed,
+    trainer: r.trainer,
+    backend: r.backend,
+    origin: r.origin,
+    owner: r.owner,
+    startedAt: r.startedAt,
+    durationSeconds: r.durationSeconds,
+    epochsDone: r.history.length,
+    testRmse: r.metrics?.test.original.rmse ?? null,
+    testRmseScaled: r.metrics?.test.rmse ?? null,
+    verdict: verdictFor(r.metrics?.test.original.rmse, r.baselines),
+    bundleDir: r.bundleDir,
+    bytes: r.bytes,
+    sweepId: r.sweepId,
+    sweepPoint: r.sweepPoint,
+  };
+}
+
 export class RunStore {
   readonly dir: string;
   readonly recordsDir: string;
@@ -118,6 +160,16 @@ export class RunStore {
 
   private recordPath(runId: string): string {
     return join(this.recordsDir, `${runId}${RECORD_SUFFIX}`);
+  }
+
+  private summaryPath(runId: string): string {
+    return join(this.recordsDir, `${runId}${SUMMARY_SUFFIX}`);
+  }
+
+  /** Write a record and then its summary (each atomically). */
+  private async writeRecord(record: RunRecord): Promise<void> {
+    await this.write(this.recordPath(record.runId), record);
+    await this.write(this.summaryPath(record.runId), storedSummary(record));
   }
 
   private resultPath(runId: string): string {
@@ -189,8 +241,7 @@ export class RunStore {
 
   /** Mark a record whose owning process has died as interrupted (and save that). */
   private async settleOrphan(record: RunRecord): Promise<RunRecord> {
-    if (record.status !== 'running' || record.owner.hostname !== hostname() || isAlive(record.owner.pid)) return record;
-    if (record.owner.pid === process.pid) return record;
+    if (record.status !== 'running' || !this.isOrphan(record.owner)) return record;
     const interrupted: RunRecord = {
       ...record,
       status: 'interrupted',
@@ -200,7 +251,7 @@ export class RunStore {
       },
     };
     try {
-      await this.serial(record.runId, () => this.write(this.recordPath(record.runId), interrupted));
+      await this.serial(record.runId, () => this.writeRecord(interrupted));
     } catch {
       // Read-only store: report it interrupted all the same.
     }
@@ -248,7 +299,7 @@ export class RunStore {
     };
     await this.serial(runId, async () => {
       if (existsSync(this.recordPath(runId))) throw new InvalidInputError(`A run with id ${runId} is already stored.`);
-      await this.write(this.recordPath(runId), record);
+      await this.writeRecord(record);
     });
     return record;
   }
@@ -258,7 +309,7 @@ export class RunStore {
     this.checkId(runId);
     return this.serial(runId, async () => {
       const next = change(await this.readRecord(runId));
-      await this.write(this.recordPath(runId), next);
+      await this.writeRecord(next);
       return next;
     });
   }
@@ -352,31 +403,54 @@ export class RunStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       names = [];
     }
-    const files = names.filter((n) => n.endsWith(RECORD_SUFFIX) && !n.endsWith(RESULT_SUFFIX) && n !== LIMITS_FILE && !n.startsWith('.'));
+    const present = new Set(names);
+    const ids = names
+      .filter((n) => n.endsWith(RECORD_SUFFIX) && !n.endsWith(RESULT_SUFFIX) && !n.endsWith(SUMMARY_SUFFIX) && n !== LIMITS_FILE && !n.startsWith('.'))
+      .map((n) => n.slice(0, -RECORD_SUFFIX.length));
     const problems: string[] = [];
-    const read = await mapLimited(files, 64, async (file) => {
+    const read = await mapLimited(ids, 64, async (runId) => {
       try {
-        return await this.settleOrphan(this.parseRecord(await readFile(join(this.recordsDir, file), 'utf8'), file));
+        return await this.summaryFor(runId, present.has(`${runId}${SUMMARY_SUFFIX}`));
       } catch (error) {
+        const file = `${runId}${RECORD_SUFFIX}`;
         problems.push(error instanceof InvalidInputError ? error.message : `The run file ${file} could not be read (${(error as Error).message}); it was skipped.`);
         return null;
       }
     });
     const runs = read
-      .filter((r): r is RunRecord => r !== null)
-      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1))
-      .map((r) => this.summaryOf(r));
+      .filter((r): r is RunSummary => r !== null)
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1));
     const diskBytes = runs.reduce((sum, r) => sum + (r.bytes ?? 0), 0);
     return { runsDir: this.dir, runs, problems: problems.sort(), diskBytes, limits: await this.limits() };
   }
 
+  /** A run's summary from its summary file, else (missing or damaged) from its record. */
+  private async summaryFor(runId: string, hasSummaryFile: boolean): Promise<RunSummary> {
+    if (hasSummaryFile) {
+      try {
+        const parsed = StoredSummarySchema.safeParse(JSON.parse(await readFile(this.summaryPath(runId), 'utf8')));
+        if (parsed.success) {
+          const stored = parsed.data;
+          if (stored.status !== 'running' || !this.isOrphan(stored.owner)) return this.withRecoverable(stored);
+        }
+      } catch {
+        // Fall back to the record.
+      }
+    }
+    return this.summaryOf(await this.settleOrphan(await this.readRecord(runId)));
+  }
+
+  private isOrphan(owner: RunRecord['owner']): boolean {
+    return owner.hostname === hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
+  }
+
+  private withRecoverable(stored: StoredSummary): RunSummary {
+    return { ...stored, recoverable: stored.status === 'interrupted' && isRecoverable(this.dir, stored.runId) };
+  }
+
+  /** What the list shows of a record. */
   summaryOf(record: RunRecord): RunSummary {
-    const { history: _history, ...rest } = record;
-    return {
-      ...rest,
-      recoverable: record.status === 'interrupted' && isRecoverable(this.dir, record.runId),
-      verdict: verdictFor(record.metrics?.test.original.rmse, record.baselines),
-    };
+    return this.withRecoverable(storedSummary(record));
   }
 
   /** Rename, tag or pin a run. */
@@ -399,6 +473,7 @@ export class RunStore {
       const bundle = record.bundleDir ?? join(this.dir, runId);
       if (isInside(this.dir, bundle)) await rm(bundle, { recursive: true, force: true });
       await rm(this.recordPath(runId), { force: true });
+      await rm(this.summaryPath(runId), { force: true });
     });
     return true;
   }

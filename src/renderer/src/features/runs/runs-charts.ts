@@ -84,7 +84,9 @@ export function sweepScatterOption(points: SweepPoint[], setting: string, rankBy
       trigger: 'item',
       formatter: (item: { data: [number | string, number, string] }) => `${item.data[2]}<br/>${fmt(item.data[1], 4)}`,
     },
-    xAxis: categorical ? { type: 'category', name: setting, data: categories } : { type: 'value', name: setting, scale: true },
+    xAxis: categorical
+      ? { type: 'category', name: setting, data: categories }
+      : { type: 'value', name: setting, min: (v: { min: number; max: number }) => v.min - (v.max - v.min || 1) * 0.1, max: (v: { min: number; max: number }) => v.max + (v.max - v.min || 1) * 0.1 },
     yAxis: { type: 'value', name: rankBy === 'validation' ? 'validation RMSE (scaled)' : 'test RMSE (scaled)', scale: true },
     series: [
       {

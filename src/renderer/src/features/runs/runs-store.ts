@@ -19,9 +19,9 @@ export function sortValue(run: RunSummary, key: SortKey): string | number {
     case 'dataset':
       return run.dataset.name.toLowerCase();
     case 'model':
-      return run.name.toLowerCase();
+      return `${run.model} ${run.name}`.toLowerCase();
     case 'testRmse':
-      return run.metrics?.test.original.rmse ?? Infinity;
+      return run.testRmse ?? Infinity;
     case 'baselineRmse':
       return run.verdict?.bestBaselineRmse ?? Infinity;
     case 'verdict':
@@ -37,7 +37,7 @@ export function sortValue(run: RunSummary, key: SortKey): string | number {
 export function matchesFilter(run: RunSummary, filter: string): boolean {
   const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const text = [run.runId, run.name, run.dataset.name, run.status, ...run.tags, run.config.model.layers.map((l) => l.type).join(' ')].join(' ').toLowerCase();
+  const text = [run.runId, run.name, run.dataset.name, run.status, ...run.tags, run.model].join(' ').toLowerCase();
   return words.every((w) => text.includes(w));
 }
 
