@@ -121,23 +121,36 @@ export class SweepService {
       const runId = newRunId();
       sweep.runIds.get(point.point)!.push(runId);
       sweep.active.add(runId);
-      void sweep.recorder
-        .begin(runId, config, { sweepId: sweep.sweepId, sweepPoint: point.point })
-        .then(() => {
-          if (sweep.state !== 'running') throw new InvalidInputError('The sweep was stopped before this run started.');
-          sweep.supervisor.start(config, runId);
-        })
-        .catch(async (error: Error) => {
-          // The point could not start: record its sentence and go on with the others.
-          try {
-            await this.options.store.fail(runId, 'invalid-input', error.message);
-          } catch {
-            // no record to fail
-          }
-          await this.ended(sweep, runId);
-        });
+      void this.launch(sweep, runId, point, config);
     }
     if (sweep.active.size === 0 && (sweep.queue.length === 0 || sweep.state !== 'running')) this.finish(sweep);
+  }
+
+  /** Record the run, then start it; a point that cannot start records its sentence and the sweep goes on. */
+  private async launch(sweep: Sweep, runId: string, point: PlannedPoint, config: PlannedPoint['configs'][number]): Promise<void> {
+    try {
+      await sweep.recorder.begin(runId, config, { sweepId: sweep.sweepId, sweepPoint: point.point });
+    } catch (error) {
+      this.options.log?.(`sweep ${sweep.sweepId}: could not record run ${runId}: ${(error as Error).message}`);
+      sweep.active.delete(runId);
+      sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
+      this.pump(sweep);
+      return;
+    }
+    if (sweep.state !== 'running') {
+      // Stopped while the record was being written: the run never started, so it leaves nothing behind.
+      await this.options.store.delete(runId, { neverStarted: true }).catch(() => false);
+      sweep.active.delete(runId);
+      sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
+      this.pump(sweep);
+      return;
+    }
+    try {
+      sweep.supervisor.start(config, runId);
+    } catch (error) {
+      await this.options.store.fail(runId, 'invalid-input', (error as Error).message).catch(() => undefined);
+      await this.ended(sweep, runId);
+    }
   }
 
   private async ended(sweep: Sweep, runId: string): Promise<void> {

@@ -463,10 +463,13 @@ export class RunStore {
     }));
   }
 
-  /** Delete a run: its record, its result, its checkpoint and its bundle (when the bundle lies in the store). */
-  async delete(runId: string): Promise<boolean> {
+  /**
+   * Delete a run: its record, its result, its checkpoint and its bundle (when the bundle lies in the store).
+   * A running run is refused unless `neverStarted` (a run recorded but never handed to training).
+   */
+  async delete(runId: string, options: { neverStarted?: boolean } = {}): Promise<boolean> {
     const record = await this.get(runId);
-    if (record.status === 'running') throw new InvalidInputError(`Run ${runId} is still running: stop it before deleting it.`);
+    if (record.status === 'running' && !options.neverStarted) throw new InvalidInputError(`Run ${runId} is still running: stop it before deleting it.`);
     await this.serial(runId, async () => {
       await rm(this.resultPath(runId), { force: true });
       await rm(checkpointDir(this.dir, runId), { recursive: true, force: true });
