@@ -15,6 +15,7 @@ import { toCallError, type HostDialogs } from '../services/workbench-host.js';
 import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, rendererOrigin, secureWebPreferences, serveRenderer, APP_ORIGIN } from './security.js';
 import { installMenu } from './menu.js';
 import { utilityProcessLauncher } from './training-launcher.js';
+import { defaultRunsDir } from '../engine/runs/location.js';
 
 const mainDir = fileURLToPath(new URL('.', import.meta.url)); // out/main
 const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
@@ -82,7 +83,8 @@ app.whenReady().then(() => {
     launcher: utilityProcessLauncher(join(mainDir, 'training-process.js')),
     engineLauncher: utilityProcessLauncher(join(mainDir, 'engine-worker.js'), 'Forecast Workbench engine'),
     bundledDatasetsDir: bundledDatasetsDir(),
-    runsDir: join(app.getPath('userData'), 'runs'),
+    // The run store the CLI and browser mode share (FORECAST_WORKBENCH_RUNS_DIR, else the OS's app data folder).
+    runsDir: defaultRunsDir(),
     exportsDir: null,
     dialogs,
     acceptDroppedPaths: true,
