@@ -68,7 +68,7 @@ describe('train --repeat', () => {
 });
 
 describe('forecast-workbench runs', () => {
-  it('lists, shows, compares, tags and deletes stored runs, and skips a damaged run file with a message', () => {
+  it('lists, shows, compares, tags and deletes stored runs, and skips a damaged run file with a message', { timeout: 400_000 }, () => {
     const runsDir = join(scratch, 'crud');
     const a = JSON.parse(cli('train', ...small(), '--seed', '1', '--runs-dir', runsDir, '--json').stdout);
     const b = JSON.parse(cli('train', ...small(), '--units', '5', '--seed', '1', '--runs-dir', runsDir, '--json').stdout);
@@ -106,7 +106,7 @@ describe('forecast-workbench runs', () => {
     expect(missing.stderr).toMatch(`There is no run ${b.runId}`);
   });
 
-  it('leaves an interrupted, recoverable run when the training process is killed mid-run, and recovers it', async () => {
+  it('leaves an interrupted, recoverable run when the training process is killed mid-run, and recovers it', { timeout: 400_000 }, async () => {
     const runsDir = join(scratch, 'killed');
     const child = spawn(process.execPath, [bin, 'train', '--csv', csv, '--time-steps', '6', '--epochs', '5000', '--seed', '3', '--runs-dir', runsDir, '--quiet'], { stdio: 'ignore' });
     const recordsDir = join(runsDir, '.records');
@@ -138,7 +138,7 @@ describe('forecast-workbench runs', () => {
 });
 
 describe('forecast-workbench sweep', () => {
-  it('trains every grid point in parallel processes, records a failing point\'s sentence and goes on, ranks and names the best', () => {
+  it('trains every grid point in parallel processes, records a failing point\'s sentence and goes on, ranks and names the best', { timeout: 400_000 }, () => {
     const runsDir = join(scratch, 'sweep');
     const r = cli('sweep', '--csv', csv, '--epochs', '1', '--batch-size', '32', '--seed', '4', '--grid', 'units=2,3', '--grid', 'time-steps=6,100', '--parallel', '2', '--runs-dir', runsDir, '--json');
     expect(r.code, r.stderr).toBe(0);
