@@ -48,8 +48,9 @@ describe('run history channels', () => {
     const { runId } = (await first.host.call('runs:start', { config })) as { runId: string };
     const terminal = await first.supervisor.waitFor(runId);
     expect(terminal.type).toBe('finished');
-    // The record is written after the event: wait for the store to have it.
-    for (let i = 0; (await first.runs.get(runId)).status === 'running' && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
+    // The record and its summary are written after the event: wait for the store to list it as ended.
+    const listed = async () => (await first.runs.list()).runs.find((r) => r.runId === runId)?.status;
+    for (let i = 0; (await listed()) === 'running' && i < 600; i++) await new Promise((r) => setTimeout(r, 100));
     first.host.dispose();
 
     const second = host();
