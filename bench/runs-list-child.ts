@@ -2,5 +2,7 @@
 import { RunStore } from '../src/engine/runs/store.js';
 
 const start = performance.now();
+const cpu = process.cpuUsage();
 const listing = await new RunStore(process.argv[2], { origin: 'cli' }).list();
-process.stdout.write(JSON.stringify({ seconds: (performance.now() - start) / 1000, runs: listing.runs.length }));
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6, runs: listing.runs.length }));
