@@ -157,6 +157,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--runs-dir <dir>', 'the run store every run is kept in (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder)')
     .action(async (flags: TrainFlags) => {
       const config = configFromFlags(flags);
+      if (flags.repeat !== undefined && flags.repeat < 1) throw new InvalidInputError(`--repeat takes 1 seed or more, not ${flags.repeat}.`);
       if (flags.repeat !== undefined && flags.repeat > 1) {
         if (flags.out) throw new InvalidInputError('--out exports one model; with --repeat every run is kept in the run store instead (export one with its run id).');
         const print = (line: string) => console.log(line);
@@ -238,7 +239,7 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
 }
 
 /** The --json output: the whole run result plus the fields scripts look for by these names (exportDir: the --out folder). */
-export function jsonSummary(result: RunResult, exportDir: string | null = result.bundleDir) {
+export function jsonSummary(result: RunResult, exportDir: string | null) {
   return {
     ...result,
     hyperparameters: result.config,
