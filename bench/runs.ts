@@ -94,6 +94,8 @@ async function benchSweep(scratch: string): Promise<void> {
   sweeps.dispose();
   const best = status.ranked[0];
   line('sweep (SweepService, fork launcher)', `${seconds.toFixed(1)} s, ${status.done}/${status.total} runs, ${status.failed} failed  (goal ≤ 10 s)`);
+  const failures = status.ranked.flatMap((p) => p.failures);
+  if (failures.length) line('  first failure', failures[0]);
   line('  best point', `${Object.entries(best.settings).map(([k, v]) => `${k}=${v}`).join(' ')}: test RMSE ${best.testRmse?.median.toFixed(3)}`);
   const one = await runForecast(base, {});
   line('reference: one tutorial run in-process × 48 / cores', `${((one.trainSeconds * 48) / cores).toFixed(1)} s (one run trains in ${one.trainSeconds.toFixed(2)} s)`);
