@@ -19,7 +19,7 @@ try {
     options: {
       port: { type: 'string', default: '0' },
       'web-root': { type: 'string', default: join(root, 'out', 'web') },
-      'runs-dir': { type: 'string', default: join(root, '.runs', 'runs') },
+      'runs-dir': { type: 'string' },
       'exports-dir': { type: 'string', default: join(root, '.runs', 'exports') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -35,7 +35,8 @@ Usage: node bin/serve.mjs [options]   (npm run serve builds the renderer first)
 
   --port N           port to listen on (default 0: any free port)
   --web-root DIR     built renderer (default out/web)
-  --runs-dir DIR     where each run's bundle is written (default .runs/runs)
+  --runs-dir DIR     the run store (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder,
+                     shared with the desktop app and the command line)
   --exports-dir DIR  where exports go (default .runs/exports)`);
   process.exit(0);
 }
@@ -52,10 +53,12 @@ if (!existsSync(join(webRoot, 'index.html'))) {
 
 register();
 const { startWorkbenchServer } = await import(pathToFileURL(join(root, 'src', 'server', 'server.ts')).href);
+const { runsDirFrom } = await import(pathToFileURL(join(root, 'src', 'engine', 'runs', 'location.ts')).href);
+const runsDir = runsDirFrom(args['runs-dir']);
 
 let server;
 try {
-  server = await startWorkbenchServer({ port, webRoot, runsDir: resolve(args['runs-dir']), exportsDir: resolve(args['exports-dir']) });
+  server = await startWorkbenchServer({ port, webRoot, runsDir, exportsDir: resolve(args['exports-dir']) });
 } catch (error) {
   console.error(error.code === 'EADDRINUSE' ? `Port ${port} is in use: pick another with --port, or --port 0 for any free one.` : error.message);
   process.exit(1);
@@ -66,7 +69,7 @@ Open this URL (it holds the access token; anyone with it can use the workbench):
 
   ${server.url}
 
-Exports go to ${resolve(args['exports-dir'])}. Press Ctrl+C to stop.`);
+Runs are stored in ${runsDir}; exports go to ${resolve(args['exports-dir'])}. Press Ctrl+C to stop.`);
 
 let stopping = false;
 const stop = async () => {

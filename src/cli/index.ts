@@ -8,6 +8,8 @@ import { registerTrainCommand } from './commands/train.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerAnatomyCommand } from './commands/anatomy.js';
 import { registerPredictCommand } from './commands/predict.js';
+import { registerRunsCommand } from './commands/runs.js';
+import { registerSweepCommand } from './commands/sweep.js';
 
 export function buildProgram(): Command {
   const program = new Command('forecast-workbench')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerInspectCommand(program);
   registerAnatomyCommand(program);
   registerPredictCommand(program);
+  registerRunsCommand(program);
+  registerSweepCommand(program); // after train: it takes train's flags for its base settings
   return program;
 }
 

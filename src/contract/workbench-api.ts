@@ -11,6 +11,7 @@ import { parseWith, RunConfigSchema } from './run-config.js';
 import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
 import { BundleSummarySchema, BundlePredictionSchema } from './bundles.js';
+import { runHistoryChannels } from './run-history.js';
 import { InterruptedRunSchema } from './training-process.js';
 
 const PathRequest = z.object({ path: z.string().min(1) });
@@ -54,9 +55,13 @@ export const channels = {
     response: BundlePredictionSchema,
   },
   'anatomy:compute': { request: AnatomyRequestSchema, response: AnatomyReportSchema },
+  /** The run history and sweeps: src/contract/run-history.ts. */
+  ...runHistoryChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
+/** The channels answered by the run history service (services/run-history-service.ts). */
+export type RunHistoryChannel = keyof typeof runHistoryChannels;
 export type ChannelRequest<C extends Channel> = z.input<(typeof channels)[C]['request']>;
 export type ChannelResponse<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
 

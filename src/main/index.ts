@@ -16,6 +16,7 @@ import { blockNavigation, hardenSession, isTrustedSender, registerAppScheme, ren
 import { installMenu } from './menu.js';
 import { PickedPaths } from './picked-paths.js';
 import { utilityProcessLauncher } from './training-launcher.js';
+import { defaultRunsDir } from '../engine/runs/location.js';
 import { handleOpenWith } from './open-with.js';
 
 const mainDir = fileURLToPath(new URL('.', import.meta.url)); // out/main
@@ -84,14 +85,16 @@ app.whenReady().then(() => {
   blockNavigation(origin);
   if (!devUrl) serveRenderer(join(mainDir, '..', 'renderer'));
 
-  picked = new PickedPaths([runsDir()]);
+  const runsDir = defaultRunsDir();
+  picked = new PickedPaths([runsDir]);
   services = createStandardHost({
     kind: 'desktop',
     version: app.getVersion(),
     launcher: utilityProcessLauncher(join(mainDir, 'training-process.js')),
     engineLauncher: utilityProcessLauncher(join(mainDir, 'engine-worker.js'), 'Forecast Workbench engine'),
     bundledDatasetsDir: bundledDatasetsDir(),
-    runsDir: runsDir(),
+    // The run store the CLI and browser mode share (FORECAST_WORKBENCH_RUNS_DIR, else the OS's app data folder).
+    runsDir,
     exportsDir: null,
     dialogs,
     acceptDroppedPaths: true,

@@ -21,6 +21,17 @@ export const CHANNEL_NAMES = [
   'bundles:open-path',
   'bundles:predict',
   'anatomy:compute',
+  'history:list',
+  'history:show',
+  'history:compare',
+  'history:update',
+  'history:delete',
+  'history:export',
+  'history:limits',
+  'history:spread',
+  'sweep:start',
+  'sweep:status',
+  'sweep:stop',
 ] as const satisfies readonly Channel[];
 
 type Missing = Exclude<Channel, (typeof CHANNEL_NAMES)[number]>;

@@ -8,6 +8,9 @@ import { processEngine } from './engine-process.js';
 import { ExportService } from './export-service.js';
 import type { TrainingProcessLauncher } from './launcher.js';
 import { TrainingSupervisor } from './training-supervisor.js';
+import { RunStore } from '../engine/runs/store.js';
+import { RecordingTrainingSupervisor, RunHistoryService } from './run-history-service.js';
+import { SweepService } from './sweep-service.js';
 import { createWorkbenchHost, type HostDialogs, type WorkbenchHost } from './workbench-host.js';
 
 export interface StandardHostOptions {
@@ -34,13 +37,29 @@ export interface StandardHost {
   exports: ExportService;
   /** The engine the host calls: the worker's proxy, or the in-process one. */
   engine: HostEngine;
+  /** Every run of this host, and of the CLI and other hosts sharing runsDir. */
+  runs: RunStore;
+  sweeps: SweepService;
 }
 
 export function createStandardHost(options: StandardHostOptions): StandardHost {
   const worker = options.engineLauncher ? processEngine(options.engineLauncher, { log: options.log }) : null;
   const engine = worker ?? options.engine ?? engineBindings;
   const datasets = new DatasetService({ bundledDir: options.bundledDatasetsDir, engine });
-  const supervisor = new TrainingSupervisor({ launcher: options.launcher, runsDir: options.runsDir, log: options.log });
+  const runs = new RunStore(options.runsDir, { origin: options.kind });
+  const supervisor: TrainingSupervisor = new RecordingTrainingSupervisor({ launcher: options.launcher, runsDir: options.runsDir, log: options.log }, runs);
+  const sweeps = new SweepService({ launcher: options.launcher, store: runs, log: options.log });
+  const runHistory = new RunHistoryService({
+    store: runs,
+    sweeps,
+    copyBundle: (source, destination) => engine.exportBundle(source, destination),
+    chooseExportFolder: options.dialogs ? (name) => options.dialogs!.chooseExportFolder(name) : null,
+    exportsDir: options.exportsDir,
+    resolveDataPath: async (path) => {
+      await datasets.list();
+      return datasets.resolve(path).path;
+    },
+  });
   const exports = new ExportService({
     getResult: (runId) => supervisor.getResult(runId),
     runsDir: options.runsDir,
@@ -56,6 +75,7 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     dialogs: options.dialogs,
     exportsDir: options.exportsDir,
     acceptDroppedPaths: options.acceptDroppedPaths,
+    runHistory,
   });
   // Shutting the host down ends the engine worker as well as the training processes.
   const host: WorkbenchHost = worker
@@ -67,5 +87,5 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
         },
       }
     : workbenchHost;
-  return { host, datasets, supervisor, exports, engine };
+  return { host, datasets, supervisor, exports, engine, runs, sweeps };
 }

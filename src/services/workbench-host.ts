@@ -15,6 +15,7 @@ import {
   type CallError,
   type Channel,
   type ChannelResponse,
+  type RunHistoryChannel,
 } from '../contract/workbench-api.js';
 import type { DatasetProgressListener, DatasetService } from './dataset-service.js';
 import type { HostEngine } from './engine-bindings.js';
@@ -42,6 +43,8 @@ export interface WorkbenchHostDeps {
   exportsDir: string | null;
   /** Accept 'datasets:open-path' (a file dropped on the desktop window). */
   acceptDroppedPaths: boolean;
+  /** Answers the run-history and sweep channels (services/run-history-service.ts); absent = not offered. */
+  runHistory?: { handles(channel: string): boolean; call(channel: RunHistoryChannel, request: never): Promise<unknown>; dispose(): void };
 }
 
 export interface WorkbenchHost {
@@ -54,7 +57,7 @@ export interface WorkbenchHost {
   dispose(): void;
 }
 
-type Handlers = { [C in Channel]: (request: z.infer<(typeof channels)[C]['request']>) => Promise<ChannelResponse<C>> };
+type Handlers = { [C in Exclude<Channel, RunHistoryChannel>]: (request: z.infer<(typeof channels)[C]['request']>) => Promise<ChannelResponse<C>> };
 
 /** What a failed call sends back across a boundary. */
 export function toCallError(error: unknown): CallError {
@@ -151,10 +154,16 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     async call(channel, rawRequest) {
       if (!isChannel(channel)) throw new InvalidInputError(`"${String(channel).slice(0, 80)}" is not a workbench channel.`);
       const request = parseRequest(channel, rawRequest);
-      return (handlers[channel] as (r: unknown) => Promise<unknown>)(request);
+      if (deps.runHistory?.handles(channel)) return deps.runHistory.call(channel as RunHistoryChannel, request as never);
+      const handler = handlers[channel as Exclude<Channel, RunHistoryChannel>] as ((r: unknown) => Promise<unknown>) | undefined;
+      if (!handler) throw new InvalidInputError(`This host does not keep a run history ("${channel}").`);
+      return handler(request);
     },
     onRunEvent: (listener) => supervisor.onEvent(listener),
     onDatasetProgress: (listener) => datasets.onProgress(listener),
-    dispose: () => supervisor.dispose(),
+    dispose: () => {
+      supervisor.dispose();
+      deps.runHistory?.dispose();
+    },
   };
 }

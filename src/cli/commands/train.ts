@@ -21,6 +21,11 @@ import type { MetricSet, RunResult } from '../../contract/run-result.js';
 import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
 import { assertNewFolderWritable } from '../../engine/bundle/atomic.js';
 import { runForecast } from '../../engine/run.js';
+import { newRunId } from '../../engine/run-id.js';
+import { RunRecorder } from '../../engine/runs/recorder.js';
+import { RunStore } from '../../engine/runs/store.js';
+import { runsDirFrom } from '../../engine/runs/location.js';
+import { printRepeat, repeatJson, runCliSweep } from './sweep.js';
 import { float, integer, list } from '../parse-flags.js';
 
 interface TrainFlags {
@@ -56,6 +61,9 @@ interface TrainFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  repeat?: number;
+  runsDir?: string;
+  parallel?: number;
 }
 
 /** Parse `TYPE:UNITS[:ACTIVATION[:DROPOUT]]`, e.g. `lstm:16:tanh:0.1`. */
@@ -145,13 +153,50 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'export the trained model bundle to this new folder')
     .option('--json', 'print one JSON object with the results at the end')
     .option('--quiet', 'no progress lines')
+    .option('--repeat <n>', 'train the same settings with N seeds (--seed, --seed + 1, …) in parallel processes; report median, min–max and IQR', integer)
+    .option('--parallel <n>', 'with --repeat: training processes at once (default: one per core)', integer)
+    .option('--runs-dir <dir>', 'the run store every run is kept in (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder)')
     .action(async (flags: TrainFlags) => {
       const config = configFromFlags(flags);
+      // Said before training, not after it.
       const bundleDir = flags.out === undefined ? null : await assertNewFolderWritable(flags.out, '--out');
+      if (flags.repeat !== undefined && flags.repeat < 1) throw new InvalidInputError(`--repeat takes 1 seed or more, not ${flags.repeat}.`);
+      if (flags.repeat !== undefined && flags.repeat > 1) {
+        if (flags.out) throw new InvalidInputError('--out exports one model; with --repeat every run is kept in the run store instead (export one with its run id).');
+        const print = (line: string) => console.log(line);
+        const { status, records } = await runCliSweep(
+          { base: config, repeat: flags.repeat, rankBy: 'test' },
+          { runsDir: flags.runsDir, parallel: flags.parallel ?? null, json: !!flags.json, quiet: flags.quiet, print },
+        );
+        if (flags.json) console.log(JSON.stringify(repeatJson(status, records), null, 2));
+        else printRepeat(status, print);
+        return;
+      }
       const print = flags.json || flags.quiet ? () => {} : (line: string) => console.log(line);
-      const result = await runForecast(config, { bundleDir, onEvent: (event) => printEvent(event, print) });
-      if (flags.json) console.log(JSON.stringify(jsonSummary(result), null, 2));
-      else printSummary(result, (line) => console.log(line));
+      // Every run lands in the run store: its record as it trains, its bundle (unless --out) and checkpoints there.
+      const store = new RunStore(runsDirFrom(flags.runsDir), { origin: 'cli' });
+      const recorder = new RunRecorder(store);
+      const runId = newRunId();
+      await recorder.begin(runId, config);
+      let recorded: Promise<void> = Promise.resolve();
+      try {
+        const result = await runForecast(config, {
+          runId,
+          runsDir: store.dir,
+          bundleDir,
+          onEvent: (event) => {
+            printEvent(event, print);
+            recorded = recorder.onEvent(event);
+          },
+        });
+        await recorded;
+        if (flags.json) console.log(JSON.stringify(jsonSummary(result, flags.out ? result.bundleDir : null), null, 2));
+        else printSummary(result, (line) => console.log(line));
+      } catch (error) {
+        await recorded;
+        await store.fail(runId, error instanceof InvalidInputError ? 'invalid-input' : 'internal', (error as Error).message).catch(() => {});
+        throw error;
+      }
     });
 }
 
@@ -196,12 +241,12 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   if (result.bundleDir) print(`Model bundle: ${result.bundleDir}`);
 }
 
-/** The --json output: the whole run result plus the fields scripts look for by these names. */
-export function jsonSummary(result: RunResult) {
+/** The --json output: the whole run result plus the fields scripts look for by these names (exportDir: the --out folder). */
+export function jsonSummary(result: RunResult, exportDir: string | null) {
   return {
     ...result,
     hyperparameters: result.config,
     losses: result.history.map((h) => h.loss),
-    exportDir: result.bundleDir,
+    exportDir,
   };
 }

@@ -26,7 +26,7 @@ function alreadyExists(target: string): InvalidInputError {
 }
 
 /** A sentence for a file-system error (no space, read-only, no permission...), or null if it is not one. */
-function describeFsError(error: unknown, action: string): InvalidInputError | null {
+export function describeFsError(error: unknown, action: string): InvalidInputError | null {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const reasons: Record<string, string> = {
     ENOSPC: 'the disk is full',

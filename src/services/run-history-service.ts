@@ -1,0 +1,117 @@
+/**
+ * The host side of the run history: records every run the host trains (RecordingTrainingSupervisor), and
+ * answers the 'history:*' and 'sweep:*' channels of src/contract/run-history.ts from the run store and the
+ * sweep service. Export copies any stored run's bundle, not only the runs of this session.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { InvalidInputError, parseRunConfig } from '../contract/run-config.js';
+import { runHistoryChannels } from '../contract/run-history.js';
+import type { RunHistoryChannel } from '../contract/workbench-api.js';
+import type { RunResult } from '../contract/run-result.js';
+import { newRunId } from '../engine/run-id.js';
+import { compareRecords, predictionSpread } from '../engine/runs/stats.js';
+import { RunRecorder } from '../engine/runs/recorder.js';
+import type { RunStore } from '../engine/runs/store.js';
+import { safeFolderName } from './export-service.js';
+import type { SweepService } from './sweep-service.js';
+import { TrainingSupervisor, type TrainingSupervisorOptions } from './training-supervisor.js';
+
+type Request<C extends RunHistoryChannel> = z.infer<(typeof runHistoryChannels)[C]['request']>;
+type Response<C extends RunHistoryChannel> = z.infer<(typeof runHistoryChannels)[C]['response']>;
+
+/** A TrainingSupervisor whose every run is recorded in the run store as it happens. */
+export class RecordingTrainingSupervisor extends TrainingSupervisor {
+  private readonly recorder: RunRecorder;
+
+  constructor(options: TrainingSupervisorOptions, store: RunStore) {
+    super(options);
+    this.recorder = new RunRecorder(store, { log: options.log });
+    this.onEvent((event) => void this.recorder.onEvent(event));
+  }
+
+  override start(configInput: unknown, runId: string = newRunId()): string {
+    const id = super.start(configInput, runId);
+    void this.recorder.begin(id, parseRunConfig(configInput)).catch(() => {});
+    return id;
+  }
+}
+
+export interface RunHistoryServiceOptions {
+  store: RunStore;
+  sweeps: SweepService;
+  /** Copy a bundle folder to a new destination (the engine's atomic exportBundle). */
+  copyBundle: (source: string, destination: string) => Promise<string>;
+  /** Desktop: ask where to export (null = cancelled). Browser mode: null, exports go under exportsDir. */
+  chooseExportFolder: ((defaultName: string) => Promise<string | null>) | null;
+  exportsDir: string | null;
+  /** The host's path of a dataset the renderer names (only datasets the host handed out). */
+  resolveDataPath: (path: string) => Promise<string>;
+}
+
+export class RunHistoryService {
+  constructor(private readonly options: RunHistoryServiceOptions) {}
+
+  handles(channel: string): channel is RunHistoryChannel {
+    return Object.prototype.hasOwnProperty.call(runHistoryChannels, channel);
+  }
+
+  /** Answer one (already validated) request. */
+  call<C extends RunHistoryChannel>(channel: C, request: Request<C>): Promise<Response<C>> {
+    return (this.handlers[channel] as (r: unknown) => Promise<Response<C>>)(request);
+  }
+
+  private async results(runIds: string[]): Promise<Array<RunResult | null>> {
+    return Promise.all(runIds.map(async (id) => (await this.options.store.result(id)).result));
+  }
+
+  private readonly handlers: { [C in RunHistoryChannel]: (request: Request<C>) => Promise<Response<C>> } = {
+    'history:list': () => this.options.store.list(),
+    'history:show': async ({ runId }) => {
+      const record = await this.options.store.get(runId);
+      const { result, problem } = await this.options.store.result(runId);
+      return { record, result, problem: record.status === 'finished' || record.status === 'stopped' ? problem : null };
+    },
+    'history:compare': async ({ runIds }) => {
+      const records = await Promise.all(runIds.map((id) => this.options.store.get(id)));
+      return { comparison: compareRecords(records), records, results: await this.results(runIds) };
+    },
+    'history:update': ({ runId, ...change }) => this.options.store.update(runId, change),
+    'history:delete': async ({ runId }) => ({ deleted: await this.options.store.delete(runId) }),
+    'history:export': async ({ runId, name }) => {
+      const record = await this.options.store.get(runId);
+      const source = record.bundleDir;
+      if (!source || !existsSync(join(source, 'model.json'))) {
+        throw new InvalidInputError(`Run ${runId} has no model bundle on disk${record.status === 'failed' ? ' (it failed)' : ''}, so there is nothing to export.`);
+      }
+      let destination: string | null;
+      const defaultName = name ?? runId;
+      if (this.options.chooseExportFolder) {
+        destination = await this.options.chooseExportFolder(defaultName);
+        if (!destination) return null;
+      } else if (this.options.exportsDir) {
+        destination = join(this.options.exportsDir, safeFolderName(defaultName));
+      } else {
+        throw new Error('This host has no exports folder.');
+      }
+      if (existsSync(destination)) throw new InvalidInputError(`${destination} already exists. Exports never overwrite: choose another name or folder.`);
+      return { path: await this.options.copyBundle(source, destination) };
+    },
+    'history:limits': async (limits) => {
+      const pruned = await this.options.store.setLimits(limits);
+      return { limits: await this.options.store.limits(), pruned };
+    },
+    'history:spread': async ({ runIds }) => predictionSpread((await this.results(runIds)).filter((r): r is RunResult => r !== null)),
+    'sweep:start': async (request) => {
+      const path = await this.options.resolveDataPath(request.base.data.path);
+      return this.options.sweeps.start({ ...request, base: { ...request.base, data: { ...request.base.data, path } } });
+    },
+    'sweep:status': async ({ sweepId }) => this.options.sweeps.status(sweepId),
+    'sweep:stop': async ({ sweepId }) => ({ stopping: this.options.sweeps.stop(sweepId) }),
+  };
+
+  dispose(): void {
+    this.options.sweeps.dispose();
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * Sweeps and seed repeats: the points of a grid (or a random draw of it), each over N seeds, trained in
+ * parallel training processes — one per core by default — through the same TrainingSupervisor and launcher
+ * as any run (child_process.fork or Electron's utilityProcess), so each run gets its own process, a crash
+ * costs one point, Stop works as for a single run, and every run lands in the run store as it happens.
+ * A failing point records its sentence and the sweep goes on.
+ */
+import { availableParallelism } from 'node:os';
+import { InvalidInputError } from '../contract/run-config.js';
+import type { RunEvent } from '../contract/run-events.js';
+import { SweepRequestSchema, type RunRecord, type SweepRequestInput, type SweepStatus } from '../contract/run-history.js';
+import { parseWith } from '../contract/run-config.js';
+import { newRunId } from '../engine/run-id.js';
+import { expandSweep, rankPoints, summarisePoint, type PlannedPoint } from '../engine/runs/sweep-plan.js';
+import { RunRecorder } from '../engine/runs/recorder.js';
+import type { RunStore } from '../engine/runs/store.js';
+import type { TrainingProcessLauncher } from './launcher.js';
+import { TrainingSupervisor } from './training-supervisor.js';
+
+export interface SweepServiceOptions {
+  launcher: TrainingProcessLauncher;
+  store: RunStore;
+  log?: (text: string) => void;
+}
+
+interface QueuedRun {
+  point: PlannedPoint;
+  seedIndex: number;
+}
+
+interface Sweep {
+  sweepId: string;
+  state: SweepStatus['state'];
+  rankBy: 'validation' | 'test';
+  warning: string | null;
+  parallel: number;
+  total: number;
+  startedAt: number;
+  endedAt: number | null;
+  points: PlannedPoint[];
+  runIds: Map<number, string[]>;
+  records: Map<string, RunRecord>;
+  queue: QueuedRun[];
+  active: Set<string>;
+  supervisor: TrainingSupervisor;
+  recorder: RunRecorder;
+  done: Promise<SweepStatus>;
+  resolveDone: (status: SweepStatus) => void;
+  onEvent?: (event: RunEvent) => void;
+}
+
+const TEST_SET_WARNING =
+  'Ranked by test RMSE: choosing settings by their test error overstates how well the best one will do on new data. Hold out a validation share and rank by validation loss instead.';
+
+export class SweepService {
+  private readonly sweeps = new Map<string, Sweep>();
+
+  constructor(private readonly options: SweepServiceOptions) {}
+
+  /**
+   * Check the request, plan its runs and start them; returns at once. Throws InvalidInputError for bad
+   * settings or a sweep over the confirmation limit without confirmation.
+   */
+  start(input: SweepRequestInput, hooks: { onEvent?: (event: RunEvent) => void } = {}): { sweepId: string; total: number } {
+    const request = parseWith(SweepRequestSchema, input, 'sweep');
+    const { points, total } = expandSweep(request);
+    let rankBy = request.rankBy;
+    let warning: string | null = null;
+    if (rankBy === 'validation' && request.base.prep.validationFraction === 0) {
+      rankBy = 'test';
+      warning = `There is no validation share (validation 0), so the runs are ranked by test RMSE instead: choosing settings by their test error overstates how well the best one will do on new data. Set a validation share to rank by validation loss.`;
+    } else if (rankBy === 'test') {
+      warning = TEST_SET_WARNING;
+    }
+    const parallel = Math.max(1, Math.min(request.parallel ?? availableParallelism(), total));
+    const sweepId = newRunId().replace(/^run-/, 'sweep-');
+    const supervisor = new TrainingSupervisor({
+      launcher: this.options.launcher,
+      runsDir: this.options.store.dir,
+      maxConcurrentRuns: parallel,
+      keepResults: 0,
+      log: this.options.log,
+    });
+    const recorder = new RunRecorder(this.options.store, { log: this.options.log });
+    let resolveDone!: (status: SweepStatus) => void;
+    const done = new Promise<SweepStatus>((resolve) => (resolveDone = resolve));
+    const sweep: Sweep = {
+      sweepId,
+      state: 'running',
+      rankBy,
+      warning,
+      parallel,
+      total,
+      startedAt: performance.now(),
+      endedAt: null,
+      points,
+      runIds: new Map(points.map((p) => [p.point, []])),
+      records: new Map(),
+      queue: points.flatMap((point) => point.configs.map((_, seedIndex) => ({ point, seedIndex }))),
+      active: new Set(),
+      supervisor,
+      recorder,
+      done,
+      resolveDone,
+      onEvent: hooks.onEvent,
+    };
+    supervisor.onEvent((event) => {
+      sweep.onEvent?.(event);
+      const recorded = recorder.onEvent(event);
+      if (event.type === 'finished' || event.type === 'failed') void recorded.then(() => this.ended(sweep, event.runId));
+    });
+    this.sweeps.set(sweepId, sweep);
+    this.pump(sweep);
+    return { sweepId, total };
+  }
+
+  private pump(sweep: Sweep): void {
+    while (sweep.state === 'running' && sweep.active.size < sweep.parallel && sweep.queue.length) {
+      const { point, seedIndex } = sweep.queue.shift()!;
+      const config = point.configs[seedIndex];
+      const runId = newRunId();
+      sweep.runIds.get(point.point)!.push(runId);
+      sweep.active.add(runId);
+      void this.launch(sweep, runId, point, config);
+    }
+    if (sweep.active.size === 0 && (sweep.queue.length === 0 || sweep.state !== 'running')) this.finish(sweep);
+  }
+
+  /** Record the run, then start it; a point that cannot start records its sentence and the sweep goes on. */
+  private async launch(sweep: Sweep, runId: string, point: PlannedPoint, config: PlannedPoint['configs'][number]): Promise<void> {
+    try {
+      await sweep.recorder.begin(runId, config, { sweepId: sweep.sweepId, sweepPoint: point.point });
+    } catch (error) {
+      this.options.log?.(`sweep ${sweep.sweepId}: could not record run ${runId}: ${(error as Error).message}`);
+      sweep.active.delete(runId);
+      sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
+      this.pump(sweep);
+      return;
+    }
+    if (sweep.state !== 'running') {
+      // Stopped while the record was being written: the run never started, so it leaves nothing behind.
+      await this.options.store.delete(runId, { neverStarted: true }).catch(() => false);
+      sweep.active.delete(runId);
+      sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
+      this.pump(sweep);
+      return;
+    }
+    try {
+      sweep.supervisor.start(config, runId);
+    } catch (error) {
+      await this.options.store.fail(runId, 'invalid-input', (error as Error).message).catch(() => undefined);
+      await this.ended(sweep, runId);
+    }
+  }
+
+  private async ended(sweep: Sweep, runId: string): Promise<void> {
+    if (!sweep.active.delete(runId)) return;
+    try {
+      sweep.records.set(runId, await this.options.store.get(runId));
+    } catch (error) {
+      this.options.log?.(`sweep ${sweep.sweepId}: run ${runId} has no readable record: ${(error as Error).message}`);
+    }
+    this.pump(sweep);
+  }
+
+  private finish(sweep: Sweep): void {
+    if (sweep.endedAt !== null) return;
+    sweep.endedAt = performance.now();
+    sweep.state = sweep.state === 'running' ? 'finished' : 'stopped';
+    sweep.supervisor.dispose();
+    sweep.resolveDone(this.statusOf(sweep));
+  }
+
+  private statusOf(sweep: Sweep): SweepStatus {
+    const points = sweep.points.map((p) => {
+      const runIds = sweep.runIds.get(p.point)!;
+      const records = runIds.map((id) => sweep.records.get(id)).filter((r): r is RunRecord => !!r);
+      return summarisePoint(p, runIds, records);
+    });
+    const ranked = rankPoints(points, sweep.rankBy);
+    const done = sweep.records.size;
+    const failed = [...sweep.records.values()].filter((r) => !r.metrics).length;
+    const elapsedSeconds = ((sweep.endedAt ?? performance.now()) - sweep.startedAt) / 1000;
+    const remaining = sweep.total - done;
+    const etaSeconds = sweep.endedAt !== null ? 0 : done > 0 ? (elapsedSeconds / done) * remaining : null;
+    return {
+      sweepId: sweep.sweepId,
+      state: sweep.state,
+      total: sweep.total,
+      done,
+      failed,
+      elapsedSeconds,
+      etaSeconds,
+      parallel: sweep.parallel,
+      rankBy: sweep.rankBy,
+      warning: sweep.warning,
+      ranked,
+      bestRunId: this.bestRun(sweep, ranked[0]?.runIds ?? []),
+    };
+  }
+
+  /** The best point's run with the lowest ranking score. */
+  private bestRun(sweep: Sweep, runIds: string[]): string | null {
+    let best: { id: string; score: number } | null = null;
+    for (const id of runIds) {
+      const m = sweep.records.get(id)?.metrics;
+      const score = m ? (sweep.rankBy === 'validation' ? m.validation?.rmse : m.test.rmse) : undefined;
+      if (typeof score === 'number' && (!best || score < best.score)) best = { id, score };
+    }
+    return best?.id ?? null;
+  }
+
+  private get(sweepId: string): Sweep {
+    const sweep = this.sweeps.get(sweepId);
+    if (!sweep) throw new InvalidInputError(`There is no sweep ${sweepId} in this session.`);
+    return sweep;
+  }
+
+  status(sweepId: string): SweepStatus {
+    return this.statusOf(this.get(sweepId));
+  }
+
+  /** Resolves when every run of the sweep has ended. */
+  wait(sweepId: string): Promise<SweepStatus> {
+    return this.get(sweepId).done;
+  }
+
+  /** Cancel what is queued and stop what runs (each keeps its last finished epoch). */
+  stop(sweepId: string): boolean {
+    const sweep = this.get(sweepId);
+    if (sweep.state !== 'running') return false;
+    sweep.state = 'stopping';
+    sweep.queue = [];
+    for (const runId of sweep.active) sweep.supervisor.stop(runId);
+    this.pump(sweep);
+    return true;
+  }
+
+  dispose(): void {
+    for (const sweep of this.sweeps.values()) {
+      sweep.queue = [];
+      sweep.supervisor.dispose();
+    }
+  }
+}
