@@ -31,6 +31,10 @@ export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'cpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+/** Which training implementation runs: 'auto' = the fused kernel where it supports the model, else TensorFlow.js. */
+export const TRAINER_CHOICES = ['auto', 'fused', 'tfjs'] as const;
+export type TrainerChoice = (typeof TRAINER_CHOICES)[number];
+
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 export const LayerSpecSchema = z.object({
@@ -108,6 +112,7 @@ export const RunConfigSchema = z
     training: TrainingSpecSchema.default(() => TrainingSpecSchema.parse({})),
     evaluation: EvaluationSpecSchema.default(() => EvaluationSpecSchema.parse({})),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
+    trainer: z.enum(TRAINER_CHOICES).default('auto'),
   })
   .superRefine((config, ctx) => {
     if (config.training.earlyStoppingPatience > 0 && config.prep.validationFraction === 0) {
