@@ -29,7 +29,8 @@ const backend: BackendChoice = (BACKEND_CHOICES as readonly string[]).includes(r
 const worker = startTrainingWorker(channel, {
   backendChoice: backend,
   initBackend: () => initBackend(backend),
-  runForecast: (config, options) => runForecast(config, options),
+  // Epochs that take milliseconds reach the host as one 'epochs' event at most every 50 ms.
+  runForecast: (config, options) => runForecast(config, { ...options, epochEventIntervalMs: 50 }),
   recoverRun: (runId, runsDir, options) => recoverRun(runId, runsDir, options),
 });
 

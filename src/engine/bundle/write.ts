@@ -165,11 +165,25 @@ function readmeText(meta: BundleMetadata): string {
 }
 
 /**
+ * A chart of the bundle, or null when it cannot be drawn (ECharts asserts on series near 1e-310, say): a
+ * trained run is never lost to a chart; the chart is left out and the run's warnings say so.
+ */
+async function chartOrNull(name: string, result: RunResult, draw: () => Promise<string>): Promise<string | null> {
+  try {
+    return await draw();
+  } catch (error) {
+    const reason = error instanceof Error && error.message.trim() ? error.message.trim() : 'the chart library could not draw these values';
+    result.warnings.push(`The ${name} chart was left out of the bundle: ${reason}.`);
+    return null;
+  }
+}
+
+/**
  * Write a finished run as a bundle folder at `dir` (atomically; refuses an existing `dir`).
  * `result.bundleDir` is not stored: a bundle can be moved, and its folder is where it is read from.
  */
 export async function writeRunBundle({ dir, model, result, onFileWritten }: WriteRunBundleArgs): Promise<void> {
-  const lossSvg = await lossChartSvg(result.history);
+  const lossSvg = await chartOrNull('loss', result, () => lossChartSvg(result.history));
   const lastIndex = result.dataset.rows - 1;
   const labelPairs = [
     ...result.predictions.map((r) => ({ index: r.index, time: r.time })),
@@ -178,17 +192,22 @@ export async function writeRunBundle({ dir, model, result, onFileWritten }: Writ
   const timeByIndex = new Map(labelPairs.filter((p) => p.time !== null).map((p) => [p.index, p.time as string]));
   const labeller = timeLabeller(labelPairs);
   const timeOf = labeller ?? (timeByIndex.size ? (i: number) => timeByIndex.get(i) ?? null : undefined);
-  const predictionsSvg = await predictionChartSvg({
-    title: `${result.dataset.name}: ${result.dataset.column}, actual vs predicted`,
-    predictions: result.predictions,
-    forecast: result.forecast,
-    splitIndex: result.samples.splitIndex,
-    lastIndex,
-    timeOf,
-  });
-  const lossPng = await svgToPng(lossSvg);
-  const predictionsPng = lossPng ? await svgToPng(predictionsSvg) : null;
-  const charts = ['loss.svg', 'predictions.svg', ...(lossPng && predictionsPng ? ['loss.png', 'predictions.png'] : [])];
+  const predictionsSvg = await chartOrNull('predictions', result, () =>
+    predictionChartSvg({
+      title: `${result.dataset.name}: ${result.dataset.column}, actual vs predicted`,
+      predictions: result.predictions,
+      forecast: result.forecast,
+      splitIndex: result.samples.splitIndex,
+      lastIndex,
+      timeOf,
+    }),
+  );
+  const svgs = [
+    ...(lossSvg ? [{ name: 'loss', svg: lossSvg }] : []),
+    ...(predictionsSvg ? [{ name: 'predictions', svg: predictionsSvg }] : []),
+  ];
+  const pngs = svgs.length && (await svgToPng(svgs[0].svg)) ? await Promise.all(svgs.map((c) => svgToPng(c.svg))) : [];
+  const charts = [...svgs.map((c) => `${c.name}.svg`), ...(pngs.length ? svgs.map((c) => `${c.name}.png`) : [])];
   const metadata = await buildMetadata(model, result, charts);
 
   await writeFolderAtomically(dir, async (temp) => {
@@ -210,12 +229,8 @@ export async function writeRunBundle({ dir, model, result, onFileWritten }: Writ
       BUNDLE_FILES.lossHistory,
       toCsv(['epoch', 'loss', 'val_loss', 'seconds'], result.history.map((h) => [h.epoch, h.loss, h.valLoss, h.seconds])),
     );
-    await put('loss.svg', lossSvg);
-    await put('predictions.svg', predictionsSvg);
-    if (lossPng && predictionsPng) {
-      await put('loss.png', lossPng);
-      await put('predictions.png', predictionsPng);
-    }
+    for (const c of svgs) await put(`${c.name}.svg`, c.svg);
+    for (const [i, png] of pngs.entries()) if (png) await put(`${svgs[i].name}.png`, png);
     await put(BUNDLE_FILES.readme, readmeText(metadata));
     await put(BUNDLE_FILES.metadata, JSON.stringify(metadata, null, 2) + '\n');
   });
