@@ -49,8 +49,9 @@ export const BatchEventSchema = z.object({
 });
 
 /**
- * Several finished epochs in one event: when epochs take milliseconds, the engine coalesces them (at most one
- * event every ~50 ms) so hosts and pages are not flooded; the loss curve still gets every epoch.
+ * Finished epochs that were not sent one by one: when epochs take milliseconds, the engine holds them back
+ * (a host asks for at most one send every ~50 ms) and sends them in one 'epochs' event, followed by the
+ * latest epoch's own 'epoch' event, so hosts and pages are not flooded and the loss curve gets every epoch.
  */
 export const EpochsEventSchema = z.object({
   type: z.literal('epochs'),

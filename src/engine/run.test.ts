@@ -116,7 +116,7 @@ describe('run events', () => {
     expect(fractions.at(-1)).toBe(1);
     expect([...fractions].sort((a, b) => a! - b!)).toEqual(fractions);
     expect(events[0]).toMatchObject({ type: 'started', trainer: result.trainer, backend: result.backend });
-    expect(result.trainer).toBe('tfjs');
+    expect(result.trainer).toBe('fused');
   });
 
   it('after Stop, evaluation and bundling still report their phases', async () => {
@@ -143,26 +143,48 @@ describe('run events', () => {
     const events: RunEvent[] = [];
     const result = await runForecast(
       { data: { path: sunspots }, training: { epochs: 5, batchSize: 64, seed: 2 } },
-      // An interval no run reaches: the first epoch goes out at once, the others wait until training ends.
+      // An interval no run reaches: the first epoch goes out at once, the others wait until training ends, then
+      // epochs 2-4 go out in one 'epochs' event and epoch 5 in its own.
       { epochEventIntervalMs: 1e9, onEvent: (e) => events.push(e) },
     );
     const single = events.filter((e) => e.type === 'epoch');
     const coalesced = events.filter((e) => e.type === 'epochs');
-    expect(single.map((e) => (e.type === 'epoch' ? e.epoch : 0))).toEqual([1]);
+    expect(single.map((e) => (e.type === 'epoch' ? e.epoch : 0))).toEqual([1, 5]);
     expect(coalesced).toHaveLength(1);
+    expect(events.indexOf(coalesced[0])).toBe(events.indexOf(single[1]) - 1);
     const records = coalesced[0].type === 'epochs' ? coalesced[0].records : [];
-    expect(records.map((r) => r.epoch)).toEqual([2, 3, 4, 5]);
-    expect(records.map((r) => r.loss)).toEqual(result.history.slice(1).map((h) => h.loss));
-    expect(records.map((r) => r.seconds)).toEqual(result.history.slice(1).map((h) => h.seconds));
+    expect(records.map((r) => r.epoch)).toEqual([2, 3, 4]);
+    expect(records.map((r) => r.loss)).toEqual(result.history.slice(1, 4).map((h) => h.loss));
+    expect(records.map((r) => r.seconds)).toEqual(result.history.slice(1, 4).map((h) => h.seconds));
     // Each event still parses as the contract says (what every host does on receipt).
     for (const e of events) expect(parseRunEvent(e)).toEqual(e);
   });
 });
 
-describe('config', () => {
-  it('records the trainer it was asked for', async () => {
-    const result = await runForecast({ data: { path: sunspots }, trainer: 'tfjs', training: { epochs: 1, batchSize: 64, seed: 1 } });
-    expect(result.trainer).toBe('tfjs');
-    expect(result.config.trainer).toBe('tfjs');
+describe('the trainer of a run', () => {
+  const config = { data: { path: sunspots }, training: { epochs: 3, batchSize: 16, seed: 1 } };
+
+  it.each([
+    ['tfjs', 'tfjs'],
+    ['fused', 'fused'],
+    ['auto', 'fused'],
+  ] as const)('trainer %s trains with %s and says so in the started event and the result', async (choice, used) => {
+    const events: RunEvent[] = [];
+    const result = await runForecast({ ...config, trainer: choice }, { onEvent: (e) => events.push(e) });
+    expect(result.trainer).toBe(used);
+    expect(result.config.trainer).toBe(choice);
+    expect(events[0]).toMatchObject({ type: 'started', trainer: used });
+    expect(result.history).toHaveLength(3);
+  });
+
+  it('the same seed gives the same training on both trainers (same initial weights, shuffle order and optimizer)', async () => {
+    const tfjs = await runForecast({ ...config, trainer: 'tfjs' });
+    const fused = await runForecast({ ...config, trainer: 'fused' });
+    fused.history.forEach((h, i) => expect(h.loss).toBeCloseTo(tfjs.history[i].loss, 5));
+    expect(fused.metrics.test.rmse).toBeCloseTo(tfjs.metrics.test.rmse, 4);
+  });
+
+  it('an unknown trainer is refused by the config', async () => {
+    await expect(runForecast({ data: { path: sunspots }, trainer: 'gpu' as never })).rejects.toThrow(/trainer/);
   });
 });

@@ -159,22 +159,21 @@ export async function trainAndEvaluate(config: RunConfig, options: Omit<RunOptio
 }
 
 /**
- * Epoch events: each epoch as an 'epoch' event, unless the last event went out less than `intervalMs` ago;
- * then it waits, and the epochs waiting go out together as one 'epochs' event with the next epoch that is due
- * (or at `flush`, when training ends). The loss curve gets every epoch either way.
+ * Epoch events: each epoch as an 'epoch' event, unless the last events went out less than `intervalMs` ago;
+ * then it waits. When the next epoch is due (or at `flush`, when training ends) the epochs that waited go out
+ * together in one 'epochs' event, followed by the latest epoch's 'epoch' event: at most two messages per
+ * interval, every epoch on the loss curve, and a receiver that knows only 'epoch' still sees the progress.
  */
 function epochReporter(emit: RunEventListener, runId: string, epochs: number, intervalMs: number) {
   let waiting: Array<EpochRecord & { elapsedSeconds: number }> = [];
   let last = -Infinity;
   const eta = (r: { epoch: number; elapsedSeconds: number }) => (r.elapsedSeconds / r.epoch) * (epochs - r.epoch);
   const send = () => {
+    const latest = waiting.pop();
+    if (!latest) return;
     last = performance.now();
-    if (waiting.length === 1) {
-      const [r] = waiting;
-      emit({ type: 'epoch', runId, epoch: r.epoch, epochs, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds, elapsedSeconds: r.elapsedSeconds, etaSeconds: eta(r) });
-    } else if (waiting.length > 1) {
-      emit({ type: 'epochs', runId, epochs, records: waiting, etaSeconds: eta(waiting[waiting.length - 1]) });
-    }
+    if (waiting.length > 0) emit({ type: 'epochs', runId, epochs, records: waiting, etaSeconds: eta(waiting[waiting.length - 1]) });
+    emit({ type: 'epoch', runId, epoch: latest.epoch, epochs, loss: latest.loss, valLoss: latest.valLoss, seconds: latest.seconds, elapsedSeconds: latest.elapsedSeconds, etaSeconds: eta(latest) });
     waiting = [];
   };
   return {

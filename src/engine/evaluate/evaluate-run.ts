@@ -42,7 +42,7 @@ export interface EvaluationInput {
 const PREDICT_CHUNK = 4096;
 
 /** Samples [from, to) of a set of windows, sharing its buffers. */
-export function sliceWindows(w: Windows, from: number, to: number): Windows {
+function sliceWindows(w: Windows, from: number, to: number): Windows {
   const perSample = w.timeSteps * w.features;
   return {
     ...w,
@@ -76,7 +76,7 @@ export async function predictInChunks(predict: WindowPredictor, w: Windows, onCh
  * Run one reporting step; if it throws, or its output does not pass `schema` (e.g. an infinite error of a
  * series near 1e300), it is skipped with a warning and `fallback` stands in.
  */
-export async function reportingStep<T>(what: string, warnings: string[], fallback: T, schema: z.ZodType<T>, step: () => T | Promise<T>): Promise<T> {
+async function reportingStep<T>(what: string, warnings: string[], fallback: T, schema: z.ZodType<T>, step: () => T | Promise<T>): Promise<T> {
   try {
     const value = await step();
     const checked = schema.safeParse(value);

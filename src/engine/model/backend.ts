@@ -56,7 +56,7 @@ export function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
  * tutorial's SimpleRNN(3) at batch 1 (19), 0.77 at batch 32 (608), 1.28 for LSTM(8) at batch 16 (5,264),
  * 3.2 for LSTM(16) at batch 32 (45,600) and 6.8 for LSTM(64) at batch 64 (1,151,040).
  */
-export const WASM_FROM_WORK = 2000;
+const WASM_FROM_WORK = 2000;
 
 export interface Workload {
   parameters: number;

@@ -4,10 +4,11 @@
  * Adding a trainer is one entry here (and its module beside tfjs-trainer.ts).
  */
 import { InvalidInputError, type ModelSpec, type TrainerChoice } from '../../contract/run-config.js';
+import { fusedTrainer } from './fused-trainer.js';
 import { tfjsTrainer } from './tfjs-trainer.js';
 import type { Trainer } from './trainer.js';
 
-const TRAINERS: readonly Trainer[] = [tfjsTrainer];
+const TRAINERS: readonly Trainer[] = [fusedTrainer, tfjsTrainer];
 
 export function chooseTrainer(choice: TrainerChoice, spec: ModelSpec): Trainer {
   if (choice === 'auto') {
@@ -16,7 +17,7 @@ export function chooseTrainer(choice: TrainerChoice, spec: ModelSpec): Trainer {
     return trainer;
   }
   const trainer = TRAINERS.find((t) => t.name === choice);
-  if (!trainer) throw new InvalidInputError(`The "${choice}" trainer is not part of this build; choose "auto" or "tfjs".`);
+  if (!trainer) throw new InvalidInputError(`There is no "${choice}" trainer; choose ${TRAINERS.map((t) => `"${t.name}"`).join(', ')} or "auto".`);
   const reason = trainer.unsupportedReason(spec);
   if (reason) throw new InvalidInputError(`The "${choice}" trainer cannot train this model: ${reason} Choose "auto" or "tfjs".`);
   return trainer;

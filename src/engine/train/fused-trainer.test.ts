@@ -11,11 +11,11 @@ import { bundledDatasetPath } from '../data/bundled-datasets.js';
 import { loadSeries } from '../data/load-series.js';
 import { prepareData } from '../data/prepare.js';
 import { makeWindows, type Windows } from '../data/windows.js';
-import { buildModel, makeOptimizer } from '../model/build.js';
+import { buildModel } from '../model/build.js';
 import { fusedTrainer } from './fused-trainer.js';
 import { seededRandom } from './random.js';
-// The tfjs loop the fused one is compared with (after the trainer seam lands: tfjsTrainer.train in tfjs-trainer.ts).
-import { predictWindows, trainModel } from './train.js';
+// The tfjs loop the fused one is compared with.
+import { tfjsPredictor, tfjsTrainer } from './tfjs-trainer.js';
 
 function rmse(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
   let s = 0;
@@ -40,9 +40,8 @@ describe('the tutorial on both trainers', async () => {
     fused.push(rmse(fusedTrainer.predictor(a, config.model)(test), test.y));
     a.dispose();
     const b = buildModel(config.model, { timeSteps: train.timeSteps, features: train.features, seed });
-    b.compile({ loss: 'meanSquaredError', optimizer: makeOptimizer(config.training.optimizer, config.training.learningRate) });
-    await trainModel(b, train, null, training(seed));
-    tfjs.push(rmse(predictWindows(b, test), test.y));
+    await tfjsTrainer.train({ model: b, spec: config.model, train, validation: null, training: training(seed) });
+    tfjs.push(rmse(tfjsPredictor(b)(test), test.y));
     b.dispose();
   }, 300_000);
 

@@ -133,6 +133,7 @@ describe('dropout and divergence', () => {
         data: { path: writeSeries('sine') },
         model: { layers: [{ type: 'simpleRNN', units: 32, activation: 'relu' }], outputActivation: 'linear' },
         training: { epochs: 3, batchSize: 1, optimizer: 'sgd', learningRate: 10, seed: 1 },
+        trainer: 'tfjs',
       }),
     ).rejects.toThrow(/The loss became (NaN|infinite) in epoch \d: training diverged/);
   });
