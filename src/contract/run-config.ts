@@ -31,8 +31,10 @@ export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'cpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+/** The training implementations (engine/train: fused-trainer.ts, tfjs-trainer.ts). */
+export const TRAINER_NAMES = ['fused', 'tfjs'] as const;
 /** Which training implementation runs: 'auto' = the fused kernel where it supports the model, else TensorFlow.js. */
-export const TRAINER_CHOICES = ['auto', 'fused', 'tfjs'] as const;
+export const TRAINER_CHOICES = ['auto', ...TRAINER_NAMES] as const;
 export type TrainerChoice = (typeof TRAINER_CHOICES)[number];
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);

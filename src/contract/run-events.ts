@@ -4,7 +4,7 @@
  * and the CLI prints them. Every receiver validates with `parseRunEvent`.
  */
 import { z } from 'zod';
-import { parseWith } from './run-config.js';
+import { parseWith, TRAINER_NAMES } from './run-config.js';
 import { RunResultSchema } from './run-result.js';
 
 export const RunStartedEventSchema = z.object({
@@ -12,7 +12,7 @@ export const RunStartedEventSchema = z.object({
   runId: z.string(),
   backend: z.string(),
   /** The trainer used (see RunConfig.trainer); absent from hosts older than trainers. */
-  trainer: z.enum(['tfjs', 'fused']).optional(),
+  trainer: z.enum(TRAINER_NAMES).optional(),
   seed: z.number().int(),
   epochs: z.number().int(),
   batchesPerEpoch: z.number().int(),

@@ -8,7 +8,7 @@ import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { InvalidInputError, parseWith, RunConfigSchema } from '../../contract/run-config.js';
+import { InvalidInputError, parseWith, RunConfigSchema, TRAINER_NAMES } from '../../contract/run-config.js';
 import { EpochRecordSchema } from '../../contract/run-result.js';
 import { fileSystemLoader, fileSystemSaver } from '../bundle/fs-io.js';
 import { CHECKPOINT_STATE_FILE as STATE_FILE } from './checkpoint-location.js';
@@ -21,7 +21,7 @@ export const CheckpointStateSchema = z.object({
   seed: z.number().int(),
   backend: z.string(),
   /** The trainer that trained the run (checkpoints written before trainers were recorded: tfjs). */
-  trainer: z.enum(['tfjs', 'fused']).default('tfjs'),
+  trainer: z.enum(TRAINER_NAMES).default('tfjs'),
   history: z.array(EpochRecordSchema).min(1),
   trainSeconds: z.number(),
   savedAt: z.string(),
