@@ -81,6 +81,8 @@ export const useRunStore = defineStore('run', () => {
 
   let pending: RunEvent[] = [];
   let lastBatchAt = 0;
+  /** Seconds since training began at the end of the last epoch shown (for events without `seconds`). */
+  let lastEpochElapsed = 0;
 
   client.onRunEvent((event) => {
     if (status.value === 'starting' && runId.value === null) {
@@ -100,6 +102,7 @@ export const useRunStore = defineStore('run', () => {
     for (const r of records) {
       currentEpoch.value = r.epoch;
       elapsedSeconds.value = r.elapsedSeconds;
+      lastEpochElapsed = r.elapsedSeconds;
       epochs.value.push({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds });
       // The epoch's mean loss closes its batch line.
       if (batches.value.length > 0) batches.value.push({ x: r.epoch, loss: r.loss });
@@ -114,7 +117,7 @@ export const useRunStore = defineStore('run', () => {
         if (status.value === 'starting') status.value = 'running';
         break;
       case 'epoch':
-        addEpochs(event.epochs, event.etaSeconds, [{ ...event, seconds: event.seconds ?? event.elapsedSeconds - elapsedSeconds.value }]);
+        addEpochs(event.epochs, event.etaSeconds, [{ ...event, seconds: event.seconds ?? event.elapsedSeconds - lastEpochElapsed }]);
         break;
       case 'epochs':
         addEpochs(event.epochs, event.etaSeconds, event.records);
@@ -165,6 +168,7 @@ export const useRunStore = defineStore('run', () => {
     totalEpochs.value = check.data.training.epochs;
     etaSeconds.value = null;
     elapsedSeconds.value = 0;
+    lastEpochElapsed = 0;
     phase.value = null;
     phaseFraction.value = null;
     notes.value = [];
