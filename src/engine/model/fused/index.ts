@@ -9,7 +9,7 @@ import type { Windows } from '../../data/windows.js';
 import { FusedNetwork } from './kernel.js';
 import { planNetwork, readWeights, weightArrays, type NetworkPlan } from './plan.js';
 
-export { gemmABt } from './gemm.js';
+export { gemmABt, simdAvailable } from './gemm.js';
 export { FusedNetwork } from './kernel.js';
 export { makeFusedOptimizer, TFJS_EPSILON, type FusedOptimizer } from './optimizers.js';
 export { ACTIVATION_CODE, GATES, planNetwork, readWeights, weightArrays, type NetworkPlan, type RecurrentPlan } from './plan.js';
@@ -18,7 +18,7 @@ export { ACTIVATION_CODE, GATES, planNetwork, readWeights, weightArrays, type Ne
 export const INFERENCE_BATCH = 256;
 
 /** Put a flat parameter vector into the tfjs model (setWeights), in getWeights() order. */
-export function writeWeights(model: tf.LayersModel, plan: NetworkPlan, params: Float64Array): void {
+export function writeWeights(model: tf.LayersModel, plan: NetworkPlan, params: Float32Array | Float64Array): void {
   const tensors = weightArrays(plan, params).map((values, i) => tf.tensor(values, plan.shapes[i], 'float32'));
   model.setWeights(tensors);
   tf.dispose(tensors);

@@ -15,7 +15,7 @@ import type { OptimizerName } from '../../../contract/run-config.js';
 export const TFJS_EPSILON = 1e-7;
 
 export interface FusedOptimizer {
-  step(params: Float64Array, grads: Float64Array): void;
+  step(params: Float32Array, grads: Float32Array): void;
 }
 
 export function makeFusedOptimizer(name: OptimizerName, learningRate: number, size: number): FusedOptimizer {
