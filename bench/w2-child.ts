@@ -21,18 +21,29 @@ const { train, test } = prepared;
 const model = buildModel(config.model, { timeSteps: train.timeSteps, features: train.features, seed: 1 });
 const mode = process.argv[2] ?? 'fused';
 
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
+
 if (mode === 'fused') {
+  let cpu = process.cpuUsage();
   const outcome = await fusedTrainer.train({ model, spec: config.model, train, validation: null, training: { ...config.training, seed: 1 } });
+  const epochCpuSeconds = cpuSeconds(cpu);
   const predict = fusedTrainer.predictor(model, config.model);
+  cpu = process.cpuUsage();
   const started = performance.now();
   const predictions = [predict(train), predict(test)];
   const evalSeconds = (performance.now() - started) / 1000;
+  const evalCpuSeconds = cpuSeconds(cpu);
   let s = 0;
   for (let i = 0; i < test.y.length; i++) s += (predictions[1][i] - test.y[i]) ** 2;
   console.log(
     JSON.stringify({
       epochSeconds: outcome.seconds,
       evalSeconds,
+      epochCpuSeconds,
+      evalCpuSeconds,
       windows: train.samples + test.samples,
       trainWindows: train.samples,
       testRmse: Math.sqrt(s / test.y.length),

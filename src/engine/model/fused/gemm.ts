@@ -128,7 +128,9 @@ export function gemmABt(
   }
 }
 
-/** out[j, i] = source[i, j] for a rows × cols block (leading dimensions given). */
+const TILE = 16;
+
+/** out[j, i] = source[i, j] for a rows × cols block (leading dimensions given), in cache-sized tiles. */
 export function transpose(
   rows: number,
   cols: number,
@@ -139,9 +141,15 @@ export function transpose(
   outOffset: number,
   ldo: number,
 ): void {
-  for (let i = 0; i < rows; i++) {
-    const s = sourceOffset + i * lds;
-    for (let j = 0; j < cols; j++) out[outOffset + j * ldo + i] = source[s + j];
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = Math.min(rows, i0 + TILE);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(cols, j0 + TILE);
+      for (let j = j0; j < j1; j++) {
+        const o = outOffset + j * ldo;
+        for (let i = i0; i < i1; i++) out[o + i] = source[sourceOffset + i * lds + j];
+      }
+    }
   }
 }
 

@@ -23,7 +23,7 @@ function activate(code: ActivationCode, x: number): number {
     case 0:
       return x;
     case 1:
-      return Math.tanh(x);
+      return tanh(x);
     case 2:
       return x > 0 ? x : 0;
     case 3:
@@ -61,9 +61,14 @@ function hardSigmoidDerivative(y: number): number {
   return y > 0 && y < 1 ? 0.2 : 0;
 }
 
+/** tanh as 1 − 2 / (e^{2x} + 1): one exp, faster than Math.tanh and as exact as float32 storage needs. */
+function tanh(x: number): number {
+  return 1 - 2 / (Math.exp(2 * x) + 1);
+}
+
 /** The layer activation, with tanh (the default) taken directly. */
 function layerActivate(code: ActivationCode, x: number): number {
-  return code === 1 ? Math.tanh(x) : activate(code, x);
+  return code === 1 ? tanh(x) : activate(code, x);
 }
 
 function activateRange(code: ActivationCode, a: Float32Array, from: number, count: number): void {
