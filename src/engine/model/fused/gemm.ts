@@ -167,7 +167,7 @@ let wasmModule: object | null | undefined;
 /** The compiled SIMD module, or null where this runtime has no WebAssembly SIMD. */
 function simdModule(): object | null {
   if (wasmModule === undefined) {
-    const bytes = Buffer.from(FUSED_GEMM_WASM, 'base64');
+    const bytes = Uint8Array.from(atob(FUSED_GEMM_WASM), (ch) => ch.charCodeAt(0));
     wasmModule = wasmApi && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
   }
   return wasmModule;
