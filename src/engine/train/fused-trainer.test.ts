@@ -3,10 +3,14 @@
  * the loop's semantics (seeded repeatability, Stop, early stopping with restore-best, checkpoints, the
  * divergence stop, the weights handed back to tfjs and the fused predictor).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, parseRunConfig, type ModelSpec, type TrainingSpec } from '../../contract/run-config.js';
 import type { EpochRecord } from '../../contract/run-result.js';
+import { fileSystemLoader, fileSystemSaver } from '../bundle/fs-io.js';
 import { bundledDatasetPath } from '../data/bundled-datasets.js';
 import { loadSeries } from '../data/load-series.js';
 import { prepareData } from '../data/prepare.js';
@@ -43,7 +47,7 @@ describe('the tutorial on both trainers', async () => {
     await tfjsTrainer.train({ model: b, spec: config.model, train, validation: null, training: training(seed) });
     tfjs.push(rmse(tfjsPredictor(b)(test), test.y));
     b.dispose();
-  }, 300_000);
+  }, 600_000);
 
   it('gives test RMSE medians within 10 %, each run beating the mean baseline', () => {
     expect(fused).toHaveLength(5);
@@ -106,6 +110,22 @@ describe('the fused training loop', () => {
     for (let i = 0; i < tfjsPredictions.length; i++) expect(Math.abs(fusedPredictions[i] - tfjsPredictions[i])).toBeLessThan(1e-5);
     expect(rmse(tfjsPredictions, validation.y) ** 2).toBeCloseTo(a.outcome.history.at(-1)!.valLoss!, 5);
     for (const m of [a.model, b.model, c.model]) m.dispose();
+  });
+
+  it('leaves a model that saves and reloads in plain tfjs with identical predictions', async () => {
+    const { model } = await run(LSTM_SPEC, train, validation, trainingSpec({ epochs: 2 }));
+    const folder = mkdtempSync(join(tmpdir(), 'fw-fused-'));
+    await model.save(fileSystemSaver(folder));
+    const reloaded = await tf.loadLayersModel(fileSystemLoader(folder));
+    const x = tf.tensor3d(validation.x, [validation.samples, 6, 2]);
+    const before = (model.predict(x) as tf.Tensor).dataSync();
+    const after = (reloaded.predict(x) as tf.Tensor).dataSync();
+    expect(Array.from(after)).toEqual(Array.from(before));
+    const fused = fusedTrainer.predictor(reloaded, LSTM_SPEC)(validation);
+    for (let i = 0; i < after.length; i++) expect(Math.abs(fused[i] - after[i])).toBeLessThan(1e-5);
+    tf.dispose(x);
+    model.dispose();
+    reloaded.dispose();
   });
 
   it('stops early and restores the weights of the best epoch', async () => {

@@ -48,7 +48,7 @@ async function trainFused(request: TrainRequest): Promise<TrainOutcome> {
   const optimizer = makeFusedOptimizer(spec.optimizer, spec.learningRate, params.length);
   const history: EpochRecord[] = [];
   const lastFinished = params.slice();
-  let best: { epoch: number; valLoss: number; params: Float64Array } | null = null;
+  let best: { epoch: number; valLoss: number; params: Float32Array } | null = null;
   let stopReason: TrainOutcome['stopReason'] = 'completed';
   let lastYield = performance.now();
   let lastBatchEvent = performance.now();

@@ -1,20 +1,43 @@
 /**
- * The one matrix product the fused kernel needs, over Float64Array views given as (array, offset, leading
+ * The one matrix product the fused kernel needs, over Float32Array views given as (array, offset, leading
  * dimension): C[i, j] (+)= Σ_k A[i, k] · B[j, k] for i < m, j < n, k < depth, i.e. C = A · Bᵀ with both
- * operands read along their rows. Blocks of 4 rows of A by 2 rows of B keep 8 sums in registers, so each
- * loaded value is used 2 to 4 times; nothing is allocated.
+ * operands read along their rows. Two implementations: WebAssembly SIMD (wasm/fused-gemm.ts, compiled
+ * into gemm-wasm.ts), used when the runtime supports it, and plain TypeScript (`gemmABt`). The wasm one
+ * works on arrays inside its own memory, so a network takes all its buffers from one `KernelArena`.
+ */
+import { FUSED_GEMM_WASM } from './gemm-wasm.js';
+
+export type Gemm = (
+  m: number,
+  n: number,
+  depth: number,
+  a: Float32Array,
+  aOffset: number,
+  lda: number,
+  b: Float32Array,
+  bOffset: number,
+  ldb: number,
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
+  accumulate: boolean,
+) => void;
+
+/**
+ * Plain TypeScript: blocks of 4 rows of A by 2 rows of B keep 8 sums in registers, so each loaded value is
+ * used 2 to 4 times; nothing is allocated.
  */
 export function gemmABt(
   m: number,
   n: number,
   depth: number,
-  a: Float64Array,
+  a: Float32Array,
   aOffset: number,
   lda: number,
-  b: Float64Array,
+  b: Float32Array,
   bOffset: number,
   ldb: number,
-  c: Float64Array,
+  c: Float32Array,
   cOffset: number,
   ldc: number,
   accumulate: boolean,
@@ -105,19 +128,112 @@ export function gemmABt(
   }
 }
 
-/** out[j, i] = source[i, j] for a rows × cols block (leading dimensions given). */
+const TILE = 16;
+
+/** out[j, i] = source[i, j] for a rows × cols block (leading dimensions given), in cache-sized tiles. */
 export function transpose(
   rows: number,
   cols: number,
-  source: Float64Array,
+  source: Float32Array,
   sourceOffset: number,
   lds: number,
-  out: Float64Array,
+  out: Float32Array,
   outOffset: number,
   ldo: number,
 ): void {
-  for (let i = 0; i < rows; i++) {
-    const s = sourceOffset + i * lds;
-    for (let j = 0; j < cols; j++) out[outOffset + j * ldo + i] = source[s + j];
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = Math.min(rows, i0 + TILE);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(cols, j0 + TILE);
+      for (let j = j0; j < j1; j++) {
+        const o = outOffset + j * ldo;
+        for (let i = i0; i < i1; i++) out[o + i] = source[sourceOffset + i * lds + j];
+      }
+    }
   }
+}
+
+/** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
+}
+
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+let wasmModule: object | null | undefined;
+
+/** The compiled SIMD module, or null where this runtime has no WebAssembly SIMD. */
+function simdModule(): object | null {
+  if (wasmModule === undefined) {
+    const bytes = Uint8Array.from(atob(FUSED_GEMM_WASM), (ch) => ch.charCodeAt(0));
+    wasmModule = wasmApi && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+  }
+  return wasmModule;
+}
+
+/** Whether the WebAssembly SIMD product can run here. */
+export function simdAvailable(): boolean {
+  return simdModule() !== null;
+}
+
+/** Float32 buffers of one network, all in one memory, and the product that works on them. */
+export interface KernelArena {
+  /** A new zeroed view of `count` floats (16-byte aligned). */
+  floats(count: number): Float32Array;
+  gemm: Gemm;
+  /** 'wasm-simd' or 'typescript'. */
+  kind: 'wasm-simd' | 'typescript';
+}
+
+const PAGE = 65536;
+
+/** An arena for `totalFloats` floats (the sum of what will be asked for, each rounded up to 4). */
+export function kernelArena(totalFloats: number, useSimd = true): KernelArena {
+  const bytes = Math.max(16, totalFloats * 4);
+  const module = useSimd ? simdModule() : null;
+  let buffer: ArrayBuffer;
+  let gemm: Gemm;
+  if (module) {
+    const memory = new wasmApi!.Memory({ initial: Math.ceil(bytes / PAGE) });
+    const instance = new wasmApi!.Instance(module, { env: { memory, abort: () => undefined } });
+    const wasmGemm = instance.exports.gemm as (...args: number[]) => void;
+    buffer = memory.buffer;
+    const memoryBuffer = buffer;
+    gemm = (m, n, depth, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate) => {
+      if (a.buffer !== memoryBuffer || b.buffer !== memoryBuffer || c.buffer !== memoryBuffer) {
+        throw new Error('The SIMD product was given an array from outside its arena.');
+      }
+      wasmGemm(m, n, depth, a.byteOffset + aOffset * 4, lda, b.byteOffset + bOffset * 4, ldb, c.byteOffset + cOffset * 4, ldc, accumulate ? 1 : 0);
+    };
+  } else {
+    buffer = new ArrayBuffer(bytes);
+    gemm = gemmABt;
+  }
+  let used = 0;
+  return {
+    floats(count) {
+      const view = new Float32Array(buffer, used * 4, count);
+      used += Math.ceil(count / 4) * 4;
+      if (used * 4 > buffer.byteLength) throw new Error('kernel arena overflow');
+      return view;
+    },
+    gemm,
+    kind: module ? 'wasm-simd' : 'typescript',
+  };
+}
+
+/** Counts what an allocation pass asks for, so that the real arena can be sized before it exists. */
+export function countingArena(): KernelArena & { total(): number } {
+  let used = 0;
+  return {
+    floats(count) {
+      used += Math.ceil(count / 4) * 4;
+      return new Float32Array(0);
+    },
+    gemm: gemmABt,
+    kind: 'typescript',
+    total: () => used,
+  };
 }

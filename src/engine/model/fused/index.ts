@@ -9,27 +9,19 @@ import type { Windows } from '../../data/windows.js';
 import { FusedNetwork } from './kernel.js';
 import { planNetwork, readWeights, weightArrays, type NetworkPlan } from './plan.js';
 
-export { gemmABt } from './gemm.js';
+export { simdAvailable } from './gemm.js';
 export { FusedNetwork } from './kernel.js';
-export { makeFusedOptimizer, TFJS_EPSILON, type FusedOptimizer } from './optimizers.js';
-export { ACTIVATION_CODE, GATES, planNetwork, readWeights, weightArrays, type NetworkPlan, type RecurrentPlan } from './plan.js';
+export { makeFusedOptimizer, type FusedOptimizer } from './optimizers.js';
+export { planNetwork, readWeights, type NetworkPlan, type RecurrentPlan } from './plan.js';
 
 /** Windows per forward pass of the batched inference. */
 export const INFERENCE_BATCH = 256;
 
 /** Put a flat parameter vector into the tfjs model (setWeights), in getWeights() order. */
-export function writeWeights(model: tf.LayersModel, plan: NetworkPlan, params: Float64Array): void {
+export function writeWeights(model: tf.LayersModel, plan: NetworkPlan, params: Float32Array | Float64Array): void {
   const tensors = weightArrays(plan, params).map((values, i) => tf.tensor(values, plan.shapes[i], 'float32'));
   model.setWeights(tensors);
   tf.dispose(tensors);
-}
-
-/** A network for the model's spec and a set of windows' shape, holding the model's current weights. */
-export function fusedNetworkFor(model: tf.LayersModel, spec: ModelSpec, timeSteps: number, features: number, maxBatch: number, forTraining: boolean): FusedNetwork {
-  const plan = planNetwork(spec, timeSteps, features);
-  const network = new FusedNetwork(plan, maxBatch, forTraining);
-  network.params.set(readWeights(model, plan));
-  return network;
 }
 
 /** Predictions of `network` for every window, [samples · outputUnits] in scaled units. */

@@ -9,22 +9,21 @@
  *              h̃ = f(x·W_h + b_h + (r⊙h₋)·U_h),  h = z⊙h₋ + (1 − z)⊙h̃
  *
  * with σ = hardSigmoid (tfjs's default gate activation), Dropout between layers (inverted dropout, a new
- * mask per batch) and loss = mean squared error over batch × outputs. Buffers are time-major
+ * mask per batch) and loss = mean squared error over batch × outputs. Buffers are float32 and time-major
  * ([time, batch, units]) so that each step is one block of rows, and every product is `gemmABt` over the
  * whole batch; the weight gradients are one product over all time steps after the backward sweep.
  * Everything is allocated once per network for the largest batch.
  */
-import { gemmABt, transpose } from './gemm.js';
-import { ACTIVATION_CODE, type ActivationCode, type NetworkPlan } from './plan.js';
+import { countingArena, kernelArena, transpose, type Gemm, type KernelArena } from './gemm.js';
+import type { ActivationCode, NetworkPlan } from './plan.js';
 
-const HARD_SIGMOID = ACTIVATION_CODE.hardSigmoid;
 
 function activate(code: ActivationCode, x: number): number {
   switch (code) {
     case 0:
       return x;
     case 1:
-      return Math.tanh(x);
+      return tanh(x);
     case 2:
       return x > 0 ? x : 0;
     case 3:
@@ -52,7 +51,27 @@ function derivative(code: ActivationCode, y: number): number {
   }
 }
 
-function activateRange(code: ActivationCode, a: Float64Array, from: number, count: number): void {
+/** hardSigmoid, tfjs's gate activation, written out so that the hot loops inline it. */
+function hardSigmoid(x: number): number {
+  const y = 0.2 * x + 0.5;
+  return y < 0 ? 0 : y > 1 ? 1 : y;
+}
+
+function hardSigmoidDerivative(y: number): number {
+  return y > 0 && y < 1 ? 0.2 : 0;
+}
+
+/** tanh as 1 − 2 / (e^{2x} + 1): one exp, faster than Math.tanh and as exact as float32 storage needs. */
+function tanh(x: number): number {
+  return 1 - 2 / (Math.exp(2 * x) + 1);
+}
+
+/** The layer activation, with tanh (the default) taken directly. */
+function layerActivate(code: ActivationCode, x: number): number {
+  return code === 1 ? tanh(x) : activate(code, x);
+}
+
+function activateRange(code: ActivationCode, a: Float32Array, from: number, count: number): void {
   if (code === 0) return;
   const end = from + count;
   for (let i = from; i < end; i++) a[i] = activate(code, a[i]);
@@ -60,84 +79,116 @@ function activateRange(code: ActivationCode, a: Float64Array, from: number, coun
 
 interface LayerBuffers {
   /** Gate values after their activations, [T·B, gates·units] (for SimpleRNN this is h itself). */
-  gates: Float64Array;
+  gates: Float32Array;
   /** Hidden states [T·B, units]. */
-  h: Float64Array;
+  h: Float32Array;
   /** LSTM: cell states and f(c); GRU: r⊙h₋. [T·B, units] each. */
-  c: Float64Array | null;
-  fc: Float64Array | null;
-  rh: Float64Array | null;
+  c: Float32Array | null;
+  fc: Float32Array | null;
+  rh: Float32Array | null;
   /** Dropout mask (0 or 1/(1−rate)) and the dropped output fed to the next layer or the head. */
-  mask: Float64Array | null;
-  dropped: Float64Array | null;
+  mask: Float32Array | null;
+  dropped: Float32Array | null;
   /** Gradients of the pre-activations, [T·B, gates·units]. */
-  dz: Float64Array;
+  dz: Float32Array;
   /** Gradient of the loss with respect to this layer's output, [T·B, units]. */
-  dOut: Float64Array;
+  dOut: Float32Array;
   /** Transposed weights for the forward products: Wᵀ [gates·units, inputSize], Uᵀ [gates·units, units]. */
-  wT: Float64Array;
-  uT: Float64Array;
+  wT: Float32Array;
+  uT: Float32Array;
 }
 
 export class FusedNetwork {
-  readonly params: Float64Array;
-  readonly grads: Float64Array;
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
   /** The head's outputs of the last forward pass, [batch, outputUnits]. */
-  readonly output: Float64Array;
+  readonly output: Float32Array;
   private readonly layers: LayerBuffers[];
-  private readonly input: Float64Array;
-  private readonly denseT: Float64Array;
-  private readonly dOutput: Float64Array;
-  private readonly dh: Float64Array;
-  private readonly dhRec: Float64Array;
-  private readonly dcRec: Float64Array;
-  private readonly drh: Float64Array;
-  private readonly transA: Float64Array;
-  private readonly transB: Float64Array;
+  private readonly input: Float32Array;
+  private readonly denseT: Float32Array;
+  private readonly dOutput: Float32Array;
+  private readonly dh: Float32Array;
+  private readonly dhRec: Float32Array;
+  private readonly dcRec: Float32Array;
+  private readonly drh: Float32Array;
+  private readonly transA: Float32Array;
+  private readonly transB: Float32Array;
   private batch = 0;
   private training = false;
+
+  /** Which matrix product runs: 'wasm-simd' or 'typescript'. */
+  readonly kernel: KernelArena['kind'];
+  private readonly gemm: Gemm;
 
   constructor(
     readonly plan: NetworkPlan,
     readonly maxBatch: number,
-    /** Keep what backpropagation needs (training); inference needs the same buffers but never reads dz. */
+    /** Keep what backpropagation needs (training); inference needs no gradients. */
     forTraining = true,
+    /** Use the WebAssembly SIMD product where the runtime has it (false: plain TypeScript). */
+    simd = true,
   ) {
+    const sizing = countingArena();
+    FusedNetwork.allocate(plan, maxBatch, forTraining, sizing);
+    const arena = kernelArena(sizing.total(), simd);
+    const buffers = FusedNetwork.allocate(plan, maxBatch, forTraining, arena);
+    this.gemm = arena.gemm;
+    this.kernel = arena.kind;
+    this.params = buffers.params;
+    this.grads = buffers.grads;
+    this.input = buffers.input;
+    this.layers = buffers.layers;
+    this.output = buffers.output;
+    this.denseT = buffers.denseT;
+    this.dOutput = buffers.dOutput;
+    this.dh = buffers.dh;
+    this.dhRec = buffers.dhRec;
+    this.dcRec = buffers.dcRec;
+    this.drh = buffers.drh;
+    this.transA = buffers.transA;
+    this.transB = buffers.transB;
+  }
+
+  private static allocate(plan: NetworkPlan, maxBatch: number, forTraining: boolean, arena: KernelArena) {
+    const f = (count: number) => arena.floats(count);
     const T = plan.timeSteps;
     const rows = T * maxBatch;
-    this.params = new Float64Array(plan.parameterCount);
-    this.grads = new Float64Array(forTraining ? plan.parameterCount : 0);
-    this.input = new Float64Array(rows * plan.features);
     let widest = plan.features;
-    this.layers = plan.layers.map((l) => {
+    const layers = plan.layers.map((l): LayerBuffers => {
       const width = l.gates * l.units;
       widest = Math.max(widest, width, l.units);
-      const gates = new Float64Array(rows * width);
+      const gates = f(rows * width);
       return {
         gates,
-        h: l.cell === 'simpleRNN' ? gates : new Float64Array(rows * l.units),
-        c: l.cell === 'lstm' ? new Float64Array(rows * l.units) : null,
-        fc: l.cell === 'lstm' ? new Float64Array(rows * l.units) : null,
-        rh: l.cell === 'gru' ? new Float64Array(rows * l.units) : null,
-        mask: l.dropout > 0 && forTraining ? new Float64Array(rows * l.units) : null,
-        dropped: l.dropout > 0 && forTraining ? new Float64Array(rows * l.units) : null,
-        dz: new Float64Array(forTraining ? rows * width : 0),
-        dOut: new Float64Array(forTraining ? rows * l.units : 0),
-        wT: new Float64Array(width * l.inputSize),
-        uT: new Float64Array(width * l.units),
+        h: l.cell === 'simpleRNN' ? gates : f(rows * l.units),
+        c: l.cell === 'lstm' ? f(rows * l.units) : null,
+        fc: l.cell === 'lstm' ? f(rows * l.units) : null,
+        rh: l.cell === 'gru' ? f(rows * l.units) : null,
+        mask: l.dropout > 0 && forTraining ? f(rows * l.units) : null,
+        dropped: l.dropout > 0 && forTraining ? f(rows * l.units) : null,
+        dz: f(forTraining ? rows * width : 0),
+        dOut: f(forTraining ? rows * l.units : 0),
+        wT: f(width * l.inputSize),
+        uT: f(width * l.units),
       };
     });
     const last = plan.layers[plan.layers.length - 1].units;
-    this.output = new Float64Array(maxBatch * plan.outputUnits);
-    this.denseT = new Float64Array(plan.outputUnits * last);
-    this.dOutput = new Float64Array(maxBatch * plan.outputUnits);
     const units = Math.max(...plan.layers.map((l) => l.units));
-    this.dh = new Float64Array(maxBatch * units);
-    this.dhRec = new Float64Array(maxBatch * units);
-    this.dcRec = new Float64Array(maxBatch * units);
-    this.drh = new Float64Array(maxBatch * units);
-    this.transA = new Float64Array(forTraining ? rows * widest : 0);
-    this.transB = new Float64Array(forTraining ? rows * widest : 0);
+    return {
+      params: f(plan.parameterCount),
+      grads: f(forTraining ? plan.parameterCount : 0),
+      input: f(rows * plan.features),
+      layers,
+      output: f(maxBatch * plan.outputUnits),
+      denseT: f(plan.outputUnits * last),
+      dOutput: f(maxBatch * plan.outputUnits),
+      dh: f(maxBatch * units),
+      dhRec: f(maxBatch * units),
+      dcRec: f(maxBatch * units),
+      drh: f(maxBatch * units),
+      transA: f(forTraining ? rows * widest : 0),
+      transB: f(forTraining ? rows * widest : 0),
+    };
   }
 
   /**
@@ -145,7 +196,7 @@ export class FusedNetwork {
    * or samples start.. when order is null. With `random`, Dropout draws a new mask (training); without, it
    * is the identity (inference). Returns `output` ([count, outputUnits]).
    */
-  forward(x: Float32Array, order: Int32Array | null, start: number, count: number, random: (() => number) | null): Float64Array {
+  forward(x: Float32Array, order: Int32Array | null, start: number, count: number, random: (() => number) | null): Float32Array {
     const { plan, params } = this;
     const T = plan.timeSteps;
     const F = plan.features;
@@ -173,7 +224,7 @@ export class FusedNetwork {
       const g = buf.gates;
       const h = buf.h;
       // Input projection of all steps at once, plus the bias.
-      gemmABt(T * B, W, I, input, 0, I, buf.wT, 0, I, g, 0, W, false);
+      this.gemm(T * B, W, I, input, 0, I, buf.wT, 0, I, g, 0, W, false);
       for (let r = 0; r < T * B; r++) {
         const o = r * W;
         for (let j = 0; j < W; j++) g[o + j] += params[L.biasOffset + j];
@@ -185,46 +236,46 @@ export class FusedNetwork {
         const hOff = row * U;
         const prev = hOff - B * U;
         if (L.cell === 'simpleRNN') {
-          if (t > 0) gemmABt(B, U, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
+          if (t > 0) this.gemm(B, U, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
           activateRange(act, g, gOff, B * U);
         } else if (L.cell === 'lstm') {
-          if (t > 0) gemmABt(B, W, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
+          if (t > 0) this.gemm(B, W, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
           const c = buf.c!;
           const fc = buf.fc!;
           for (let b = 0; b < B; b++) {
             const gi = gOff + b * W;
             const hi = hOff + b * U;
             for (let u = 0; u < U; u++) {
-              const i = activate(HARD_SIGMOID, g[gi + u]);
-              const f = activate(HARD_SIGMOID, g[gi + U + u]);
-              const cc = activate(act, g[gi + 2 * U + u]);
-              const o = activate(HARD_SIGMOID, g[gi + 3 * U + u]);
+              const i = hardSigmoid(g[gi + u]);
+              const f = hardSigmoid(g[gi + U + u]);
+              const cc = layerActivate(act, g[gi + 2 * U + u]);
+              const o = hardSigmoid(g[gi + 3 * U + u]);
               g[gi + u] = i;
               g[gi + U + u] = f;
               g[gi + 2 * U + u] = cc;
               g[gi + 3 * U + u] = o;
               const cv = (t > 0 ? f * c[hi - B * U + u] : 0) + i * cc;
               c[hi + u] = cv;
-              const fcv = activate(act, cv);
+              const fcv = layerActivate(act, cv);
               fc[hi + u] = fcv;
               h[hi + u] = o * fcv;
             }
           }
         } else {
           const rh = buf.rh!;
-          if (t > 0) gemmABt(B, 2 * U, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
+          if (t > 0) this.gemm(B, 2 * U, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
           for (let b = 0; b < B; b++) {
             const gi = gOff + b * W;
             const hi = hOff + b * U;
-            for (let u = 0; u < 2 * U; u++) g[gi + u] = activate(HARD_SIGMOID, g[gi + u]);
+            for (let u = 0; u < 2 * U; u++) g[gi + u] = hardSigmoid(g[gi + u]);
             for (let u = 0; u < U; u++) rh[hi + u] = t > 0 ? g[gi + U + u] * h[prev + b * U + u] : 0;
           }
-          if (t > 0) gemmABt(B, U, U, rh, hOff, U, buf.uT, 2 * U * U, U, g, gOff + 2 * U, W, true);
+          if (t > 0) this.gemm(B, U, U, rh, hOff, U, buf.uT, 2 * U * U, U, g, gOff + 2 * U, W, true);
           for (let b = 0; b < B; b++) {
             const gi = gOff + b * W;
             const hi = hOff + b * U;
             for (let u = 0; u < U; u++) {
-              const hh = activate(act, g[gi + 2 * U + u]);
+              const hh = layerActivate(act, g[gi + 2 * U + u]);
               g[gi + 2 * U + u] = hh;
               const z = g[gi + u];
               h[hi + u] = (t > 0 ? z * h[prev + b * U + u] : 0) + (1 - z) * hh;
@@ -253,7 +304,7 @@ export class FusedNetwork {
     const Lh = plan.layers[plan.layers.length - 1].units;
     const H = plan.outputUnits;
     transpose(Lh, H, params, plan.denseKernelOffset, H, this.denseT, 0, Lh);
-    gemmABt(B, H, Lh, input, (T - 1) * B * Lh, Lh, this.denseT, 0, Lh, this.output, 0, H, false);
+    this.gemm(B, H, Lh, input, (T - 1) * B * Lh, Lh, this.denseT, 0, Lh, this.output, 0, H, false);
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < H; j++) {
         const k = b * H + j;
@@ -264,7 +315,7 @@ export class FusedNetwork {
   }
 
   /** What layer `li` handed on in the last forward pass: its dropped output when training with dropout. */
-  private outputOf(li: number): Float64Array {
+  private outputOf(li: number): Float32Array {
     const buf = this.layers[li];
     return this.training && buf.dropped ? buf.dropped : buf.h;
   }
@@ -307,7 +358,7 @@ export class FusedNetwork {
       grads[plan.denseBiasOffset + j] = s;
     }
     const topBuf = this.layers[top];
-    gemmABt(B, Lh, H, this.dOutput, 0, H, params, plan.denseKernelOffset, H, topBuf.dOut, lastRow * Lh, Lh, false);
+    this.gemm(B, Lh, H, this.dOutput, 0, H, params, plan.denseKernelOffset, H, topBuf.dOut, lastRow * Lh, Lh, false);
     if (plan.layers[top].dropout > 0 && this.training) {
       const mask = topBuf.mask!;
       for (let k = lastRow * Lh; k < T * B * Lh; k++) topBuf.dOut[k] *= mask[k];
@@ -334,7 +385,7 @@ export class FusedNetwork {
         for (let k = 0; k < B * U; k++) dh[k] = (external ? dOut[hOff + k] : 0) + dhRec[k];
         if (L.cell === 'simpleRNN') {
           for (let k = 0; k < B * U; k++) dz[gOff + k] = dh[k] * derivative(act, g[gOff + k]);
-          if (t > 0) gemmABt(B, U, U, dz, gOff, U, params, L.recurrentOffset, U, dhRec, 0, U, false);
+          if (t > 0) this.gemm(B, U, U, dz, gOff, U, params, L.recurrentOffset, U, dhRec, 0, U, false);
         } else if (L.cell === 'lstm') {
           const c = buf.c!;
           const fc = buf.fc!;
@@ -350,14 +401,14 @@ export class FusedNetwork {
               const d = dh[b * U + u];
               const dc = dcRec[b * U + u] + d * o * derivative(act, fcv);
               const cPrev = t > 0 ? c[hi - B * U + u] : 0;
-              dz[gi + u] = dc * cc * derivative(HARD_SIGMOID, i);
-              dz[gi + U + u] = dc * cPrev * derivative(HARD_SIGMOID, f);
+              dz[gi + u] = dc * cc * hardSigmoidDerivative(i);
+              dz[gi + U + u] = dc * cPrev * hardSigmoidDerivative(f);
               dz[gi + 2 * U + u] = dc * i * derivative(act, cc);
-              dz[gi + 3 * U + u] = d * fcv * derivative(HARD_SIGMOID, o);
+              dz[gi + 3 * U + u] = d * fcv * hardSigmoidDerivative(o);
               dcRec[b * U + u] = dc * f;
             }
           }
-          if (t > 0) gemmABt(B, U, W, dz, gOff, W, params, L.recurrentOffset, W, dhRec, 0, U, false);
+          if (t > 0) this.gemm(B, U, W, dz, gOff, W, params, L.recurrentOffset, W, dhRec, 0, U, false);
         } else {
           for (let b = 0; b < B; b++) {
             const gi = gOff + b * W;
@@ -366,24 +417,24 @@ export class FusedNetwork {
               const z = g[gi + u];
               const hh = g[gi + 2 * U + u];
               const hPrev = t > 0 ? h[prev + k] : 0;
-              dz[gi + u] = dh[k] * (hPrev - hh) * derivative(HARD_SIGMOID, z);
+              dz[gi + u] = dh[k] * (hPrev - hh) * hardSigmoidDerivative(z);
               dz[gi + 2 * U + u] = dh[k] * (1 - z) * derivative(act, hh);
               dhRec[k] = dh[k] * z;
             }
           }
           if (t > 0) {
             // d(r⊙h₋) = dz_h · U_hᵀ, then into r and h₋.
-            gemmABt(B, U, U, dz, gOff + 2 * U, W, params, L.recurrentOffset + 2 * U, W, drh, 0, U, false);
+            this.gemm(B, U, U, dz, gOff + 2 * U, W, params, L.recurrentOffset + 2 * U, W, drh, 0, U, false);
             for (let b = 0; b < B; b++) {
               const gi = gOff + b * W;
               for (let u = 0; u < U; u++) {
                 const k = b * U + u;
                 const r = g[gi + U + u];
-                dz[gi + U + u] = drh[k] * h[prev + k] * derivative(HARD_SIGMOID, r);
+                dz[gi + U + u] = drh[k] * h[prev + k] * hardSigmoidDerivative(r);
                 dhRec[k] += drh[k] * r;
               }
             }
-            gemmABt(B, U, 2 * U, dz, gOff, W, params, L.recurrentOffset, W, dhRec, 0, U, true);
+            this.gemm(B, U, 2 * U, dz, gOff, W, params, L.recurrentOffset, W, dhRec, 0, U, true);
           } else {
             // At t = 0, h₋ = 0: the reset gate has no effect and gets no gradient.
             for (let b = 0; b < B; b++) dz.fill(0, gOff + b * W + U, gOff + b * W + 2 * U);
@@ -397,7 +448,7 @@ export class FusedNetwork {
       transpose(rows, W, dz, 0, W, dzT, 0, rows);
       const xT = this.transA;
       transpose(rows, I, layerInput, 0, I, xT, 0, rows);
-      gemmABt(I, W, rows, xT, 0, rows, dzT, 0, rows, grads, L.kernelOffset, W, false);
+      this.gemm(I, W, rows, xT, 0, rows, dzT, 0, rows, grads, L.kernelOffset, W, false);
       for (let j = 0; j < W; j++) {
         let s = 0;
         const o = j * rows;
@@ -408,15 +459,15 @@ export class FusedNetwork {
       transpose(rows, U, h, 0, U, hT, 0, rows);
       const steps = (T - 1) * B;
       const recurrentColumns = L.cell === 'gru' ? 2 * U : W;
-      gemmABt(U, recurrentColumns, steps, hT, 0, rows, dzT, B, rows, grads, L.recurrentOffset, W, false);
+      this.gemm(U, recurrentColumns, steps, hT, 0, rows, dzT, B, rows, grads, L.recurrentOffset, W, false);
       if (L.cell === 'gru') {
         const rhT = this.transA;
         transpose(rows, U, buf.rh!, 0, U, rhT, 0, rows);
-        gemmABt(U, U, rows, rhT, 0, rows, dzT, 2 * U * rows, rows, grads, L.recurrentOffset + 2 * U, W, false);
+        this.gemm(U, U, rows, rhT, 0, rows, dzT, 2 * U * rows, rows, grads, L.recurrentOffset + 2 * U, W, false);
       }
       if (li > 0) {
         const below = this.layers[li - 1];
-        gemmABt(rows, I, W, dz, 0, W, params, L.kernelOffset, W, below.dOut, 0, I, false);
+        this.gemm(rows, I, W, dz, 0, W, params, L.kernelOffset, W, below.dOut, 0, I, false);
         if (plan.layers[li - 1].dropout > 0 && this.training) {
           const mask = below.mask!;
           for (let k = 0; k < rows * I; k++) below.dOut[k] *= mask[k];

@@ -2,28 +2,28 @@
  * Adam, RMSprop and SGD over the flat parameter vector, with the update rules and defaults of the tfjs
  * 4.22 optimizers that build.ts's makeOptimizer creates (tfjs-core/dist/optimizers/*_optimizer.js):
  *
- *   adam(lr)     β1 = 0.9, β2 = 0.999, ε = 1e-7 (the float32 backend epsilon);
+ *   adam(lr)     β1 = 0.9, β2 = 0.999, ε = the backend's epsilon (1e-7 for float32);
  *                m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,
  *                p ← p − lr · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε)
- *   rmsprop(lr)  decay ρ = 0.9, momentum 0, ε = 1e-7, not centred;
+ *   rmsprop(lr)  decay ρ = 0.9, momentum 0, ε = the backend's epsilon, not centred;
  *                ms ← ρ·ms + (1−ρ)·g²,  mom ← momentum·mom + lr·g / √(ms + ε),  p ← p − mom
  *   sgd(lr)      p ← p − lr·g
  */
+import * as tf from '@tensorflow/tfjs';
 import type { OptimizerName } from '../../../contract/run-config.js';
 
-/** tfjs's backend epsilon for float32 (tfjs-core/dist/backends/backend.js EPSILON_FLOAT32). */
-export const TFJS_EPSILON = 1e-7;
-
 export interface FusedOptimizer {
-  step(params: Float64Array, grads: Float64Array): void;
+  step(params: Float32Array, grads: Float32Array): void;
 }
 
 export function makeFusedOptimizer(name: OptimizerName, learningRate: number, size: number): FusedOptimizer {
+  // tfjs's optimizers take ENGINE.backend.epsilon() when none is given (tfjs-core backends/backend.js).
+  const epsilon = tf.backend().epsilon();
   switch (name) {
     case 'adam':
-      return adam(learningRate, size);
+      return adam(learningRate, size, epsilon);
     case 'rmsprop':
-      return rmsprop(learningRate, size);
+      return rmsprop(learningRate, size, epsilon);
     case 'sgd':
       return {
         step(params, grads) {
@@ -33,7 +33,7 @@ export function makeFusedOptimizer(name: OptimizerName, learningRate: number, si
   }
 }
 
-function adam(learningRate: number, size: number, beta1 = 0.9, beta2 = 0.999, epsilon = TFJS_EPSILON): FusedOptimizer {
+function adam(learningRate: number, size: number, epsilon: number, beta1 = 0.9, beta2 = 0.999): FusedOptimizer {
   const m = new Float64Array(size);
   const v = new Float64Array(size);
   let accBeta1 = beta1;
@@ -56,7 +56,7 @@ function adam(learningRate: number, size: number, beta1 = 0.9, beta2 = 0.999, ep
   };
 }
 
-function rmsprop(learningRate: number, size: number, decay = 0.9, momentum = 0, epsilon = TFJS_EPSILON): FusedOptimizer {
+function rmsprop(learningRate: number, size: number, epsilon: number, decay = 0.9, momentum = 0): FusedOptimizer {
   const meanSquare = new Float64Array(size);
   const moment = new Float64Array(size);
   return {

@@ -103,11 +103,11 @@ export function readWeights(model: tf.LayersModel, plan: NetworkPlan): Float64Ar
 }
 
 /** Float32 copies of the flat vector's pieces, in getWeights() order and shapes (for setWeights). */
-export function weightArrays(plan: NetworkPlan, params: Float64Array): Float32Array[] {
+export function weightArrays(plan: NetworkPlan, params: Float32Array | Float64Array): Float32Array[] {
   let offset = 0;
   return plan.shapes.map((shape) => {
     const size = shape.reduce((a, b) => a * b, 1);
-    const piece = Float32Array.from(params.subarray(offset, offset + size));
+    const piece = new Float32Array(params.subarray(offset, offset + size));
     offset += size;
     return piece;
   });
