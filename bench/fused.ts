@@ -15,9 +15,9 @@ import { bundledDatasetPath } from '../src/engine/data/bundled-datasets.js';
 import { loadSeries } from '../src/engine/data/load-series.js';
 import { prepareData } from '../src/engine/data/prepare.js';
 import { simdAvailable } from '../src/engine/model/fused/index.js';
-import { buildModel, makeOptimizer } from '../src/engine/model/build.js';
+import { buildModel } from '../src/engine/model/build.js';
 import { fusedTrainer } from '../src/engine/train/fused-trainer.js';
-import { trainModel } from '../src/engine/train/train.js';
+import { tfjsTrainer } from '../src/engine/train/tfjs-trainer.js';
 import { POLLUTION_CSV } from './w2-setup.js';
 
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -47,8 +47,7 @@ async function benchW1(epochs: number): Promise<void> {
   const fused = await fusedTrainer.train({ model: fusedModel, spec: config.model, train, validation: null, training });
   fusedModel.dispose();
   const tfjsModel = buildModel(config.model, { timeSteps: train.timeSteps, features: train.features, seed: 1 });
-  tfjsModel.compile({ loss: 'meanSquaredError', optimizer: makeOptimizer('adam', 0.001) });
-  const tfjs = await trainModel(tfjsModel, train, null, training);
+  const tfjs = await tfjsTrainer.train({ model: tfjsModel, spec: config.model, train, validation: null, training });
   tfjsModel.dispose();
   line('fused trainer', `${fused.seconds.toFixed(3)} s`);
   line('tfjs loop (trainOnBatch, cpu backend)', `${tfjs.seconds.toFixed(2)} s  -> fused/tfjs = ${ratio(fused.seconds, tfjs.seconds)}`);
