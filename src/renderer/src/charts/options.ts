@@ -74,7 +74,8 @@ export function lossOption(epochs: EpochRecord[], batches: BatchPoint[], totalEp
       name: 'Training loss',
       type: 'line',
       data: epochs.map((e) => [e.epoch, e.loss]),
-      showSymbol: true,
+      // A symbol per epoch only while they can be told apart (the fused trainer runs thousands of epochs).
+      showSymbol: epochs.length <= 200,
       symbolSize: 5,
       lineStyle: { width: 2, color: COLORS.loss },
       itemStyle: { color: COLORS.loss },
@@ -86,7 +87,7 @@ export function lossOption(epochs: EpochRecord[], batches: BatchPoint[], totalEp
       name: 'Validation loss',
       type: 'line',
       data: epochs.filter((e) => e.valLoss !== null).map((e) => [e.epoch, e.valLoss]),
-      showSymbol: true,
+      showSymbol: epochs.length <= 200,
       symbolSize: 5,
       lineStyle: { width: 2, color: COLORS.valLoss },
       itemStyle: { color: COLORS.valLoss },
