@@ -3,6 +3,7 @@
  *   1. The tutorial's training (SimpleRNN(3), 20 epochs, batch 1) through the engine, against the same model
  *      trained with tfjs's own model.fit, and against PyTorch (python3-torch) when it is installed.
  *   2. Opening a 1,000,000-row CSV (bench/csv-open.ts).
+ *   3. The fused kernel's workloads W1 and W2 of issue 12 against PyTorch and the tfjs loop (bench/fused.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { prepareData } from '../src/engine/data/prepare.js';
 import { initBackend } from '../src/engine/model/backend.js';
 import { buildModel, makeOptimizer } from '../src/engine/model/build.js';
 import { runForecast } from '../src/engine/run.js';
+import { benchFused } from './fused.js';
 
 const epochs = Number(process.env.BENCH_EPOCHS ?? 20);
 const sunspots = bundledDatasetPath('sunspots.csv');
@@ -72,3 +74,4 @@ async function benchCsv(): Promise<void> {
 await benchTraining();
 await benchCsv();
 await (await import('./runs.js')).benchRuns();
+await benchFused(epochs);

@@ -33,6 +33,12 @@ export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'cpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+/** The training implementations (engine/train: fused-trainer.ts, tfjs-trainer.ts). */
+export const TRAINER_NAMES = ['fused', 'tfjs'] as const;
+/** Which training implementation runs: 'auto' = the fused kernel where it supports the model, else TensorFlow.js. */
+export const TRAINER_CHOICES = ['auto', ...TRAINER_NAMES] as const;
+export type TrainerChoice = (typeof TRAINER_CHOICES)[number];
+
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 export const LayerSpecSchema = z.object({
@@ -110,6 +116,7 @@ export const RunConfigSchema = z
     training: TrainingSpecSchema.default(() => TrainingSpecSchema.parse({})),
     evaluation: EvaluationSpecSchema.default(() => EvaluationSpecSchema.parse({})),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
+    trainer: z.enum(TRAINER_CHOICES).default('auto'),
   })
   .superRefine((config, ctx) => {
     if (config.training.earlyStoppingPatience > 0 && config.prep.validationFraction === 0) {

@@ -4,7 +4,7 @@
  * printed by the CLI's `--json`, and stored in the bundle's metadata.
  */
 import { z } from 'zod';
-import { RunConfigSchema } from './run-config.js';
+import { RunConfigSchema, TRAINER_NAMES } from './run-config.js';
 
 /** Error measures of one set of predictions. MAPE is null where every actual value is 0; MASE is null without a scale. */
 export const ErrorMeasuresSchema = z.object({
@@ -27,6 +27,7 @@ export const EpochRecordSchema = z.object({
   epoch: z.number().int(),
   loss: z.number(),
   valLoss: z.number().nullable(),
+  /** Seconds this epoch took (training and validation loss), not the time since training began. */
   seconds: z.number(),
 });
 export type EpochRecord = z.infer<typeof EpochRecordSchema>;
@@ -92,6 +93,8 @@ export type ScalerState = z.infer<typeof ScalerStateSchema>;
 export const RunResultSchema = z.object({
   runId: z.string(),
   backend: z.string(),
+  /** The trainer that trained the model (results and bundles from before trainers were recorded: tfjs). */
+  trainer: z.enum(TRAINER_NAMES).default('tfjs'),
   /** The configuration as run, with the seed that was actually used. */
   config: RunConfigSchema,
   seed: z.number().int(),

@@ -1,30 +1,26 @@
 /**
  * One forecasting run, end to end, as the tutorial does it and beyond: load the series, scale, split, window,
- * build the model from its spec, train with progress events, predict, measure against baselines, backtest,
- * forecast ahead, and write the run's bundle. Every host (CLI, training process, tests) runs this function.
+ * build the model from its spec, train it with the chosen trainer (progress events, Stop, checkpoints), then
+ * evaluate (evaluate/evaluate-run.ts: predictions, metrics, baselines, backtest, forecast) and write the run's
+ * bundle. Every host (CLI, training process, tests) runs this function.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput, type TrainingSpec } from '../contract/run-config.js';
+import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput } from '../contract/run-config.js';
 import type { RunEventListener } from '../contract/run-events.js';
-import type { MetricSet, PredictionRow, RunResult } from '../contract/run-result.js';
+import type { EpochRecord, RunResult } from '../contract/run-result.js';
 import { loadSeries } from './data/load-series.js';
 import { prepareData, type PreparedData } from './data/prepare.js';
-import { datasetInfo, type SeriesData } from './data/series.js';
-import type { Windows } from './data/windows.js';
-import { computeBaselines, detectSeasonLength } from './evaluate/baselines.js';
-import { runBacktest } from './evaluate/backtest.js';
-import type { EvaluationContext } from './evaluate/context.js';
-import { forecastAhead } from './evaluate/forecast.js';
-import { maseScale, metricSet } from './evaluate/metrics.js';
-import { initBackend, nativeFallbackWarning } from './model/backend.js';
-import { buildModel, makeOptimizer } from './model/build.js';
+import type { SeriesData } from './data/series.js';
+import { describeError, evaluateRun, type EvaluationInput } from './evaluate/evaluate-run.js';
+import { initBackend, nativeFallbackWarning, useBackendFor } from './model/backend.js';
+import { buildModel, specParameterCount } from './model/build.js';
 import { randomSeed } from './train/random.js';
-import { checkpointDir, loadCheckpoint, removeCheckpoint, writeCheckpoint } from './train/checkpoint.js';
-import { predictWindows, trainModel, type TrainOutcome } from './train/train.js';
+import { checkpointDir, createCheckpointer, loadCheckpoint, removeCheckpoint } from './train/checkpoint.js';
+import { chooseTrainer, trainerNamed } from './train/choose-trainer.js';
+import type { TrainerName, TrainOutcome, WindowPredictor } from './train/trainer.js';
 import { loadBundleModel, readBundleMetadata, writeRunBundle } from './bundle/index.js';
-import { versions } from './versions.js';
 import { newRunId } from './run-id.js';
 
 export interface RunOptions {
@@ -39,6 +35,11 @@ export interface RunOptions {
   bundleDir?: string | null;
   /** Least time between two checkpoints (default 2 s; 0 = after every epoch). */
   checkpointIntervalMs?: number;
+  /**
+   * Least time between two epoch events (default 0: one 'epoch' event per epoch). Epochs that finish sooner
+   * are sent together in one 'epochs' event, so hosts are not flooded when epochs take milliseconds.
+   */
+  epochEventIntervalMs?: number;
 }
 
 /** The data of a run, loaded and prepared as its configuration says. */
@@ -48,67 +49,99 @@ async function prepareRun(config: RunConfig): Promise<{ series: SeriesData; prep
 }
 
 export async function runForecast(input: RunConfig | RunConfigInput, options: RunOptions = {}): Promise<RunResult> {
-  const config = parseRunConfig(input);
-  const runId = options.runId ?? newRunId();
-  const emit: RunEventListener = options.onEvent ?? (() => {});
-  if (options.bundleDir && existsSync(options.bundleDir)) {
-    // Say it before training, not after it.
-    throw new InvalidInputError(`${options.bundleDir} already exists; choose another name for the model bundle.`);
+  try {
+    const config = parseRunConfig(input);
+    const runId = options.runId ?? newRunId();
+    if (options.bundleDir && existsSync(options.bundleDir)) {
+      // Say it before training, not after it.
+      throw new InvalidInputError(`${options.bundleDir} already exists; choose another name for the model bundle.`);
+    }
+    const checkpoint = options.runsDir ? checkpointDir(options.runsDir, runId) : null;
+    try {
+      const run = await trainAndEvaluate(config, { ...options, runId });
+      try {
+        const bundleDir = bundleDirFor(runId, options);
+        return await bundleRun(run.result, {
+          model: run.model,
+          emit: options.onEvent ?? (() => {}),
+          bundle: bundleDir ? { dir: bundleDir, write: true } : null,
+          checkpoint,
+        });
+      } finally {
+        run.model.dispose();
+      }
+    } finally {
+      if (checkpoint) await removeCheckpoint(checkpoint);
+    }
+  } catch (error) {
+    throw withMessage(error);
   }
-  const backend = await initBackend(config.backend);
+}
+
+/** A trained and evaluated run, before its bundle: the caller owns (and disposes) the model. */
+export interface EvaluatedRun {
+  result: RunResult;
+  model: tf.LayersModel;
+  prepared: PreparedData;
+  /** The trained model's inference, as the evaluation used it. */
+  predict: WindowPredictor;
+}
+
+/**
+ * Everything of a run but the bundle: load and prepare the data, choose the trainer (and, for tfjs, the
+ * backend), train with progress events, Stop and checkpoints (under options.runsDir), and evaluate. Writes
+ * nothing but the checkpoint; `bundleDir` of the result is null.
+ */
+export async function trainAndEvaluate(config: RunConfig, options: Omit<RunOptions, 'bundleDir'> & { runId: string }): Promise<EvaluatedRun> {
+  const { runId } = options;
+  const emit: RunEventListener = options.onEvent ?? (() => {});
+  await initBackend(config.backend);
   const seed = config.training.seed ?? randomSeed();
   const ranConfig: RunConfig = { ...config, training: { ...config.training, seed } };
 
   const { series, prepared } = await prepareRun(config);
+  const trainer = chooseTrainer(config.trainer, config.model);
+  const batchSize = Math.min(config.training.batchSize, prepared.train.samples);
+  // The tfjs trainer runs on the backend that is fastest for this model's size; other trainers only keep the model in tfjs.
+  const backend =
+    trainer.name === 'tfjs'
+      ? await useBackendFor(config.backend, { parameters: specParameterCount(config.model, prepared.train.features), batchSize })
+      : await initBackend(config.backend);
   const model = buildModel(config.model, { timeSteps: config.prep.timeSteps, features: prepared.train.features, seed });
-  const optimizer = makeOptimizer(config.training.optimizer, config.training.learningRate);
   const checkpoint = options.runsDir ? checkpointDir(options.runsDir, runId) : null;
   try {
-    model.compile({ loss: 'meanSquaredError', optimizer });
-    const batches = Math.ceil(prepared.train.samples / Math.min(config.training.batchSize, prepared.train.samples));
     emit({
       type: 'started',
       runId,
       backend,
+      trainer: trainer.name,
       seed,
       epochs: config.training.epochs,
-      batchesPerEpoch: batches,
+      batchesPerEpoch: Math.ceil(prepared.train.samples / batchSize),
       samples: { train: prepared.train.samples, validation: prepared.validation?.samples ?? 0, test: prepared.test.samples },
       parameterCount: model.countParams(),
     });
+    emit({ type: 'phase', runId, phase: 'training', fraction: 0 });
     if (series.missingHandled > 0) {
       emit({ type: 'message', runId, level: 'info', text: `${series.missingHandled} rows with missing values were handled by "${config.data.missing}".` });
     }
 
-    let lastCheckpoint = -Infinity;
-    const outcome = await trainModel(
+    const epochEvents = epochReporter(emit, runId, config.training.epochs, options.epochEventIntervalMs ?? 0);
+    const outcome = await trainer.train({
       model,
-      prepared.train,
-      prepared.validation,
-      ranConfig.training as TrainingSpec & { seed: number },
-      {
-        onEpoch: async (record, elapsedSeconds, history) => {
-          if (checkpoint && performance.now() - lastCheckpoint >= (options.checkpointIntervalMs ?? 2000)) {
-            lastCheckpoint = performance.now();
-            const state = { runId, config: ranConfig, seed, backend, history: [...history], trainSeconds: elapsedSeconds, savedAt: new Date().toISOString() };
-            await writeCheckpoint(checkpoint, model, state);
-          }
-          emit({
-            type: 'epoch',
-            runId,
-            epoch: record.epoch,
-            epochs: config.training.epochs,
-            loss: record.loss,
-            valLoss: record.valLoss,
-            elapsedSeconds,
-            etaSeconds: (elapsedSeconds / record.epoch) * (config.training.epochs - record.epoch),
-          });
-        },
+      spec: config.model,
+      train: prepared.train,
+      validation: prepared.validation,
+      training: { ...config.training, seed },
+      signal: options.signal,
+      checkpoint: checkpoint ? createCheckpointer(checkpoint, { runId, config: ranConfig, seed, backend, trainer: trainer.name }, options.checkpointIntervalMs) : null,
+      progress: {
+        onEpoch: (record, elapsedSeconds) => epochEvents.add(record, elapsedSeconds),
         onBatch: (epoch, batch, batchCount, loss, elapsedSeconds) =>
           emit({ type: 'batch', runId, epoch, batch, batches: batchCount, loss, elapsedSeconds }),
       },
-      options.signal,
-    );
+    });
+    epochEvents.flush();
     if (outcome.history.length === 0) {
       throw new InvalidInputError('Training was stopped before the first epoch finished, so there is no trained model to keep.');
     }
@@ -118,26 +151,46 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
     if (outcome.stopReason === 'user') {
       warnings.push(`Stopped by the user after epoch ${outcome.history.length} of ${config.training.epochs}; the model keeps epoch ${outcome.bestEpoch}'s weights.`);
     }
-    const bundleDir = bundleDirFor(runId, options);
-    return await finishRun({
-      runId,
-      backend,
-      config: ranConfig,
-      series,
-      prepared,
-      model,
-      outcome,
-      warnings,
-      emit,
-      bundle: bundleDir ? { dir: bundleDir, write: true } : null,
-      checkpoint,
-    });
-  } finally {
+    const predict = trainer.predictor(model, config.model);
+    const result = await evaluate({ runId, backend, trainer: trainer.name, config: ranConfig, series, prepared, model, predict, outcome, warnings, emit });
+    return { result, model, prepared, predict };
+  } catch (error) {
     model.dispose();
-    // The model does not own an optimizer it was given: free its moment estimates too.
-    optimizer.dispose();
-    if (checkpoint) await removeCheckpoint(checkpoint);
+    throw error;
   }
+}
+
+/**
+ * Epoch events: each epoch as an 'epoch' event, unless the last events went out less than `intervalMs` ago;
+ * then it waits. When the next epoch is due (or at `flush`, when training ends) the epochs that waited go out
+ * together in one 'epochs' event, followed by the latest epoch's 'epoch' event: at most two messages per
+ * interval, every epoch on the loss curve, and a receiver that knows only 'epoch' still sees the progress.
+ */
+function epochReporter(emit: RunEventListener, runId: string, epochs: number, intervalMs: number) {
+  let waiting: Array<EpochRecord & { elapsedSeconds: number }> = [];
+  let last = -Infinity;
+  const eta = (r: { epoch: number; elapsedSeconds: number }) => (r.elapsedSeconds / r.epoch) * (epochs - r.epoch);
+  const send = () => {
+    const latest = waiting.pop();
+    if (!latest) return;
+    last = performance.now();
+    if (waiting.length > 0) emit({ type: 'epochs', runId, epochs, records: waiting, etaSeconds: eta(waiting[waiting.length - 1]) });
+    emit({ type: 'epoch', runId, epoch: latest.epoch, epochs, loss: latest.loss, valLoss: latest.valLoss, seconds: latest.seconds, elapsedSeconds: latest.elapsedSeconds, etaSeconds: eta(latest) });
+    waiting = [];
+  };
+  return {
+    add(record: EpochRecord, elapsedSeconds: number): void {
+      waiting.push({ ...record, elapsedSeconds });
+      if (performance.now() - last >= intervalMs) send();
+    },
+    flush: send,
+  };
+}
+
+/** An error that reaches a host always has a message (an ECharts assertion, say, throws one without). */
+function withMessage(error: unknown): unknown {
+  if (error instanceof Error && error.message.trim()) return error;
+  return new Error(describeError(error), { cause: error });
 }
 
 /**
@@ -146,6 +199,14 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
  * run's bundle, the run is reported from that bundle instead. Throws InvalidInputError without either.
  */
 export async function recoverRun(runId: string, runsDir: string, options: Pick<RunOptions, 'onEvent'> = {}): Promise<RunResult> {
+  try {
+    return await recoverFrom(runId, runsDir, options);
+  } catch (error) {
+    throw withMessage(error);
+  }
+}
+
+async function recoverFrom(runId: string, runsDir: string, options: Pick<RunOptions, 'onEvent'>): Promise<RunResult> {
   const checkpoint = checkpointDir(runsDir, runId);
   const bundleDir = join(runsDir, runId);
   const written = existsSync(join(bundleDir, 'metadata.json'));
@@ -153,19 +214,21 @@ export async function recoverRun(runId: string, runsDir: string, options: Pick<R
   try {
     await initBackend(state.config.backend);
     const { series, prepared } = await prepareRun(state.config);
-    return await finishRun({
+    const emit = options.onEvent ?? (() => {});
+    const result = await evaluate({
       runId,
       backend: state.backend,
+      trainer: state.trainer,
       config: state.config,
       series,
       prepared,
       model,
+      predict: trainerNamed(state.trainer).predictor(model, state.config.model),
       outcome: state.outcome,
       warnings: state.warnings,
-      emit: options.onEvent ?? (() => {}),
-      bundle: { dir: bundleDir, write: !written },
-      checkpoint,
+      emit,
     });
+    return await bundleRun(result, { model, emit, bundle: { dir: bundleDir, write: !written }, checkpoint });
   } finally {
     model.dispose();
     await removeCheckpoint(checkpoint);
@@ -175,6 +238,7 @@ export async function recoverRun(runId: string, runsDir: string, options: Pick<R
 interface RecoveredState {
   config: RunConfig;
   backend: string;
+  trainer: TrainerName;
   outcome: TrainOutcome;
   warnings: string[];
 }
@@ -187,6 +251,7 @@ async function fromCheckpoint(dir: string): Promise<{ state: RecoveredState; mod
     state: {
       config: state.config,
       backend: state.backend,
+      trainer: state.trainer,
       outcome: { history: state.history, stopReason: 'crashed', bestEpoch: epochs, seconds: state.trainSeconds },
       warnings: [
         `The training process stopped unexpectedly after epoch ${epochs} of ${state.config.training.epochs}; the run was recovered from its checkpoint and the model keeps epoch ${epochs}'s weights.`,
@@ -202,6 +267,7 @@ async function fromBundle(dir: string): Promise<{ state: RecoveredState; model: 
     state: {
       config: m.config,
       backend: m.backend,
+      trainer: m.trainer,
       outcome: { history: m.history, stopReason: m.stopReason, bestEpoch: m.bestEpoch, seconds: m.trainSeconds },
       warnings: m.warnings,
     },
@@ -212,16 +278,23 @@ function bundleDirFor(runId: string, options: Pick<RunOptions, 'bundleDir' | 'ru
   return options.bundleDir ?? (options.runsDir ? join(options.runsDir, runId) : null);
 }
 
-interface FinishArgs {
-  runId: string;
-  backend: string;
-  /** The configuration as run, with its seed. */
-  config: RunConfig;
-  series: SeriesData;
-  prepared: PreparedData;
+interface EvaluateArgs extends Omit<EvaluationInput, 'parameterCount' | 'onProgress'> {
   model: tf.LayersModel;
-  outcome: TrainOutcome;
-  warnings: string[];
+  emit: RunEventListener;
+}
+
+/** The evaluation step, reporting its progress as 'evaluating' phase events. */
+function evaluate({ model, emit, ...input }: EvaluateArgs): Promise<RunResult> {
+  emit({ type: 'phase', runId: input.runId, phase: 'evaluating', fraction: 0 });
+  return evaluateRun({
+    ...input,
+    parameterCount: model.countParams(),
+    onProgress: (fraction) => emit({ type: 'phase', runId: input.runId, phase: 'evaluating', fraction }),
+  });
+}
+
+interface BundleArgs {
+  model: tf.LayersModel;
   emit: RunEventListener;
   /** Where the run's bundle goes; `write: false` when it is already there (a recovered run that had written it). */
   bundle: { dir: string; write: boolean } | null;
@@ -229,119 +302,16 @@ interface FinishArgs {
   checkpoint: string | null;
 }
 
-/** After training: predict, measure beside the baselines, backtest, forecast ahead, write the bundle, report. */
-async function finishRun({ runId, backend, config, series, prepared, model, outcome, warnings, emit, bundle, checkpoint }: FinishArgs): Promise<RunResult> {
-  const trainPred = predictWindows(model, prepared.train);
-  const validationPred = prepared.validation ? predictWindows(model, prepared.validation) : null;
-  const testPred = predictWindows(model, prepared.test);
-
-  const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex));
-  // MASE scales by the one-step naive error unless the analyst set a season length.
-  const season = config.evaluation.seasonLength ?? 1;
-  const scale = {
-    scaled: maseScale(prepared.scaled[0].subarray(0, prepared.splitIndex), season),
-    original: maseScale(series.features[0].subarray(0, prepared.splitIndex), season),
-  };
-  const measure = (w: Windows, offset: number, predicted: Float32Array) => partMetrics(series, prepared, w, offset, predicted, scale);
-
-  const validationOffset = prepared.offsets.train;
-  const predictions = [
-    ...predictionRows(series, prepared, prepared.train, prepared.offsets.train, trainPred, 'train'),
-    ...(prepared.validation && validationPred
-      ? predictionRows(series, prepared, prepared.validation, validationOffset, validationPred, 'validation')
-      : []),
-    ...predictionRows(series, prepared, prepared.test, prepared.offsets.test, testPred, 'test'),
-  ];
-  const context: EvaluationContext = { config, series, prepared, model, seasonLength, scale, testPredictionsScaled: testPred };
-  const forecast = await forecastAhead(context, warnings);
-  const result: RunResult = {
-    runId,
-    backend,
-    config,
-    seed: config.training.seed!,
-    dataset: datasetInfo(series),
-    scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
-    samples: {
-      train: prepared.train.samples,
-      validation: prepared.validation?.samples ?? 0,
-      test: prepared.test.samples,
-      splitIndex: prepared.splitIndex,
-    },
-    parameterCount: model.countParams(),
-    history: outcome.history,
-    stopReason: outcome.stopReason,
-    bestEpoch: outcome.bestEpoch,
-    trainSeconds: outcome.seconds,
-    metrics: {
-      train: measure(prepared.train, prepared.offsets.train, trainPred),
-      validation: prepared.validation && validationPred ? measure(prepared.validation, validationOffset, validationPred) : null,
-      test: measure(prepared.test, prepared.offsets.test, testPred),
-    },
-    baselines: computeBaselines(context, warnings),
-    seasonLength,
-    backtest: runBacktest(context, warnings),
-    predictions,
-    forecast,
-    bundleDir: null,
-    versions: versions(),
-    warnings,
-  };
+/** The bundling step: write the bundle (if the run has one), remove the checkpoint, report 'finished'. */
+async function bundleRun(result: RunResult, { model, emit, bundle, checkpoint }: BundleArgs): Promise<RunResult> {
   if (bundle) {
     result.bundleDir = bundle.dir;
-    if (bundle.write) await writeRunBundle({ dir: bundle.dir, model, result });
+    if (bundle.write) {
+      emit({ type: 'phase', runId: result.runId, phase: 'writing-bundle', fraction: null });
+      await writeRunBundle({ dir: bundle.dir, model, result });
+    }
   }
   if (checkpoint) await removeCheckpoint(checkpoint);
-  emit({ type: 'finished', runId, result });
+  emit({ type: 'finished', runId: result.runId, result });
   return result;
-}
-
-/** Series row of sample s, step h (0-based) of a set of windows taken from the part starting at `offset`. */
-function targetRow(w: Windows, offset: number, s: number, h: number): number {
-  return offset + w.targetIndex[s] + h;
-}
-
-function predictionRows(
-  series: SeriesData,
-  prepared: PreparedData,
-  w: Windows,
-  offset: number,
-  predicted: Float32Array,
-  split: PredictionRow['split'],
-): PredictionRow[] {
-  const rows: PredictionRow[] = [];
-  for (let s = 0; s < w.samples; s++) {
-    for (let h = 0; h < w.horizon; h++) {
-      const index = targetRow(w, offset, s, h);
-      rows.push({
-        index,
-        time: series.time ? series.time[index] : null,
-        split,
-        step: h + 1,
-        actual: series.features[0][index],
-        predicted: prepared.scaler.inverseValue(predicted[s * w.horizon + h], 0),
-      });
-    }
-  }
-  return rows;
-}
-
-function partMetrics(
-  series: SeriesData,
-  prepared: PreparedData,
-  w: Windows,
-  offset: number,
-  predicted: Float32Array,
-  scale: { scaled: number | null; original: number | null },
-): MetricSet {
-  const n = w.samples * w.horizon;
-  const actualOriginal = new Float64Array(n);
-  const predictedOriginal = new Float64Array(n);
-  for (let s = 0; s < w.samples; s++) {
-    for (let h = 0; h < w.horizon; h++) {
-      const k = s * w.horizon + h;
-      actualOriginal[k] = series.features[0][targetRow(w, offset, s, h)];
-      predictedOriginal[k] = prepared.scaler.inverseValue(predicted[k], 0);
-    }
-  }
-  return metricSet({ actualScaled: w.y, predictedScaled: predicted, actualOriginal, predictedOriginal, scale });
 }

@@ -29,7 +29,8 @@ const backend: BackendChoice = (BACKEND_CHOICES as readonly string[]).includes(r
 const worker = startTrainingWorker(channel, {
   backendChoice: backend,
   initBackend: () => initBackend(backend),
-  runForecast: (config, options) => runForecast(config, options),
+  // Epochs that take milliseconds reach the host as one 'epochs' event at most every 250 ms (the page redraws its loss chart on each).
+  runForecast: (config, options) => runForecast(config, { ...options, epochEventIntervalMs: 250 }),
   recoverRun: (runId, runsDir, options) => recoverRun(runId, runsDir, options),
 });
 

@@ -69,8 +69,10 @@ describe('training process (real child process)', () => {
     p.handle.send({ type: 'train', runId: 'raw-1', config: tiny() as never, runsDir: null });
     const end = await p.until((m) => m.type === 'finished' || m.type === 'failed');
     expect(end.type).toBe('finished');
-    const types = p.messages.map((m) => m.type).filter((t) => t !== 'batch' && t !== 'message' && t !== 'heartbeat');
+    const types = p.messages.map((m) => m.type).filter((t) => t !== 'batch' && t !== 'message' && t !== 'heartbeat' && t !== 'phase');
     expect(types).toEqual(['ready', 'started', 'epoch', 'epoch', 'finished']);
+    const phases = p.messages.flatMap((m) => (m.type === 'phase' ? [(m as { phase: string }).phase] : []));
+    expect([...new Set(phases)]).toEqual(['training', 'evaluating']);
     const epochs = p.messages.filter((m) => m.type === 'epoch');
     expect(epochs.map((e) => (e as { epoch: number }).epoch)).toEqual([1, 2]);
     if (end.type !== 'finished') throw new Error('unreachable');

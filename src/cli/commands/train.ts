@@ -11,6 +11,7 @@ import {
   OPTIMIZERS,
   RECURRENT_LAYER_TYPES,
   SCALER_FITS,
+  TRAINER_CHOICES,
   WINDOWINGS,
   parseRunConfig,
   type LayerSpec,
@@ -58,6 +59,7 @@ interface TrainFlags {
   backtestFolds: number;
   forecastSteps: number;
   backend: string;
+  trainer: string;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -111,6 +113,7 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
       forecastSteps: flags.forecastSteps,
     },
     backend: flags.backend,
+    trainer: flags.trainer,
   });
 }
 
@@ -150,6 +153,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--backtest-folds <n>', 'rolling-origin backtest folds over the test span', integer, 0)
     .option('--forecast-steps <n>', 'steps to forecast beyond the data', integer, 0)
     .addOption(choice('--backend <name>', 'TensorFlow.js backend', BACKEND_CHOICES, 'auto'))
+    .addOption(choice('--trainer <name>', 'training implementation: auto = fused kernel where it supports the model, else tfjs', TRAINER_CHOICES, 'auto'))
     .option('--out <dir>', 'export the trained model bundle to this new folder')
     .option('--json', 'print one JSON object with the results at the end')
     .option('--quiet', 'no progress lines')
@@ -202,7 +206,7 @@ export function registerTrainCommand(program: Command): void {
 
 function printEvent(event: RunEvent, print: (line: string) => void): void {
   if (event.type === 'started') {
-    print(`Backend: ${event.backend} | seed ${event.seed} | ${event.samples.train} training, ${event.samples.validation} validation, ${event.samples.test} test windows | ${event.parameterCount} parameters`);
+    print(`Backend: ${event.backend} | trainer ${event.trainer ?? 'tfjs'} | seed ${event.seed} | ${event.samples.train} training, ${event.samples.validation} validation, ${event.samples.test} test windows | ${event.parameterCount} parameters`);
   } else if (event.type === 'epoch') {
     const val = event.valLoss === null ? '' : ` - val_loss: ${event.valLoss.toFixed(4)}`;
     print(`Epoch ${event.epoch}/${event.epochs} - loss: ${event.loss.toFixed(4)}${val} - ${event.elapsedSeconds.toFixed(1)}s elapsed`);
@@ -237,7 +241,7 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   }
   print('');
   for (const warning of result.warnings) print(`Note: ${warning}`);
-  print(`Trained in ${result.trainSeconds.toFixed(1)} s on ${result.backend}, seed ${result.seed} (${result.stopReason}; the model keeps epoch ${result.bestEpoch}).`);
+  print(`Trained in ${result.trainSeconds.toFixed(1)} s by the ${result.trainer} trainer on ${result.backend}, seed ${result.seed} (${result.stopReason}; the model keeps epoch ${result.bestEpoch}).`);
   if (result.bundleDir) print(`Model bundle: ${result.bundleDir}`);
 }
 

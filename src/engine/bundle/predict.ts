@@ -14,9 +14,11 @@ import { MinMaxScaler } from '../data/scaler.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
 import { makeWindows } from '../data/windows.js';
 import type { PreparedData } from '../data/prepare.js';
+import { predictInChunks } from '../evaluate/evaluate-run.js';
 import { forecastAhead } from '../evaluate/forecast.js';
-import { maseScale, metricSet } from '../evaluate/metrics.js';
-import { predictWindows } from '../train/train.js';
+import { maseScale } from '../evaluate/metrics.js';
+import { scorePart } from '../evaluate/test-targets.js';
+import { trainerNamed } from '../train/choose-trainer.js';
 import { loadBundleModel, readBundleMetadata } from './read.js';
 import { modelShape } from './write.js';
 
@@ -90,41 +92,30 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     }
 
     const windows = makeWindows(scaled, scaled[0], { timeSteps, windowing, horizon });
-    const predictedScaled = predictWindows(model, windows);
-    const predictions: BundlePredictionRow[] = [];
-    const actualOriginal = new Float64Array(predictedScaled.length);
-    const predictedOriginal = new Float64Array(predictedScaled.length);
-    for (let s = 0; s < windows.samples; s++) {
-      for (let h = 0; h < horizon; h++) {
-        const k = s * horizon + h;
-        const index = windows.targetIndex[s] + h;
-        actualOriginal[k] = series.features[0][index];
-        predictedOriginal[k] = scaler.inverseValue(predictedScaled[k], 0);
-        predictions.push({ index, time: series.time?.[index] ?? null, step: h + 1, actual: actualOriginal[k], predicted: predictedOriginal[k] });
-      }
-    }
+    // The trainer that trained the bundle predicts with it (the same inference as the run's evaluation).
+    const predict = trainerNamed(m.trainer).predictor(model, m.config.model);
+    const predictedScaled = await predictInChunks(predict, windows);
     const season = m.seasonLength ?? 1;
-    const metrics =
-      windows.samples > 0
-        ? metricSet({
-            actualScaled: windows.y,
-            predictedScaled,
-            actualOriginal,
-            predictedOriginal,
-            scale: { scaled: maseScale(scaled[0], season), original: maseScale(series.features[0], season) },
-          })
-        : null;
+    const basis = {
+      prepared: { scaled, scaler } as Pick<PreparedData, 'scaled' | 'scaler'>,
+      series,
+      scale: { scaled: maseScale(scaled[0], season), original: maseScale(series.features[0], season) },
+    };
+    // The series is windowed whole: its rows are offset 0.
+    const scored = scorePart(basis, windows, 0, predictedScaled, 'test');
+    const predictions: BundlePredictionRow[] = scored.rows.map(({ split: _split, ...row }) => row);
+    const metrics = windows.samples > 0 ? scored.metrics : null;
     if (windows.samples === 0) warnings.push(`${fileName} holds one window's inputs but no value after it, so there is nothing to compare with.`);
 
     // The same forecast as a training run (src/engine/evaluate/forecast.ts): recursive for a univariate
     // input; with extra input columns only the head's outputUnits steps (their future is unknown).
-    // forecastAhead reads config, series, prepared.scaled/.scaler and model from the context.
+    // forecastAhead reads config, series, prepared.scaled/.scaler and the predictor from the context.
     const forecast: ForecastPoint[] = await forecastAhead(
       {
         config: { ...m.config, evaluation: { ...m.config.evaluation, forecastSteps: steps } },
         series,
         prepared: { scaled, scaler } as unknown as PreparedData,
-        model,
+        predict,
         seasonLength: m.seasonLength,
         scale: { scaled: null, original: null },
         testPredictionsScaled: new Float32Array(0),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
-import { predictWindows } from '../train/train.js';
+import { tfjsPredictor } from '../train/tfjs-trainer.js';
 import { foldBlocks, runBacktest } from './backtest.js';
 import { counting, handContext, handSeries } from './test-context.js';
 
@@ -59,8 +59,9 @@ describe('runBacktest', () => {
     const series = handSeries([sine]);
     const ctx = handContext(series, { config: { prep: { timeSteps: 6, windowing: 'sliding' }, evaluation: { backtestFolds: 5 } } });
     const model = buildModel(ctx.config.model, { timeSteps: 6, features: 1, seed: 7 });
-    const predictions = predictWindows(model, ctx.prepared.test);
-    const folds = runBacktest({ ...ctx, model, testPredictionsScaled: predictions });
+    const predict = tfjsPredictor(model);
+    const predictions = predict(ctx.prepared.test);
+    const folds = runBacktest({ ...ctx, predict, testPredictionsScaled: predictions });
     const total = predictions.reduce((s, p, i) => s + (p - ctx.prepared.test.y[i]) ** 2, 0);
     expect(folds.reduce((s, f) => s + f.metrics.count, 0)).toBe(ctx.prepared.test.samples);
     expect(folds.reduce((s, f) => s + f.metrics.count * f.metrics.rmse ** 2, 0)).toBeCloseTo(total, 5);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildModel } from '../model/build.js';
+import { tfjsPredictor } from '../train/tfjs-trainer.js';
 import { forecastAhead } from './forecast.js';
 import { handContext, handSeries } from './test-context.js';
 
@@ -31,7 +32,7 @@ function handModel(inputWeights: number[], head: number[]): tf.LayersModel {
 
 function context(features: number[][], model: tf.LayersModel, forecastSteps: number) {
   return handContext(handSeries(features, months), {
-    model,
+    predict: tfjsPredictor(model),
     config: { prep: { timeSteps: 2 }, model: { outputUnits: model.outputs[0].shape[1] as number }, evaluation: { forecastSteps } },
   });
 }

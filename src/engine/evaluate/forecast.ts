@@ -6,8 +6,8 @@
  * slides on (recursive). That needs the future of every input column, so it works for a univariate
  * input only; with extra input columns the forecast stops at the head's outputUnits steps.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { ForecastPoint } from '../../contract/run-result.js';
+import type { WindowPredictor } from '../train/trainer.js';
 import type { EvaluationContext } from './context.js';
 import { projectTimeLabels } from './time-labels.js';
 
@@ -19,22 +19,17 @@ function lastWindow(scaled: readonly Float64Array[], timeSteps: number): Float32
   return window;
 }
 
-/** The model's outputUnits values (scaled) for one window. */
-async function predictOnce(model: tf.LayersModel, window: Float32Array, timeSteps: number, features: number): Promise<Float32Array> {
-  const output = tf.tidy(() => model.predict(tf.tensor3d(window, [1, timeSteps, features])) as tf.Tensor);
-  try {
-    return (await output.data()) as Float32Array;
-  } finally {
-    output.dispose();
-  }
+/** The model's outputUnits values (scaled) for one window [timeSteps, features], through the run's predictor. */
+function predictOnce(predict: WindowPredictor, window: Float32Array, timeSteps: number, features: number, units: number): Float32Array {
+  return predict({ x: window, y: new Float32Array(units), targetIndex: [0], samples: 1, timeSteps, features, horizon: units });
 }
 
 /** Univariate: predict, append the predicted values, slide the window, until `steps` values exist. */
-async function recursiveForecast(model: tf.LayersModel, target: Float64Array, timeSteps: number, steps: number): Promise<number[]> {
+function recursiveForecast(predict: WindowPredictor, target: Float64Array, timeSteps: number, units: number, steps: number): number[] {
   const history = Array.from(target.subarray(target.length - timeSteps));
   const forecast: number[] = [];
   while (forecast.length < steps) {
-    for (const value of await predictOnce(model, Float32Array.from(history.slice(-timeSteps)), timeSteps, 1)) {
+    for (const value of predictOnce(predict, Float32Array.from(history.slice(-timeSteps)), timeSteps, 1, units)) {
       forecast.push(value);
       history.push(value);
     }
@@ -55,7 +50,7 @@ export async function forecastAhead(ctx: EvaluationContext, warnings: string[] =
   const units = ctx.config.model.outputUnits;
   let scaledValues: number[];
   if (scaled.length === 1) {
-    scaledValues = await recursiveForecast(ctx.model, scaled[0], timeSteps, requested);
+    scaledValues = recursiveForecast(ctx.predict, scaled[0], timeSteps, units, requested);
   } else {
     const steps = Math.min(requested, units);
     if (steps < requested) {
@@ -64,7 +59,7 @@ export async function forecastAhead(ctx: EvaluationContext, warnings: string[] =
           `the input columns (${ctx.series.inputColumns.join(', ')}), which are unknown.`,
       );
     }
-    scaledValues = Array.from(await predictOnce(ctx.model, lastWindow(scaled, timeSteps), timeSteps, scaled.length)).slice(0, steps);
+    scaledValues = Array.from(predictOnce(ctx.predict, lastWindow(scaled, timeSteps), timeSteps, scaled.length, units)).slice(0, steps);
   }
   const labels = projectTimeLabels(ctx.series.time, scaledValues.length);
   return scaledValues.map((v, i) => ({ step: i + 1, time: labels[i], value: scaler.inverseValue(v, 0) }));

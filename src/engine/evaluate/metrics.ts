@@ -9,7 +9,14 @@ import type { ErrorMeasures, MetricSet } from '../../contract/run-result.js';
 export function rmse(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < actual.length; i++) sum += (actual[i] - predicted[i]) ** 2;
-  return Math.sqrt(sum / actual.length);
+  if (Number.isFinite(sum) && sum > 1e-280) return Math.sqrt(sum / actual.length);
+  // Squares that overflow (errors near 1e300) or underflow (near 1e-300): the same root, scaled by the largest error.
+  let largest = 0;
+  for (let i = 0; i < actual.length; i++) largest = Math.max(largest, Math.abs(actual[i] - predicted[i]));
+  if (largest === 0 || !Number.isFinite(largest)) return largest === 0 ? 0 : Math.sqrt(sum / actual.length);
+  let scaled = 0;
+  for (let i = 0; i < actual.length; i++) scaled += ((actual[i] - predicted[i]) / largest) ** 2;
+  return largest * Math.sqrt(scaled / actual.length);
 }
 
 export function mae(actual: ArrayLike<number>, predicted: ArrayLike<number>): number {

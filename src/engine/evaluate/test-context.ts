@@ -1,8 +1,8 @@
 /** Builds EvaluationContexts from hand-made series for the evaluation tests. */
-import * as tf from '@tensorflow/tfjs';
 import { parseRunConfig, type RunConfigInput } from '../../contract/run-config.js';
 import { prepareData } from '../data/prepare.js';
 import type { SeriesData } from '../data/series.js';
+import type { WindowPredictor } from '../train/trainer.js';
 import type { EvaluationContext } from './context.js';
 
 export function handSeries(features: number[][], time: string[] | null = null): SeriesData {
@@ -22,7 +22,7 @@ export function handSeries(features: number[][], time: string[] | null = null): 
 
 export interface HandContextOptions {
   config?: Omit<RunConfigInput, 'data'>;
-  model?: tf.LayersModel;
+  predict?: WindowPredictor;
   seasonLength?: number | null;
   scale?: EvaluationContext['scale'];
   testPredictionsScaled?: Float32Array;
@@ -35,7 +35,7 @@ export function handContext(series: SeriesData, options: HandContextOptions = {}
     config,
     series,
     prepared,
-    model: options.model ?? tf.sequential(),
+    predict: options.predict ?? ((w) => new Float32Array(w.samples * w.horizon)),
     seasonLength: options.seasonLength ?? null,
     scale: options.scale ?? { scaled: null, original: null },
     testPredictionsScaled: options.testPredictionsScaled ?? new Float32Array(prepared.test.samples * prepared.horizon),

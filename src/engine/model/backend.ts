@@ -1,7 +1,6 @@
 /**
- * Picks the TensorFlow.js backend once per process: native TensorFlow (tfjs-node) when it loads, else the
- * fastest pure-JS backend for small recurrent models ('cpu'; measured faster than 'wasm' for the tutorial's
- * SimpleRNN(3) at batch 1, see bench/), or the one asked for.
+ * Picks the TensorFlow.js backend: native TensorFlow (tfjs-node) when it loads, else, for a run on the tfjs
+ * trainer, the faster pure-JS backend for that model's size (`backendForWorkload`), or the one asked for.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../../contract/run-config.js';
@@ -63,6 +62,47 @@ export function initBackend(choice: BackendChoice = 'auto'): Promise<string> {
 export function nativeFallbackWarning(): string | null {
   if (!nativeInstalledButBroken || !nativeLoadError) return null;
   return `Native TensorFlow (@tensorflow/tfjs-node) is installed but did not load (${nativeLoadError}); this run used the pure-JavaScript "${tf.getBackend()}" backend instead.`;
+}
+
+/**
+ * Work per training batch (parameters × batch size) from which 'wasm' trains faster than 'cpu'. Measured by
+ * `node --import tsx bench/backend-choice.ts` (2 cores, Node 20): cpu/wasm time per batch is 0.93 for the
+ * tutorial's SimpleRNN(3) at batch 1 (19), 0.77 at batch 32 (608), 1.28 for LSTM(8) at batch 16 (5,264),
+ * 3.2 for LSTM(16) at batch 32 (45,600) and 6.8 for LSTM(64) at batch 64 (1,151,040).
+ */
+const WASM_FROM_WORK = 2000;
+
+export interface Workload {
+  parameters: number;
+  batchSize: number;
+}
+
+/** The pure-JS backend that trains this workload faster. */
+export function backendForWorkload({ parameters, batchSize }: Workload): 'cpu' | 'wasm' {
+  return parameters * batchSize >= WASM_FROM_WORK ? 'wasm' : 'cpu';
+}
+
+/**
+ * The backend for one run: as initBackend, but 'auto' without native TensorFlow picks cpu or wasm for the
+ * workload (and stays on cpu if wasm cannot start here). Returns the backend's name.
+ */
+export async function useBackendFor(choice: BackendChoice, workload: Workload): Promise<string> {
+  const started = await initBackend(choice);
+  if (choice !== 'auto' || started === 'tensorflow') return started;
+  const wanted = backendForWorkload(workload);
+  if (tf.getBackend() === wanted) return wanted;
+  try {
+    if (wanted === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (await tf.setBackend(wanted)) {
+      await tf.ready();
+      return tf.getBackend();
+    }
+  } catch {
+    // wasm did not start here: cpu does the work
+  }
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return tf.getBackend();
 }
 
 /** Why the native backend did not load (null if it did or was not tried). */

@@ -69,6 +69,16 @@ export function makeOptimizer(name: OptimizerName, learningRate: number): tf.Opt
   }
 }
 
-export function countParameters(model: tf.LayersModel): number {
-  return model.countParams();
+/** Gate blocks per recurrent cell type (tfjs GRU: reset_after false, one bias per gate). */
+const GATES: Record<LayerSpec['type'], number> = { simpleRNN: 1, lstm: 4, gru: 3 };
+
+/** The parameters of the model `buildModel(spec, {features})` makes, without building it. */
+export function specParameterCount(spec: ModelSpec, features: number): number {
+  let inputs = features;
+  let total = 0;
+  for (const layer of spec.layers) {
+    total += GATES[layer.type] * layer.units * (inputs + layer.units + 1);
+    inputs = layer.units;
+  }
+  return total + inputs * spec.outputUnits + spec.outputUnits;
 }

@@ -8,11 +8,12 @@ import { readFile, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { InvalidInputError, parseWith, RunConfigSchema } from '../../contract/run-config.js';
+import { InvalidInputError, parseWith, RunConfigSchema, TRAINER_NAMES } from '../../contract/run-config.js';
 import { EpochRecordSchema } from '../../contract/run-result.js';
 import { removeReplacedFolder, replaceFolderAtomically } from '../bundle/atomic.js';
 import { fileSystemLoader, fileSystemSaver } from '../bundle/fs-io.js';
 import { CHECKPOINT_STATE_FILE as STATE_FILE } from './checkpoint-location.js';
+import type { Checkpointer } from './trainer.js';
 
 export const CheckpointStateSchema = z.object({
   runId: z.string(),
@@ -20,6 +21,8 @@ export const CheckpointStateSchema = z.object({
   config: RunConfigSchema,
   seed: z.number().int(),
   backend: z.string(),
+  /** The trainer that trained the run (checkpoints written before trainers were recorded: tfjs). */
+  trainer: z.enum(TRAINER_NAMES).default('tfjs'),
   history: z.array(EpochRecordSchema).min(1),
   trainSeconds: z.number(),
   savedAt: z.string(),
@@ -34,6 +37,28 @@ export async function writeCheckpoint(dir: string, model: tf.LayersModel, state:
     await model.save(fileSystemSaver(partial));
     await writeFile(join(partial, STATE_FILE), JSON.stringify(state));
   });
+}
+
+/** Default least time between two checkpoints. */
+const CHECKPOINT_INTERVAL_MS = 2000;
+
+/**
+ * The Checkpointer a trainer is given: due at most every `intervalMs` (0 = after every epoch), and `save`
+ * replaces the checkpoint in `dir` with the model and the run's state so far.
+ */
+export function createCheckpointer(
+  dir: string,
+  run: Pick<CheckpointState, 'runId' | 'config' | 'seed' | 'backend' | 'trainer'>,
+  intervalMs = CHECKPOINT_INTERVAL_MS,
+): Checkpointer {
+  let last = -Infinity;
+  return {
+    due: () => performance.now() - last >= intervalMs,
+    async save(model, history, elapsedSeconds) {
+      last = performance.now();
+      await writeCheckpoint(dir, model, { ...run, history: [...history], trainSeconds: elapsedSeconds, savedAt: new Date().toISOString() });
+    },
+  };
 }
 
 export async function removeCheckpoint(dir: string): Promise<void> {

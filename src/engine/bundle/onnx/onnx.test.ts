@@ -17,8 +17,8 @@ import { loadSeries } from '../../data/load-series.js';
 import { prepareData } from '../../data/prepare.js';
 import type { Windows } from '../../data/windows.js';
 import { initBackend } from '../../model/backend.js';
-import { buildModel, makeOptimizer } from '../../model/build.js';
-import { predictWindows, trainModel } from '../../train/train.js';
+import { buildModel } from '../../model/build.js';
+import { tfjsPredictor, tfjsTrainer } from '../../train/tfjs-trainer.js';
 import { writeRunBundle } from '../write.js';
 import { tinyRun, writeSeriesCsv } from '../test-support/tiny-run.js';
 import { OnnxExportUnsupported, modelToOnnx } from './export.js';
@@ -80,8 +80,7 @@ async function trainedModel(name: string, c: Case): Promise<{ model: tf.LayersMo
   const series = await loadSeries(config.data);
   const prepared = prepareData(series, config.prep, config.model.outputUnits);
   const model = buildModel(config.model, { timeSteps: config.prep.timeSteps, features: series.features.length, seed: 11 });
-  model.compile({ optimizer: makeOptimizer('adam', 0.01), loss: 'meanSquaredError' });
-  await trainModel(model, prepared.train, null, { ...config.training, seed: 11 });
+  await tfjsTrainer.train({ model, spec: config.model, train: prepared.train, validation: null, training: { ...config.training, learningRate: 0.01, seed: 11 } });
   return { model, test: prepared.test, all: [prepared.train, prepared.test] };
 }
 
@@ -104,7 +103,7 @@ describe('model.onnx predicts what TensorFlow.js predicts (ONNX Runtime, to 1e-5
       try {
         const onnx = modelToOnnx(model);
         for (const windows of all) {
-          const expected = predictWindows(model, windows);
+          const expected = tfjsPredictor(model)(windows);
           const actual = await ortPredict(onnx, windows);
           expect(expected.length).toBe(windows.samples * (c.outputUnits ?? 1));
           expect(maxAbsDifference(actual, expected)).toBeLessThanOrEqual(TOLERANCE);

@@ -1,20 +1,14 @@
 /**
- * Test-only: a real, tiny run (CSV written to a temp folder, a real tfjs model trained for a couple of
- * epochs) and the RunResult it gives, built from the engine's own pieces, to feed writeRunBundle.
+ * Test-only: a real, tiny run (CSV written to a temp folder, a real model trained for a couple of epochs by
+ * the engine's own pipeline, `trainAndEvaluate`) and the RunResult it gives, to feed writeRunBundle.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { parseRunConfig } from '../../../contract/run-config.js';
-import type { MetricSet, PredictionRow, RunResult } from '../../../contract/run-result.js';
-import { loadSeries } from '../../data/load-series.js';
-import { datasetInfo } from '../../data/series.js';
-import { prepareData } from '../../data/prepare.js';
+import type * as tf from '@tensorflow/tfjs';
+import { parseRunConfig, type TrainerChoice } from '../../../contract/run-config.js';
+import type { RunResult } from '../../../contract/run-result.js';
 import type { Windows } from '../../data/windows.js';
-import { forecastAhead } from '../../evaluate/forecast.js';
-import { metricSet } from '../../evaluate/metrics.js';
-import { buildModel, makeOptimizer } from '../../model/build.js';
-import { predictWindows, trainModel } from '../../train/train.js';
+import { trainAndEvaluate } from '../../run.js';
 
 export interface TinyRunOptions {
   rows?: number;
@@ -28,6 +22,7 @@ export interface TinyRunOptions {
   seed?: number;
   /** Phase shift of the made-up series, to get a second CSV "of the same shape" with other values. */
   phase?: number;
+  trainer?: TrainerChoice;
 }
 
 /** A monthly series CSV: Month (YYYY-MM), Value, and any extra numeric columns. */
@@ -65,83 +60,11 @@ export async function tinyRun(dir: string, options: TinyRunOptions = {}): Promis
     data: { path: csvPath, column: 'Value', inputColumns, timeColumn: 'Month' },
     prep: { timeSteps: options.timeSteps ?? 4, windowing: options.windowing ?? 'sliding', validationFraction: options.validationFraction ?? 0.2 },
     model: { layers: [{ type: 'simpleRNN', units: 3, activation: 'tanh' }], outputUnits: options.outputUnits ?? 1 },
-    training: { epochs: 2, batchSize: 8, seed },
+    training: { epochs: 2, batchSize: 8, seed, learningRate: 0.01 },
     evaluation: { forecastSteps: options.forecastSteps ?? 6 },
     backend: 'cpu',
+    trainer: options.trainer ?? 'tfjs',
   });
-  const series = await loadSeries(config.data);
-  const horizon = config.model.outputUnits;
-  const prepared = prepareData(series, config.prep, horizon);
-  const model = buildModel(config.model, { timeSteps: config.prep.timeSteps, features: series.features.length, seed });
-  model.compile({ optimizer: makeOptimizer('adam', 0.01), loss: 'meanSquaredError' });
-  const outcome = await trainModel(model, prepared.train, prepared.validation, { ...config.training, seed });
-
-  const predictions: PredictionRow[] = [];
-  const measure = (w: Windows, offset: number, split: PredictionRow['split']): { set: MetricSet; pred: Float32Array } => {
-    const pred = predictWindows(model, w);
-    const actualOriginal = prepared.scaler.inverse(w.y, 0);
-    const predictedOriginal = prepared.scaler.inverse(pred, 0);
-    for (let s = 0; s < w.samples; s++) {
-      for (let h = 0; h < horizon; h++) {
-        const index = offset + w.targetIndex[s] + h;
-        predictions.push({
-          index,
-          time: series.time?.[index] ?? null,
-          split,
-          step: h + 1,
-          actual: series.features[0][index],
-          predicted: predictedOriginal[s * horizon + h],
-        });
-      }
-    }
-    const set = metricSet({ actualScaled: w.y, predictedScaled: pred, actualOriginal, predictedOriginal, scale: { scaled: null, original: null } });
-    return { set, pred };
-  };
-  const train = measure(prepared.train, 0, 'train');
-  const validationOffset = 0;
-  const validation = prepared.validation ? measure(prepared.validation, validationOffset, 'validation') : null;
-  const test = measure(prepared.test, prepared.offsets.test, 'test');
-  const forecastWarnings: string[] = [];
-  const forecast = await forecastAhead(
-    {
-      config,
-      series,
-      prepared,
-      model,
-      seasonLength: 12,
-      scale: { scaled: null, original: null },
-      testPredictionsScaled: test.pred,
-    },
-    forecastWarnings,
-  );
-
-  const result: RunResult = {
-    runId: 'tiny-run',
-    backend: tf.getBackend(),
-    config: { ...config, training: { ...config.training, seed } },
-    seed,
-    dataset: datasetInfo(series),
-    scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
-    samples: {
-      train: prepared.train.samples,
-      validation: prepared.validation?.samples ?? 0,
-      test: prepared.test.samples,
-      splitIndex: prepared.splitIndex,
-    },
-    parameterCount: model.countParams(),
-    history: outcome.history,
-    stopReason: outcome.stopReason,
-    bestEpoch: outcome.bestEpoch,
-    trainSeconds: outcome.seconds,
-    metrics: { train: train.set, validation: validation?.set ?? null, test: test.set },
-    baselines: [{ name: 'mean', description: 'Mean of the training part', test: test.set }],
-    seasonLength: 12,
-    backtest: [],
-    predictions,
-    forecast,
-    bundleDir: null,
-    versions: { app: '0.1.0-test', tfjs: tf.version.tfjs, node: process.versions.node },
-    warnings: forecastWarnings,
-  };
-  return { model, result, csvPath, testWindows: prepared.test, testPredictionsScaled: test.pred };
+  const run = await trainAndEvaluate(config, { runId: 'tiny-run' });
+  return { model: run.model, result: run.result, csvPath, testWindows: run.prepared.test, testPredictionsScaled: run.predict(run.prepared.test) };
 }

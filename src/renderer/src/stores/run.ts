@@ -10,7 +10,7 @@ import {
   type LayerSpec,
   type RunConfig,
 } from '../../../contract/run-config';
-import type { RunEvent, RunStartedEvent } from '../../../contract/run-events';
+import type { RunEvent, RunPhase, RunStartedEvent } from '../../../contract/run-events';
 import type { EpochRecord, RunResult } from '../../../contract/run-result';
 import { issuesByPath } from '../../../contract/validation-messages';
 import { useClient } from '../api/use-client';
@@ -76,6 +76,9 @@ export const useRunStore = defineStore('run', () => {
   const epochFraction = ref(0);
   const etaSeconds = ref<number | null>(null);
   const elapsedSeconds = ref(0);
+  /** What the run is doing (training, evaluating, writing-bundle) and the fraction done where known. */
+  const phase = ref<RunPhase | null>(null);
+  const phaseFraction = ref<number | null>(null);
   const notes = ref<Array<{ level: 'info' | 'warning'; text: string }>>([]);
   const failure = ref<string | null>(null);
   const result = shallowRef<RunResult | null>(null);
@@ -86,6 +89,8 @@ export const useRunStore = defineStore('run', () => {
 
   let pending: RunEvent[] = [];
   let lastBatchAt = 0;
+  /** Seconds since training began at the end of the last epoch shown (for events without `seconds`). */
+  let lastEpochElapsed = 0;
 
   client.onRunEvent((event) => {
     if (status.value === 'starting' && runId.value === null) {
@@ -96,6 +101,22 @@ export const useRunStore = defineStore('run', () => {
     apply(event);
   });
 
+  /** Finished epochs (one 'epoch' event or several coalesced in an 'epochs' event) onto the loss curve. */
+  function addEpochs(total: number, eta: number, records: Array<EpochRecord & { elapsedSeconds: number }>): void {
+    if (status.value === 'starting') status.value = 'running';
+    totalEpochs.value = total;
+    etaSeconds.value = eta;
+    epochFraction.value = 0;
+    for (const r of records) {
+      currentEpoch.value = r.epoch;
+      elapsedSeconds.value = r.elapsedSeconds;
+      lastEpochElapsed = r.elapsedSeconds;
+      epochs.value.push({ epoch: r.epoch, loss: r.loss, valLoss: r.valLoss, seconds: r.seconds });
+      // The epoch's mean loss closes its batch line.
+      if (batches.value.length > 0) batches.value.push({ x: r.epoch, loss: r.loss });
+    }
+  }
+
   function apply(event: RunEvent): void {
     switch (event.type) {
       case 'started':
@@ -104,15 +125,14 @@ export const useRunStore = defineStore('run', () => {
         if (status.value === 'starting') status.value = 'running';
         break;
       case 'epoch':
-        if (status.value === 'starting') status.value = 'running';
-        totalEpochs.value = event.epochs;
-        currentEpoch.value = event.epoch;
-        epochFraction.value = 0;
-        etaSeconds.value = event.etaSeconds;
-        elapsedSeconds.value = event.elapsedSeconds;
-        epochs.value.push({ epoch: event.epoch, loss: event.loss, valLoss: event.valLoss, seconds: event.elapsedSeconds });
-        // The epoch's mean loss closes its batch line.
-        if (batches.value.length > 0) batches.value.push({ x: event.epoch, loss: event.loss });
+        addEpochs(event.epochs, event.etaSeconds, [{ ...event, seconds: event.seconds ?? event.elapsedSeconds - lastEpochElapsed }]);
+        break;
+      case 'epochs':
+        addEpochs(event.epochs, event.etaSeconds, event.records);
+        break;
+      case 'phase':
+        phase.value = event.phase;
+        phaseFraction.value = event.fraction;
         break;
       case 'batch': {
         if (status.value === 'starting') status.value = 'running';
@@ -156,6 +176,9 @@ export const useRunStore = defineStore('run', () => {
     totalEpochs.value = check.data.training.epochs;
     etaSeconds.value = null;
     elapsedSeconds.value = 0;
+    lastEpochElapsed = 0;
+    phase.value = null;
+    phaseFraction.value = null;
     notes.value = [];
     failure.value = null;
     runConfig.value = structuredClone(check.data);
@@ -189,7 +212,7 @@ export const useRunStore = defineStore('run', () => {
 
   return {
     config, errors, valid, resetToTutorial, addLayer, removeLayer,
-    status, runId, started, epochs, batches, totalEpochs, currentEpoch, epochFraction, etaSeconds, elapsedSeconds,
+    status, runId, started, epochs, batches, totalEpochs, currentEpoch, epochFraction, etaSeconds, elapsedSeconds, phase, phaseFraction,
     notes, failure, result, runConfig, busy, progress, train, stop, dismissFailure,
   };
 });

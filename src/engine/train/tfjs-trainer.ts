@@ -1,27 +1,15 @@
 /**
- * The training loop: mini-batches in a seeded shuffled order, epoch and batch events, validation loss,
- * early stopping that restores the best weights, and Stop that keeps the last finished epoch.
+ * The first trainer (see trainer.ts): TensorFlow.js's own layers, one trainOnBatch per mini-batch, in a seeded
+ * shuffled order; epoch and batch progress, validation loss, early stopping that restores the best weights,
+ * Stop that keeps the last finished epoch, and a checkpoint after each finished epoch when one is due.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError, type TrainingSpec } from '../../contract/run-config.js';
+import { InvalidInputError } from '../../contract/run-config.js';
 import type { EpochRecord } from '../../contract/run-result.js';
 import type { Windows } from '../data/windows.js';
+import { makeOptimizer } from '../model/build.js';
 import { seededRandom, shuffledIndices } from './random.js';
-
-export interface TrainProgress {
-  /** After each finished epoch; training waits for a returned promise (e.g. a checkpoint being written). */
-  onEpoch?(record: EpochRecord, elapsedSeconds: number, history: readonly EpochRecord[]): void | Promise<void>;
-  onBatch?(epoch: number, batch: number, batches: number, meanLoss: number, elapsedSeconds: number): void;
-}
-
-export interface TrainOutcome {
-  history: EpochRecord[];
-  /** 'crashed' only for runs recovered from a checkpoint after their training process died. */
-  stopReason: 'completed' | 'early-stopping' | 'user' | 'crashed';
-  /** 1-based epoch whose weights the model holds; 0 if stopped before the first epoch ended. */
-  bestEpoch: number;
-  seconds: number;
-}
+import type { Trainer, TrainOutcome, TrainRequest, WindowPredictor } from './trainer.js';
 
 const BATCH_EVENT_INTERVAL_MS = 250;
 const YIELD_INTERVAL_MS = 30;
@@ -64,14 +52,9 @@ function restore(model: tf.LayersModel, weights: tf.Tensor[]): void {
   model.setWeights(weights);
 }
 
-export async function trainModel(
-  model: tf.LayersModel,
-  train: Windows,
-  validation: Windows | null,
-  spec: TrainingSpec & { seed: number },
-  progress: TrainProgress = {},
-  signal?: AbortSignal,
-): Promise<TrainOutcome> {
+/** The loop itself, on a compiled model. */
+async function trainCompiled(request: TrainRequest): Promise<TrainOutcome> {
+  const { model, train, validation, training: spec, progress = {}, signal, checkpoint } = request;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const random = seededRandom(spec.seed);
@@ -132,6 +115,7 @@ export async function trainModel(
       history.push(record);
       tf.dispose(lastFinished);
       lastFinished = snapshot(model);
+      if (checkpoint?.due()) await checkpoint.save(model, history, elapsed());
       await progress.onEpoch?.(record, elapsed(), history);
       await yieldToEventLoop();
       lastYield = performance.now();
@@ -166,12 +150,30 @@ export function evaluateLoss(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor):
   });
 }
 
-/** Predict a set of windows in batches; returns [samples * horizon] values in scaled units. */
-export function predictWindows(model: tf.LayersModel, w: Windows): Float32Array {
-  if (w.samples === 0) return new Float32Array(0);
-  return tf.tidy(() => {
-    const x = tf.tensor3d(w.x, [w.samples, w.timeSteps, w.features]);
-    const out = model.predict(x, { batchSize: 256 }) as tf.Tensor;
-    return out.dataSync() as Float32Array;
-  });
+/** Predicts sets of windows with model.predict in batches of 256: [samples * horizon] values, scaled units. */
+export function tfjsPredictor(model: tf.LayersModel): WindowPredictor {
+  return (w: Windows) => {
+    if (w.samples === 0) return new Float32Array(0);
+    return tf.tidy(() => {
+      const x = tf.tensor3d(w.x, [w.samples, w.timeSteps, w.features]);
+      const out = model.predict(x, { batchSize: 256 }) as tf.Tensor;
+      return out.dataSync() as Float32Array;
+    });
+  };
 }
+
+export const tfjsTrainer: Trainer = {
+  name: 'tfjs',
+  unsupportedReason: () => null,
+  async train(request) {
+    // The model does not own an optimizer it is given: this trainer makes it and frees its moment estimates.
+    const optimizer = makeOptimizer(request.training.optimizer, request.training.learningRate);
+    try {
+      request.model.compile({ loss: 'meanSquaredError', optimizer });
+      return await trainCompiled(request);
+    } finally {
+      optimizer.dispose();
+    }
+  },
+  predictor: (model) => tfjsPredictor(model),
+};

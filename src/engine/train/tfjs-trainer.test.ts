@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../contract/run-config.js';
 import { loadSeries } from '../data/load-series.js';
 import { prepareData } from '../data/prepare.js';
-import { buildModel, makeOptimizer } from '../model/build.js';
+import { buildModel } from '../model/build.js';
 import { runForecast } from '../run.js';
 import { seededRandom } from './random.js';
-import { evaluateLoss, toTensors, trainModel } from './train.js';
+import { evaluateLoss, tfjsTrainer, toTensors } from './tfjs-trainer.js';
 
 /** A small CSV the tests write: a noisy sine, or pure noise. */
 function writeSeries(kind: 'sine' | 'noise', rows = 240): string {
@@ -91,8 +91,13 @@ describe('early stopping', () => {
     });
     const prepared = prepareData(await loadSeries(config.data), config.prep);
     const model = buildModel(config.model, { timeSteps: 4, features: 1, seed: 2 });
-    model.compile({ loss: 'meanSquaredError', optimizer: makeOptimizer('adam', 0.02) });
-    const outcome = await trainModel(model, prepared.train, prepared.validation, { ...config.training, seed: 2 });
+    const outcome = await tfjsTrainer.train({
+      model,
+      spec: config.model,
+      train: prepared.train,
+      validation: prepared.validation,
+      training: { ...config.training, seed: 2 },
+    });
 
     expect(outcome.stopReason).toBe('early-stopping');
     const valLosses = outcome.history.map((h) => h.valLoss!);
@@ -108,17 +113,15 @@ describe('early stopping', () => {
 
 describe('dropout and divergence', () => {
   it('draws a new dropout mask for every batch (every unit behind the dropout gets trained)', async () => {
-    const model = buildModel(
-      { layers: [{ type: 'simpleRNN', units: 6, activation: 'tanh', dropout: 0.5 }], outputActivation: 'linear', outputUnits: 1 },
-      { timeSteps: 4, features: 1, seed: 7 },
-    );
-    model.compile({ loss: 'meanSquaredError', optimizer: makeOptimizer('sgd', 0.1) });
+    const spec = { layers: [{ type: 'simpleRNN' as const, units: 6, activation: 'tanh' as const, dropout: 0.5 }], outputActivation: 'linear' as const, outputUnits: 1 };
+    const model = buildModel(spec, { timeSteps: 4, features: 1, seed: 7 });
     const dense = () => Array.from(model.getLayer('dense_output').getWeights()[0].dataSync());
     const before = dense();
     const x = Float32Array.from({ length: 40 * 4 }, (_, i) => Math.sin(i));
     const y = Float32Array.from({ length: 40 }, (_, i) => Math.cos(i));
     const windows = { x, y, targetIndex: [], samples: 40, timeSteps: 4, features: 1, horizon: 1 };
-    await trainModel(model, windows, null, parseRunConfig({ data: { path: 'x' }, training: { epochs: 2, batchSize: 1, seed: 7 } }).training as never);
+    const config = parseRunConfig({ data: { path: 'x' }, training: { epochs: 2, batchSize: 1, seed: 7, optimizer: 'sgd', learningRate: 0.1 } });
+    await tfjsTrainer.train({ model, spec, train: windows, validation: null, training: config.training as never });
     const after = dense();
     expect(after.map((v, i) => v !== before[i])).toEqual([true, true, true, true, true, true]);
     model.dispose();
@@ -130,6 +133,7 @@ describe('dropout and divergence', () => {
         data: { path: writeSeries('sine') },
         model: { layers: [{ type: 'simpleRNN', units: 32, activation: 'relu' }], outputActivation: 'linear' },
         training: { epochs: 3, batchSize: 1, optimizer: 'sgd', learningRate: 10, seed: 1 },
+        trainer: 'tfjs',
       }),
     ).rejects.toThrow(/The loss became (NaN|infinite) in epoch \d: training diverged/);
   });
