@@ -14,6 +14,7 @@
  * whole batch; the weight gradients are one product over all time steps after the backward sweep.
  * Everything is allocated once per network for the largest batch.
  */
+import { InvalidInputError } from '../../../contract/run-config.js';
 import { countingArena, kernelArena, transpose, type Gemm, type KernelArena } from './gemm.js';
 import type { ActivationCode, NetworkPlan } from './plan.js';
 
@@ -70,6 +71,9 @@ function tanh(x: number): number {
 function layerActivate(code: ActivationCode, x: number): number {
   return code === 1 ? tanh(x) : activate(code, x);
 }
+
+/** Largest buffer set of one network (WebAssembly memories stop at 4 GB; past this, say so instead). */
+const MAX_BUFFER_BYTES = 2 ** 31;
 
 interface LayerBuffers {
   /** Gate values after their activations, [T·B, gates·units] (for SimpleRNN this is h itself). */
@@ -207,6 +211,13 @@ export class FusedNetwork {
   ) {
     const sizing = countingArena();
     FusedNetwork.allocate(plan, maxBatch, forTraining, sizing);
+    const bytes = sizing.total() * 4;
+    if (bytes > MAX_BUFFER_BYTES) {
+      throw new InvalidInputError(
+        `The fused kernel would need ${(bytes / 2 ** 30).toFixed(1)} GB of buffers for batches of ${maxBatch} windows of ` +
+          `${plan.timeSteps} time steps with these layers; lower the batch size or the time steps, or choose the tfjs trainer.`,
+      );
+    }
     const arena = kernelArena(sizing.total(), simd);
     const buffers = FusedNetwork.allocate(plan, maxBatch, forTraining, arena);
     this.gemm = arena.gemm;
