@@ -91,8 +91,7 @@ interface LayerBuffers {
   dz: Float32Array;
   /** Gradient of the loss with respect to this layer's output, [T·B, units]. */
   dOut: Float32Array;
-  /** Transposed weights for the forward products: Wᵀ [gates·units, inputSize], Uᵀ [gates·units, units]. */
-  wT: Float32Array;
+  /** Transposed recurrent kernel for the forward product: Uᵀ [gates·units, units]. */
   uT: Float32Array;
 }
 
@@ -200,6 +199,7 @@ export class FusedNetwork {
   /** Which matrix product runs: 'wasm-simd' or 'typescript'. */
   readonly kernel: KernelArena['kind'];
   private readonly gemm: Gemm;
+  private readonly gemmAB: Gemm;
 
   constructor(
     readonly plan: NetworkPlan,
@@ -221,6 +221,7 @@ export class FusedNetwork {
     const arena = kernelArena(sizing.total(), simd);
     const buffers = FusedNetwork.allocate(plan, maxBatch, forTraining, arena);
     this.gemm = arena.gemm;
+    this.gemmAB = arena.gemmAB;
     this.kernel = arena.kind;
     this.params = buffers.params;
     this.grads = buffers.grads;
@@ -256,7 +257,6 @@ export class FusedNetwork {
         dropped: l.dropout > 0 && forTraining ? f(rows * l.units) : null,
         dz: f(forTraining ? rows * width : 0),
         dOut: f(forTraining ? rows * l.units : 0),
-        wT: f(width * l.inputSize),
         uT: f(width * l.units),
       };
     });
@@ -307,12 +307,11 @@ export class FusedNetwork {
       const W = L.gates * U;
       const I = L.inputSize;
       const isLast = li === plan.layers.length - 1;
-      transpose(I, W, params, L.kernelOffset, W, buf.wT, 0, I);
       transpose(U, W, params, L.recurrentOffset, W, buf.uT, 0, U);
       const g = buf.gates;
       const h = buf.h;
       // Input projection of all steps at once; the bias is added where the activations are applied.
-      this.gemm(T * B, W, I, input, 0, I, buf.wT, 0, I, g, 0, W, false);
+      this.gemmAB(T * B, W, I, input, 0, I, params, L.kernelOffset, W, g, 0, W, false);
       const bias = L.biasOffset;
       const act = L.activation;
       for (let t = 0; t < T; t++) {
