@@ -98,6 +98,8 @@ function benchW2(): void {
   const child = [join(import.meta.dirname, 'w2-child.ts')];
   const fused = runJson<FusedW2>(process.execPath, ['--import', 'tsx', ...child, 'fused']);
   const torch = runJson<TorchW2>(python, [join(import.meta.dirname, 'reference_torch_w2.py'), POLLUTION_CSV, '2']);
+  // One thread too: its CPU time is PyTorch's work without the spinning of 2 OpenMP threads on a busy machine.
+  const torch1 = runJson<TorchW2>(python, [join(import.meta.dirname, 'reference_torch_w2.py'), POLLUTION_CSV, '1']);
   const tfjs = runJson<TfjsW2>(process.execPath, ['--import', 'tsx', ...child, 'tfjs', '4']);
   if (typeof fused === 'string') {
     line('fused', fused);
@@ -114,6 +116,10 @@ function benchW2(): void {
     line(`PyTorch ${torch.torch} (${torch.threads} threads), one epoch`, `${torch.epochSeconds.toFixed(2)} s (CPU ${torch.epochCpuSeconds.toFixed(2)} s), test RMSE ${torch.testRmse.toFixed(4)}`);
     line('  -> fused/PyTorch', `wall ${ratio(fused.epochSeconds, torch.epochSeconds)}, CPU time ${ratio(fused.epochCpuSeconds, torch.epochCpuSeconds)}`);
   }
+  if (typeof torch1 !== 'string') {
+    line('PyTorch (1 thread), one epoch', `${torch1.epochSeconds.toFixed(2)} s (CPU ${torch1.epochCpuSeconds.toFixed(2)} s)`);
+    line('  -> fused/PyTorch 1 thread', `wall ${ratio(fused.epochSeconds, torch1.epochSeconds)}, CPU time ${ratio(fused.epochCpuSeconds, torch1.epochCpuSeconds)}`);
+  }
   rows.push([
     'W2 one epoch',
     `${fused.epochSeconds.toFixed(2)} s`,
@@ -122,11 +128,18 @@ function benchW2(): void {
     typeof torch === 'string' ? '–' : `${ratio(fused.epochSeconds, torch.epochSeconds)} (CPU time ${ratio(fused.epochCpuSeconds, torch.epochCpuSeconds)})`,
     'at most 1.0x (floor 1.5x)',
   ]);
+  if (typeof torch1 !== 'string') {
+    rows.push(['W2 one epoch, PyTorch 1 thread', `CPU ${fused.epochCpuSeconds.toFixed(2)} s`, `CPU ${torch1.epochCpuSeconds.toFixed(2)} s`, '', `CPU time ${ratio(fused.epochCpuSeconds, torch1.epochCpuSeconds)}`, '(CPU-time reference)']);
+  }
   line(`fused inference over all ${fused.windows} windows`, `${fused.evalSeconds.toFixed(2)} s (CPU ${fused.evalCpuSeconds.toFixed(2)} s)`);
   if (tfjsEval !== null) line('tfjs predict (2,048 windows timed, extrapolated)', `~${tfjsEval.toFixed(0)} s  -> fused/tfjs = ${ratio(fused.evalSeconds, tfjsEval)}`);
   if (typeof torch !== 'string') {
     line(`PyTorch forward over all ${torch.windows} windows`, `${torch.evalSeconds.toFixed(2)} s (CPU ${torch.evalCpuSeconds.toFixed(2)} s)`);
     line('  -> fused/PyTorch', `wall ${ratio(fused.evalSeconds, torch.evalSeconds)}, CPU time ${ratio(fused.evalCpuSeconds, torch.evalCpuSeconds)}`);
+  }
+  if (typeof torch1 !== 'string') {
+    line('PyTorch (1 thread) forward over all windows', `${torch1.evalSeconds.toFixed(2)} s (CPU ${torch1.evalCpuSeconds.toFixed(2)} s)`);
+    line('  -> fused/PyTorch 1 thread', `wall ${ratio(fused.evalSeconds, torch1.evalSeconds)}, CPU time ${ratio(fused.evalCpuSeconds, torch1.evalCpuSeconds)}`);
   }
   rows.push([
     'W2 evaluation, all windows',
@@ -136,6 +149,9 @@ function benchW2(): void {
     typeof torch === 'string' ? '–' : `${ratio(fused.evalSeconds, torch.evalSeconds)} (CPU time ${ratio(fused.evalCpuSeconds, torch.evalCpuSeconds)})`,
     'at most 1.0x',
   ]);
+  if (typeof torch1 !== 'string') {
+    rows.push(['W2 evaluation, PyTorch 1 thread', `CPU ${fused.evalCpuSeconds.toFixed(2)} s`, `CPU ${torch1.evalCpuSeconds.toFixed(2)} s`, '', `CPU time ${ratio(fused.evalCpuSeconds, torch1.evalCpuSeconds)}`, '(CPU-time reference)']);
+  }
   line('fused peak RSS of the training process (epoch + evaluation)', `${fused.maxRssMB.toFixed(0)} MB (goal: at most 600 MB)`);
   rows.push(['W2 peak RSS while training', `${fused.maxRssMB.toFixed(0)} MB`, '', '', '', 'at most 600 MB']);
 }

@@ -104,3 +104,66 @@ export function gemm(m: i32, n: i32, depth: i32, a: usize, lda: i32, b: usize, l
     for (let j = 0; j < n; j++) put(ci + (<usize>j << 2), dot(ai, b + <usize>j * rowB, depth), accumulate);
   }
 }
+
+// C[i, j] (+)= Σ_k A[i, k] · B[k, j] (B read along its rows, not transposed): for the input projection, whose
+// depth (the features) is small, blocks of 4 rows by 8 columns broadcast A and need no horizontal sums.
+export function gemmNN(m: i32, n: i32, depth: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: i32): void {
+  const m4 = m & ~3;
+  const n8 = n & ~7;
+  const rowA = <usize>lda << 2;
+  const rowB = <usize>ldb << 2;
+  const rowC = <usize>ldc << 2;
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = a + <usize>i * rowA;
+    const a1 = a0 + rowA;
+    const a2 = a1 + rowA;
+    const a3 = a2 + rowA;
+    const c0 = c + <usize>i * rowC;
+    for (let j = 0; j < n8; j += 8) {
+      const bj = b + (<usize>j << 2);
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+      for (let k = 0; k < depth; k++) {
+        const o = <usize>k << 2;
+        const bk = bj + <usize>k * rowB;
+        const x0 = v128.load(bk);
+        const x1 = v128.load(bk + 16);
+        const y0 = f32x4.splat(load<f32>(a0 + o));
+        const y1 = f32x4.splat(load<f32>(a1 + o));
+        const y2 = f32x4.splat(load<f32>(a2 + o));
+        const y3 = f32x4.splat(load<f32>(a3 + o));
+        s00 = f32x4.add(s00, f32x4.mul(y0, x0));
+        s01 = f32x4.add(s01, f32x4.mul(y0, x1));
+        s10 = f32x4.add(s10, f32x4.mul(y1, x0));
+        s11 = f32x4.add(s11, f32x4.mul(y1, x1));
+        s20 = f32x4.add(s20, f32x4.mul(y2, x0));
+        s21 = f32x4.add(s21, f32x4.mul(y2, x1));
+        s30 = f32x4.add(s30, f32x4.mul(y3, x0));
+        s31 = f32x4.add(s31, f32x4.mul(y3, x1));
+      }
+      const p = c0 + (<usize>j << 2);
+      putVector(p, s00, accumulate);
+      putVector(p + 16, s01, accumulate);
+      putVector(p + rowC, s10, accumulate);
+      putVector(p + rowC + 16, s11, accumulate);
+      putVector(p + 2 * rowC, s20, accumulate);
+      putVector(p + 2 * rowC + 16, s21, accumulate);
+      putVector(p + 3 * rowC, s30, accumulate);
+      putVector(p + 3 * rowC + 16, s31, accumulate);
+    }
+  }
+  // Remaining rows and columns, one value at a time.
+  for (let i = 0; i < m; i++) {
+    const ai = a + <usize>i * rowA;
+    const ci = c + <usize>i * rowC;
+    for (let j = i < m4 ? n8 : 0; j < n; j++) {
+      let s: f32 = 0;
+      for (let k = 0; k < depth; k++) s += load<f32>(ai + (<usize>k << 2)) * load<f32>(b + <usize>k * rowB + (<usize>j << 2));
+      put(ci + (<usize>j << 2), s, accumulate);
+    }
+  }
+}
+
+@inline function putVector(p: usize, value: v128, accumulate: i32): void {
+  v128.store(p, accumulate ? f32x4.add(v128.load(p), value) : value);
+}

@@ -66,6 +66,11 @@ it('has WebAssembly SIMD on this runtime', () => {
   expect(simdAvailable()).toBe(true);
 });
 
+it('says in one sentence when a network would need too much memory', () => {
+  const spec: ModelSpec = { layers: [{ type: 'lstm', units: 512, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 };
+  expect(() => new FusedNetwork(planNetwork(spec, 1000, 1), 4096)).toThrow(/^The fused kernel would need [\d.]+ GB of buffers for batches of 4096 windows of 1000 time steps/);
+});
+
 describe.each([
   ['WebAssembly SIMD', true],
   ['TypeScript', false],

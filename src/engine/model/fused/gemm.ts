@@ -128,6 +128,33 @@ export function gemmABt(
   }
 }
 
+/** C[i, j] (+)= Σ_k A[i, k] · B[k, j], B read along its rows (the input projection's product). */
+export function gemmAB(
+  m: number,
+  n: number,
+  depth: number,
+  a: Float32Array,
+  aOffset: number,
+  lda: number,
+  b: Float32Array,
+  bOffset: number,
+  ldb: number,
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ci = cOffset + i * ldc;
+    if (!accumulate) c.fill(0, ci, ci + n);
+    for (let k = 0; k < depth; k++) {
+      const x = a[aOffset + i * lda + k];
+      const bk = bOffset + k * ldb;
+      for (let j = 0; j < n; j++) c[ci + j] += x * b[bk + j];
+    }
+  }
+}
+
 const TILE = 16;
 
 /** out[j, i] = source[i, j] for a rows × cols block (leading dimensions given), in cache-sized tiles. */
@@ -182,7 +209,10 @@ export function simdAvailable(): boolean {
 export interface KernelArena {
   /** A new zeroed view of `count` floats (16-byte aligned). */
   floats(count: number): Float32Array;
+  /** C (+)= A · Bᵀ */
   gemm: Gemm;
+  /** C (+)= A · B */
+  gemmAB: Gemm;
   /** 'wasm-simd' or 'typescript'. */
   kind: 'wasm-simd' | 'typescript';
 }
@@ -195,21 +225,24 @@ export function kernelArena(totalFloats: number, useSimd = true): KernelArena {
   const module = useSimd ? simdModule() : null;
   let buffer: ArrayBuffer;
   let gemm: Gemm;
+  let gemmNN: Gemm;
   if (module) {
     const memory = new wasmApi!.Memory({ initial: Math.ceil(bytes / PAGE) });
     const instance = new wasmApi!.Instance(module, { env: { memory, abort: () => undefined } });
-    const wasmGemm = instance.exports.gemm as (...args: number[]) => void;
     buffer = memory.buffer;
     const memoryBuffer = buffer;
-    gemm = (m, n, depth, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate) => {
+    const bind = (product: (...args: number[]) => void): Gemm => (m, n, depth, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate) => {
       if (a.buffer !== memoryBuffer || b.buffer !== memoryBuffer || c.buffer !== memoryBuffer) {
         throw new Error('The SIMD product was given an array from outside its arena.');
       }
-      wasmGemm(m, n, depth, a.byteOffset + aOffset * 4, lda, b.byteOffset + bOffset * 4, ldb, c.byteOffset + cOffset * 4, ldc, accumulate ? 1 : 0);
+      product(m, n, depth, a.byteOffset + aOffset * 4, lda, b.byteOffset + bOffset * 4, ldb, c.byteOffset + cOffset * 4, ldc, accumulate ? 1 : 0);
     };
+    gemm = bind(instance.exports.gemm as (...args: number[]) => void);
+    gemmNN = bind(instance.exports.gemmNN as (...args: number[]) => void);
   } else {
     buffer = new ArrayBuffer(bytes);
     gemm = gemmABt;
+    gemmNN = gemmAB;
   }
   let used = 0;
   return {
@@ -220,6 +253,7 @@ export function kernelArena(totalFloats: number, useSimd = true): KernelArena {
       return view;
     },
     gemm,
+    gemmAB: gemmNN,
     kind: module ? 'wasm-simd' : 'typescript',
   };
 }
@@ -233,6 +267,7 @@ export function countingArena(): KernelArena & { total(): number } {
       return new Float32Array(0);
     },
     gemm: gemmABt,
+    gemmAB,
     kind: 'typescript',
     total: () => used,
   };

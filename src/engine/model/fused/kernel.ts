@@ -14,6 +14,7 @@
  * whole batch; the weight gradients are one product over all time steps after the backward sweep.
  * Everything is allocated once per network for the largest batch.
  */
+import { InvalidInputError } from '../../../contract/run-config.js';
 import { countingArena, kernelArena, transpose, type Gemm, type KernelArena } from './gemm.js';
 import type { ActivationCode, NetworkPlan } from './plan.js';
 
@@ -71,11 +72,8 @@ function layerActivate(code: ActivationCode, x: number): number {
   return code === 1 ? tanh(x) : activate(code, x);
 }
 
-function activateRange(code: ActivationCode, a: Float32Array, from: number, count: number): void {
-  if (code === 0) return;
-  const end = from + count;
-  for (let i = from; i < end; i++) a[i] = activate(code, a[i]);
-}
+/** Largest buffer set of one network (WebAssembly memories stop at 4 GB; past this, say so instead). */
+const MAX_BUFFER_BYTES = 2 ** 31;
 
 interface LayerBuffers {
   /** Gate values after their activations, [T·B, gates·units] (for SimpleRNN this is h itself). */
@@ -93,9 +91,91 @@ interface LayerBuffers {
   dz: Float32Array;
   /** Gradient of the loss with respect to this layer's output, [T·B, units]. */
   dOut: Float32Array;
-  /** Transposed weights for the forward products: Wᵀ [gates·units, inputSize], Uᵀ [gates·units, units]. */
-  wT: Float32Array;
+  /** Transposed recurrent kernel for the forward product: Uᵀ [gates·units, units]. */
   uT: Float32Array;
+}
+
+/**
+ * One LSTM step after the products: bias and gate activations in place (i, f, c̃, o), c = f⊙c₋ + i⊙c̃, f(c) and
+ * h = o⊙f(c) for B rows. A function of its own so that V8 inlines the activations into the loop.
+ */
+function lstmStepForward(
+  g: Float32Array,
+  c: Float32Array,
+  fc: Float32Array,
+  h: Float32Array,
+  params: Float32Array,
+  bias: number,
+  gOff: number,
+  hOff: number,
+  B: number,
+  U: number,
+  act: ActivationCode,
+  first: boolean,
+): void {
+  const W = 4 * U;
+  const previous = hOff - B * U;
+  for (let b = 0; b < B; b++) {
+    const gi = gOff + b * W;
+    const hi = hOff + b * U;
+    const pi = previous + b * U;
+    for (let u = 0; u < U; u++) {
+      const i = hardSigmoid(g[gi + u] + params[bias + u]);
+      const f = hardSigmoid(g[gi + U + u] + params[bias + U + u]);
+      const zc = g[gi + 2 * U + u] + params[bias + 2 * U + u];
+      const cc = act === 1 ? tanh(zc) : activate(act, zc);
+      const o = hardSigmoid(g[gi + 3 * U + u] + params[bias + 3 * U + u]);
+      g[gi + u] = i;
+      g[gi + U + u] = f;
+      g[gi + 2 * U + u] = cc;
+      g[gi + 3 * U + u] = o;
+      const cv = (first ? 0 : f * c[pi + u]) + i * cc;
+      c[hi + u] = cv;
+      const fcv = act === 1 ? tanh(cv) : activate(act, cv);
+      fc[hi + u] = fcv;
+      h[hi + u] = o * fcv;
+    }
+  }
+}
+
+/** One LSTM step of backpropagation: the pre-activation gradients dz for B rows and the carried dc. */
+function lstmStepBackward(
+  g: Float32Array,
+  c: Float32Array,
+  fc: Float32Array,
+  dz: Float32Array,
+  dh: Float32Array,
+  dcRec: Float32Array,
+  gOff: number,
+  hOff: number,
+  B: number,
+  U: number,
+  act: ActivationCode,
+  first: boolean,
+): void {
+  const W = 4 * U;
+  const previous = hOff - B * U;
+  for (let b = 0; b < B; b++) {
+    const gi = gOff + b * W;
+    const hi = hOff + b * U;
+    const pi = previous + b * U;
+    const bi = b * U;
+    for (let u = 0; u < U; u++) {
+      const i = g[gi + u];
+      const f = g[gi + U + u];
+      const cc = g[gi + 2 * U + u];
+      const o = g[gi + 3 * U + u];
+      const fcv = fc[hi + u];
+      const d = dh[bi + u];
+      const dc = dcRec[bi + u] + d * o * (act === 1 ? 1 - fcv * fcv : derivative(act, fcv));
+      const cPrev = first ? 0 : c[pi + u];
+      dz[gi + u] = dc * cc * hardSigmoidDerivative(i);
+      dz[gi + U + u] = dc * cPrev * hardSigmoidDerivative(f);
+      dz[gi + 2 * U + u] = dc * i * (act === 1 ? 1 - cc * cc : derivative(act, cc));
+      dz[gi + 3 * U + u] = d * fcv * hardSigmoidDerivative(o);
+      dcRec[bi + u] = dc * f;
+    }
+  }
 }
 
 export class FusedNetwork {
@@ -119,6 +199,7 @@ export class FusedNetwork {
   /** Which matrix product runs: 'wasm-simd' or 'typescript'. */
   readonly kernel: KernelArena['kind'];
   private readonly gemm: Gemm;
+  private readonly gemmAB: Gemm;
 
   constructor(
     readonly plan: NetworkPlan,
@@ -130,9 +211,17 @@ export class FusedNetwork {
   ) {
     const sizing = countingArena();
     FusedNetwork.allocate(plan, maxBatch, forTraining, sizing);
+    const bytes = sizing.total() * 4;
+    if (bytes > MAX_BUFFER_BYTES) {
+      throw new InvalidInputError(
+        `The fused kernel would need ${(bytes / 2 ** 30).toFixed(1)} GB of buffers for batches of ${maxBatch} windows of ` +
+          `${plan.timeSteps} time steps with these layers; lower the batch size or the time steps, or choose the tfjs trainer.`,
+      );
+    }
     const arena = kernelArena(sizing.total(), simd);
     const buffers = FusedNetwork.allocate(plan, maxBatch, forTraining, arena);
     this.gemm = arena.gemm;
+    this.gemmAB = arena.gemmAB;
     this.kernel = arena.kind;
     this.params = buffers.params;
     this.grads = buffers.grads;
@@ -168,7 +257,6 @@ export class FusedNetwork {
         dropped: l.dropout > 0 && forTraining ? f(rows * l.units) : null,
         dz: f(forTraining ? rows * width : 0),
         dOut: f(forTraining ? rows * l.units : 0),
-        wT: f(width * l.inputSize),
         uT: f(width * l.units),
       };
     });
@@ -219,16 +307,12 @@ export class FusedNetwork {
       const W = L.gates * U;
       const I = L.inputSize;
       const isLast = li === plan.layers.length - 1;
-      transpose(I, W, params, L.kernelOffset, W, buf.wT, 0, I);
       transpose(U, W, params, L.recurrentOffset, W, buf.uT, 0, U);
       const g = buf.gates;
       const h = buf.h;
-      // Input projection of all steps at once, plus the bias.
-      this.gemm(T * B, W, I, input, 0, I, buf.wT, 0, I, g, 0, W, false);
-      for (let r = 0; r < T * B; r++) {
-        const o = r * W;
-        for (let j = 0; j < W; j++) g[o + j] += params[L.biasOffset + j];
-      }
+      // Input projection of all steps at once; the bias is added where the activations are applied.
+      this.gemmAB(T * B, W, I, input, 0, I, params, L.kernelOffset, W, g, 0, W, false);
+      const bias = L.biasOffset;
       const act = L.activation;
       for (let t = 0; t < T; t++) {
         const row = t * B;
@@ -237,37 +321,20 @@ export class FusedNetwork {
         const prev = hOff - B * U;
         if (L.cell === 'simpleRNN') {
           if (t > 0) this.gemm(B, U, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
-          activateRange(act, g, gOff, B * U);
+          for (let b = 0; b < B; b++) {
+            const gi = gOff + b * U;
+            for (let u = 0; u < U; u++) g[gi + u] = activate(act, g[gi + u] + params[bias + u]);
+          }
         } else if (L.cell === 'lstm') {
           if (t > 0) this.gemm(B, W, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
-          const c = buf.c!;
-          const fc = buf.fc!;
-          for (let b = 0; b < B; b++) {
-            const gi = gOff + b * W;
-            const hi = hOff + b * U;
-            for (let u = 0; u < U; u++) {
-              const i = hardSigmoid(g[gi + u]);
-              const f = hardSigmoid(g[gi + U + u]);
-              const cc = layerActivate(act, g[gi + 2 * U + u]);
-              const o = hardSigmoid(g[gi + 3 * U + u]);
-              g[gi + u] = i;
-              g[gi + U + u] = f;
-              g[gi + 2 * U + u] = cc;
-              g[gi + 3 * U + u] = o;
-              const cv = (t > 0 ? f * c[hi - B * U + u] : 0) + i * cc;
-              c[hi + u] = cv;
-              const fcv = layerActivate(act, cv);
-              fc[hi + u] = fcv;
-              h[hi + u] = o * fcv;
-            }
-          }
+          lstmStepForward(g, buf.c!, buf.fc!, h, params, bias, gOff, hOff, B, U, act, t === 0);
         } else {
           const rh = buf.rh!;
           if (t > 0) this.gemm(B, 2 * U, U, h, prev, U, buf.uT, 0, U, g, gOff, W, true);
           for (let b = 0; b < B; b++) {
             const gi = gOff + b * W;
             const hi = hOff + b * U;
-            for (let u = 0; u < 2 * U; u++) g[gi + u] = hardSigmoid(g[gi + u]);
+            for (let u = 0; u < 2 * U; u++) g[gi + u] = hardSigmoid(g[gi + u] + params[bias + u]);
             for (let u = 0; u < U; u++) rh[hi + u] = t > 0 ? g[gi + U + u] * h[prev + b * U + u] : 0;
           }
           if (t > 0) this.gemm(B, U, U, rh, hOff, U, buf.uT, 2 * U * U, U, g, gOff + 2 * U, W, true);
@@ -275,7 +342,7 @@ export class FusedNetwork {
             const gi = gOff + b * W;
             const hi = hOff + b * U;
             for (let u = 0; u < U; u++) {
-              const hh = layerActivate(act, g[gi + 2 * U + u]);
+              const hh = layerActivate(act, g[gi + 2 * U + u] + params[bias + 2 * U + u]);
               g[gi + 2 * U + u] = hh;
               const z = g[gi + u];
               h[hi + u] = (t > 0 ? z * h[prev + b * U + u] : 0) + (1 - z) * hh;
@@ -387,27 +454,7 @@ export class FusedNetwork {
           for (let k = 0; k < B * U; k++) dz[gOff + k] = dh[k] * derivative(act, g[gOff + k]);
           if (t > 0) this.gemm(B, U, U, dz, gOff, U, params, L.recurrentOffset, U, dhRec, 0, U, false);
         } else if (L.cell === 'lstm') {
-          const c = buf.c!;
-          const fc = buf.fc!;
-          for (let b = 0; b < B; b++) {
-            const gi = gOff + b * W;
-            const hi = hOff + b * U;
-            for (let u = 0; u < U; u++) {
-              const i = g[gi + u];
-              const f = g[gi + U + u];
-              const cc = g[gi + 2 * U + u];
-              const o = g[gi + 3 * U + u];
-              const fcv = fc[hi + u];
-              const d = dh[b * U + u];
-              const dc = dcRec[b * U + u] + d * o * derivative(act, fcv);
-              const cPrev = t > 0 ? c[hi - B * U + u] : 0;
-              dz[gi + u] = dc * cc * hardSigmoidDerivative(i);
-              dz[gi + U + u] = dc * cPrev * hardSigmoidDerivative(f);
-              dz[gi + 2 * U + u] = dc * i * derivative(act, cc);
-              dz[gi + 3 * U + u] = d * fcv * hardSigmoidDerivative(o);
-              dcRec[b * U + u] = dc * f;
-            }
-          }
+          lstmStepBackward(g, buf.c!, buf.fc!, dz, dh, dcRec, gOff, hOff, B, U, act, t === 0);
           if (t > 0) this.gemm(B, U, W, dz, gOff, W, params, L.recurrentOffset, W, dhRec, 0, U, false);
         } else {
           for (let b = 0; b < B; b++) {
