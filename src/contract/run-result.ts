@@ -47,7 +47,12 @@ export type PredictionRow = z.infer<typeof PredictionRowSchema>;
 export const BaselineResultSchema = z.object({
   name: z.string(),
   description: z.string(),
+  /** One-step-ahead: each test target forecast from the actual values up to its window's end, as the model's. */
   test: MetricSetSchema,
+  /** A simple rule (naive, seasonal naive, mean) or a statistical model fitted on the training part (ETS, Theta, ARIMA). */
+  kind: z.enum(['baseline', 'reference']).optional(),
+  /** From the origin: the same targets forecast from the end of training, using no test actuals (null: not possible). */
+  fromOrigin: MetricSetSchema.nullable().optional(),
 });
 export type BaselineResult = z.infer<typeof BaselineResultSchema>;
 
@@ -114,7 +119,13 @@ export const RunResultSchema = z.object({
   /** Epoch whose weights the model holds (1-based). */
   bestEpoch: z.number().int(),
   trainSeconds: z.number(),
-  metrics: z.object({ train: MetricSetSchema, validation: MetricSetSchema.nullable(), test: MetricSetSchema }),
+  metrics: z.object({
+    train: MetricSetSchema,
+    validation: MetricSetSchema.nullable(),
+    test: MetricSetSchema,
+    /** The test targets forecast recursively from the end of training, using no test actuals (null: not possible). */
+    testFromOrigin: MetricSetSchema.nullable().optional(),
+  }),
   baselines: z.array(BaselineResultSchema),
   seasonLength: z.number().int().nullable(),
   backtest: z.array(BacktestFoldSchema),

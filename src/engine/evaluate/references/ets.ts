@@ -19,6 +19,7 @@
  * trends are left out of the automatic choice, and multiplicative components need positive data.
  */
 import { nelderMead } from 'fmin';
+import { lineFit, meanOf, seasonalIndices } from './decompose.js';
 
 export type ErrorType = 'A' | 'M';
 export type TrendType = 'N' | 'A' | 'M';
@@ -142,28 +143,8 @@ function innovations(spec: EtsSpec, p: EtsParameters, initial: EtsState, y: Arra
  * n (log(2 pi / n) + 1). AIC, AICc and BIC below use it, so they are comparable with forecast::ets's.
  */
 function likCriterion(n: number, sse: number, logForecasts: number): number {
-  return n * Math.log(sse) + 2 * logForecasts;
-}
-
-/** Mean of values[from, to). */
-function meanOf(values: ArrayLike<number>, from: number, to: number): number {
-  let sum = 0;
-  for (let i = from; i < to; i++) sum += values[i];
-  return sum / (to - from);
-}
-
-/** Least-squares intercept and slope of values over 0..k-1. */
-function lineFit(values: ArrayLike<number>, k: number): { intercept: number; slope: number } {
-  const meanT = (k - 1) / 2;
-  const meanY = meanOf(values, 0, k);
-  let sxy = 0;
-  let sxx = 0;
-  for (let t = 0; t < k; t++) {
-    sxy += (t - meanT) * (values[t] - meanY);
-    sxx += (t - meanT) ** 2;
-  }
-  const slope = sxx === 0 ? 0 : sxy / sxx;
-  return { intercept: meanY - slope * meanT, slope };
+  // A perfect fit (SSE 0) counts as the smallest positive SSE rather than minus infinity.
+  return n * Math.log(Math.max(sse, Number.MIN_VALUE)) + 2 * logForecasts;
 }
 
 /**
@@ -171,26 +152,13 @@ function lineFit(values: ArrayLike<number>, k: number): { intercept: number; slo
  * first (up to three) seasons, then level and trend from a straight line through the first ten seasonally
  * adjusted values.
  */
-export function initialState(spec: EtsSpec, y: ArrayLike<number>): EtsState {
+export function initialState(spec: EtsSpec, values: ArrayLike<number>): EtsState {
+  const y = Array.from(values);
   const m = seasonLength(spec);
   let seasons: number[] = [];
   let adjusted: number[] = Array.from(y);
   if (spec.season !== 'N') {
-    const span = Math.min(y.length, 3 * m);
-    // Centred moving average of order m (2 x m for an even m).
-    const sums = new Array<number>(m).fill(0);
-    const counts = new Array<number>(m).fill(0);
-    const half = Math.floor(m / 2);
-    for (let t = half; t + half < span && t + half < y.length; t++) {
-      let ma: number;
-      if (m % 2 === 1) ma = meanOf(y, t - half, t + half + 1);
-      else ma = (meanOf(y, t - half, t + half) + meanOf(y, t - half + 1, t + half + 1)) / 2;
-      sums[t % m] += spec.season === 'A' ? y[t] - ma : y[t] / ma;
-      counts[t % m]++;
-    }
-    seasons = sums.map((s, i) => (counts[i] ? s / counts[i] : spec.season === 'A' ? 0 : 1));
-    const centre = meanOf(seasons, 0, m);
-    seasons = seasons.map((s) => (spec.season === 'A' ? s - centre : s / centre));
+    seasons = seasonalIndices(y.slice(0, Math.min(y.length, 3 * m)), m, spec.season === 'A' ? 'additive' : 'multiplicative');
     adjusted = Array.from(y, (v, t) => (spec.season === 'A' ? v - seasons[t % m] : v / seasons[t % m]));
   }
   const k = Math.min(10, adjusted.length);
@@ -271,7 +239,7 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec): EtsFit | null {
     const { params, state } = unpack(spec, x);
     if (!withinBounds(spec, params, state)) return 1e12;
     const r = innovations(spec, params, state, y);
-    if (!r || !(r.sse > 0)) return 1e12;
+    if (!r) return 1e12;
     return likCriterion(n, r.sse, r.logForecasts);
   };
   let x = pack(spec, startParams, start);
