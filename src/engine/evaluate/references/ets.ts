@@ -69,7 +69,7 @@ export function etsName(spec: EtsSpec): string {
 }
 
 /** Simplex runs at most, each from the best point of the one before. */
-const MAX_RESTARTS = 6;
+const MAX_RESTARTS = 8;
 
 const BOUNDS = { alpha: [1e-4, 0.9999], beta: [1e-4, 0.9999], gamma: [1e-4, 0.9999], phi: [0.8, 0.98] } as const;
 
@@ -247,8 +247,8 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec): EtsFit | null {
   // Restart the simplex from the best point while that still helps: in a dozen dimensions it often stalls early.
   let best = { x, fx: objective(x) };
   for (let round = 0; round < MAX_RESTARTS; round++) {
-    const found = nelderMead(objective, best.x.slice(), { maxIterations: 400 * x.length, minErrorDelta: 1e-8 });
-    const improved = found.fx < best.fx - 1e-6;
+    const found = nelderMead(objective, best.x.slice(), { maxIterations: 200 * x.length, minErrorDelta: 1e-8 });
+    const improved = found.fx < best.fx - 0.01;
     if (found.fx < best.fx) best = { x: found.x.slice(), fx: found.fx };
     if (!improved) break;
   }
