@@ -17,6 +17,7 @@ import { computeBaselines, detectSeasonLength } from './evaluate/baselines.js';
 import { runBacktest } from './evaluate/backtest.js';
 import type { EvaluationContext } from './evaluate/context.js';
 import { forecastAhead } from './evaluate/forecast.js';
+import { networkFromOrigin } from './evaluate/from-origin.js';
 import { maseScale, metricSet } from './evaluate/metrics.js';
 import { initBackend } from './model/backend.js';
 import { buildModel, makeOptimizer } from './model/build.js';
@@ -274,6 +275,7 @@ async function finishRun({ runId, backend, config, series, prepared, model, outc
       train: measure(prepared.train, prepared.offsets.train, trainPred),
       validation: prepared.validation && validationPred ? measure(prepared.validation, validationOffset, validationPred) : null,
       test: measure(prepared.test, prepared.offsets.test, testPred),
+      testFromOrigin: await networkFromOrigin(context, (w) => predictWindows(model, w), warnings),
     },
     baselines: computeBaselines(context, warnings),
     seasonLength,
