@@ -99,6 +99,8 @@ export const EvaluationSpecSchema = z.object({
   backtestFolds: int(0, 50).default(0),
   /** Steps to forecast beyond the end of the data (0 = none). */
   forecastSteps: int(0, 10_000).default(0),
+  /** Nominal levels of the split-conformal prediction intervals (calibrated on the validation windows); [] = none. */
+  intervalLevels: z.array(z.number().gt(0).lt(1)).max(5).default(() => [0.8, 0.95]),
 });
 export type EvaluationSpec = z.infer<typeof EvaluationSpecSchema>;
 

@@ -73,6 +73,35 @@ export const ForecastPointSchema = z.object({
 });
 export type ForecastPoint = z.infer<typeof ForecastPointSchema>;
 
+/** A split-conformal band on the test predictions at one nominal level. */
+export const IntervalBandSchema = z.object({
+  /** Nominal coverage, e.g. 0.8. */
+  level: z.number(),
+  /** Half-width per step ahead (1..horizon), original units; null = unbounded (too few calibration errors). */
+  halfWidth: z.array(z.number().nullable()),
+  /** Share of the test actuals inside predicted ± half-width (measured, beside the nominal level). */
+  coverage: z.number().nullable(),
+});
+export type IntervalBand = z.infer<typeof IntervalBandSchema>;
+
+/** A band on the forecast beyond the data at one nominal level: half-width per forecast step. */
+export const ForecastIntervalSchema = z.object({
+  level: z.number(),
+  halfWidth: z.array(z.number().nullable()),
+});
+export type ForecastInterval = z.infer<typeof ForecastIntervalSchema>;
+
+export const PredictionIntervalsSchema = z.object({
+  method: z.literal('split-conformal'),
+  /** Where the out-of-sample errors come from. */
+  calibration: z.literal('validation'),
+  /** Calibration errors per step ahead. */
+  calibrationSize: z.number().int(),
+  test: z.array(IntervalBandSchema),
+  forecast: z.array(ForecastIntervalSchema),
+});
+export type PredictionIntervals = z.infer<typeof PredictionIntervalsSchema>;
+
 export const DatasetInfoSchema = z.object({
   path: z.string(),
   name: z.string(),
@@ -131,6 +160,8 @@ export const RunResultSchema = z.object({
   backtest: z.array(BacktestFoldSchema),
   predictions: z.array(PredictionRowSchema),
   forecast: z.array(ForecastPointSchema),
+  /** Split-conformal prediction intervals on the test predictions and the forecast (null: none). */
+  intervals: PredictionIntervalsSchema.nullable().optional(),
   /** Folder of the run's bundle (model + metadata + predictions), or null if none was written. */
   bundleDir: z.string().nullable(),
   versions: z.record(z.string(), z.string()),

@@ -18,6 +18,7 @@ import { runBacktest } from './evaluate/backtest.js';
 import type { EvaluationContext } from './evaluate/context.js';
 import { forecastAhead } from './evaluate/forecast.js';
 import { networkFromOrigin } from './evaluate/from-origin.js';
+import { predictionIntervals } from './evaluate/intervals.js';
 import { maseScale, metricSet } from './evaluate/metrics.js';
 import { initBackend } from './model/backend.js';
 import { buildModel, makeOptimizer } from './model/build.js';
@@ -282,6 +283,7 @@ async function finishRun({ runId, backend, config, series, prepared, model, outc
     backtest: runBacktest(context, warnings),
     predictions,
     forecast,
+    intervals: await predictionIntervals(context, (w) => predictWindows(model, w), validationPred, forecast.length),
     bundleDir: null,
     versions: versions(),
     warnings,

@@ -21,24 +21,44 @@ export async function recursiveFromOrigin(
   horizon: number,
   steps: number,
 ): Promise<number[]> {
-  const history = Array.from(target.subarray(origin + 1 - timeSteps, origin + 1));
-  const forecast: number[] = [];
-  while (forecast.length < steps) {
-    const window: Windows = {
-      x: Float32Array.from(history.slice(-timeSteps)),
-      y: new Float32Array(horizon),
-      targetIndex: [0],
-      samples: 1,
+  return (await recursiveFromOrigins(predict, target, [origin], timeSteps, horizon, steps))[0];
+}
+
+/**
+ * The same recursion from several origins at once: one batched prediction per round, one window per origin.
+ * Returns, per origin, `steps` scaled values after it.
+ */
+export async function recursiveFromOrigins(
+  predict: WindowPredictor,
+  target: Float64Array,
+  origins: readonly number[],
+  timeSteps: number,
+  horizon: number,
+  steps: number,
+): Promise<number[][]> {
+  const histories = origins.map((origin) => Array.from(target.subarray(origin + 1 - timeSteps, origin + 1)));
+  const forecasts: number[][] = origins.map(() => []);
+  while (forecasts.length > 0 && forecasts[0].length < steps) {
+    const x = new Float32Array(origins.length * timeSteps);
+    histories.forEach((history, o) => x.set(history.slice(-timeSteps), o * timeSteps));
+    const windows: Windows = {
+      x,
+      y: new Float32Array(origins.length * horizon),
+      targetIndex: origins.map(() => 0),
+      samples: origins.length,
       timeSteps,
       features: 1,
       horizon,
     };
-    for (const value of await predict(window)) {
-      forecast.push(value);
-      history.push(value);
-    }
+    const predicted = await predict(windows);
+    origins.forEach((_, o) => {
+      for (let h = 0; h < horizon; h++) {
+        forecasts[o].push(predicted[o * horizon + h]);
+        histories[o].push(predicted[o * horizon + h]);
+      }
+    });
   }
-  return forecast.slice(0, steps);
+  return forecasts.map((f) => f.slice(0, steps));
 }
 
 /**
