@@ -235,7 +235,7 @@ async function finishRun({ runId, backend, config, series, prepared, model, outc
   const validationPred = prepared.validation ? predictWindows(model, prepared.validation) : null;
   const testPred = predictWindows(model, prepared.test);
 
-  const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex));
+  const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex), undefined, series.time?.slice(0, prepared.splitIndex) ?? null);
   // MASE scales by the one-step naive error unless the analyst set a season length.
   const season = config.evaluation.seasonLength ?? 1;
   const scale = {

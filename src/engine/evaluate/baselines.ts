@@ -10,6 +10,7 @@
 import type { BaselineResult, MetricSet } from '../../contract/run-result.js';
 import type { EvaluationContext } from './context.js';
 import { fitReferences, type Reference } from './references/index.js';
+import { seasonFromTime } from './season.js';
 import { scoreTargets, testTargets, type TestTarget } from './test-targets.js';
 
 export { detectSeasonLength } from './season.js';
@@ -46,7 +47,13 @@ export function seasonalSourceRow(target: TestTarget, m: number): number {
 }
 
 function seasonalNaive(ctx: EvaluationContext, targets: TestTarget[], m: number): BaselineResult {
-  const origin = ctx.config.evaluation.seasonLength === null ? 'detected from the autocorrelation of the training part' : 'as set';
+  const calendar = seasonFromTime(ctx.series.time);
+  const origin =
+    ctx.config.evaluation.seasonLength !== null
+      ? 'as set'
+      : calendar?.m === m
+        ? `detected from the ${calendar.frequency} time column, confirmed by the autocorrelation of the training part`
+        : 'detected from the autocorrelation of the training part';
   const originTargets = fromOriginTargets(ctx, targets);
   return {
     name: 'seasonal-naive',
