@@ -12,13 +12,13 @@
  *
  * The error type changes only the likelihood: additive errors e_t = y_t - yhat_t, multiplicative errors
  * e_t = (y_t - yhat_t) / yhat_t. Smoothing parameters and initial states are estimated together by
- * maximum likelihood with the downhill simplex (Nelder-Mead) of the `fmin` package, inside the "usual"
+ * maximum likelihood with the downhill simplex (nelder-mead.ts), inside the "usual"
  * bounds (0.0001 <= alpha <= 0.9999, 0.0001 <= beta <= alpha, 0.0001 <= gamma <= 1 - alpha,
  * 0.8 <= phi <= 0.98). The model is chosen by AICc among the admissible combinations; like forecast::ets,
  * additive errors with a multiplicative component are left out (numerically unstable), multiplicative
  * trends are left out of the automatic choice, and multiplicative components need positive data.
  */
-import { nelderMead } from 'fmin';
+import { nelderMead } from './nelder-mead.js';
 import { lineFit, meanOf, seasonalIndices } from './decompose.js';
 
 export type ErrorType = 'A' | 'M';
@@ -247,7 +247,7 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec): EtsFit | null {
   // Restart the simplex from the best point while that still helps: in a dozen dimensions it often stalls early.
   let best = { x, fx: objective(x) };
   for (let round = 0; round < MAX_RESTARTS; round++) {
-    const found = nelderMead(objective, best.x.slice(), { maxIterations: 200 * x.length, minErrorDelta: 1e-8 });
+    const found = nelderMead(objective, best.x, { maxIterations: 200 * x.length });
     const improved = found.fx < best.fx - 0.01;
     if (found.fx < best.fx) best = { x: found.x.slice(), fx: found.fx };
     if (!improved) break;
