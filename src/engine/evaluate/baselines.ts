@@ -94,7 +94,7 @@ export function forecastTargets(forecast: Reference['forecast'], targets: readon
     else byOrigin.set(t.lastInputRow, [i]);
   });
   for (const [origin, indices] of byOrigin) {
-    const steps = Math.max(...indices.map((i) => targets[i].row - origin));
+    const steps = indices.reduce((most, i) => Math.max(most, targets[i].row - origin), 0);
     const values = forecast(origin, steps);
     for (const i of indices) out[i] = values[targets[i].row - origin - 1];
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Windows } from '../data/windows.js';
-import { networkFromOrigin, recursiveFromOrigin } from './from-origin.js';
+import { MAX_RECURSIVE_PREDICTIONS, networkFromOrigin, recursiveFromOrigin } from './from-origin.js';
 import { counting, handContext, handSeries } from './test-context.js';
 
 // Series 1..40, MinMax-scaled: row r is r / 39. Split at row 20; 3 time steps, tutorial windows:
@@ -46,6 +46,14 @@ describe('the network from the origin', () => {
     expect(result!.original.mae).toBeLessThan(1e-4);
     // The last target is row 39 (window 36-38, steps 1-2): 20 values after row 19, 10 predictions.
     expect(calls.length).toBe(10);
+  });
+
+  it('a test span longer than the recursion limit is not scored, with the reason', async () => {
+    const warnings: string[] = [];
+    const long = Array.from({ length: 2 * (MAX_RECURSIVE_PREDICTIONS + 10) }, (_, i) => i);
+    const ctx = handContext(handSeries([long]), { config: { prep: { timeSteps: 3, trainFraction: 0.5 } } });
+    expect(await networkFromOrigin(ctx, continueLine(1), warnings)).toBeNull();
+    expect(warnings[0]).toMatch(/would take \d+ predictions one after another \(at most 5000\); set a smaller test size/);
   });
 
   it('with extra input columns there is none, and the reason is given', async () => {

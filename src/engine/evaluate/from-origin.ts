@@ -9,6 +9,9 @@ import type { Windows } from '../data/windows.js';
 import type { EvaluationContext } from './context.js';
 import { scoreTargets, testTargets } from './test-targets.js';
 
+/** Longest recursion (predictions one after another) the network is scored from the origin with. */
+export const MAX_RECURSIVE_PREDICTIONS = 5000;
+
 /** Predicts a set of windows: [samples * horizon] scaled values, as the trained model does. */
 export type WindowPredictor = (windows: Windows) => Float32Array | Promise<Float32Array>;
 
@@ -75,7 +78,14 @@ export async function networkFromOrigin(ctx: EvaluationContext, predict: WindowP
   }
   const targets = testTargets(ctx);
   const origin = prepared.splitIndex - 1;
-  const steps = Math.max(...targets.map((t) => t.row)) - origin;
+  const steps = targets.reduce((last, t) => Math.max(last, t.row), origin) - origin;
+  const predictions = Math.ceil(steps / prepared.horizon);
+  if (predictions > MAX_RECURSIVE_PREDICTIONS) {
+    warnings.push(
+      `No from-the-origin score for the network: its ${steps}-row test span would take ${predictions} predictions one after another (at most ${MAX_RECURSIVE_PREDICTIONS}); set a smaller test size.`,
+    );
+    return null;
+  }
   const scaled = await recursiveFromOrigin(predict, prepared.scaled[0], origin, config.prep.timeSteps, prepared.horizon, steps);
   const predictedScaled = targets.map((t) => scaled[t.row - origin - 1]);
   return scoreTargets(ctx, targets, predictedScaled, prepared.scaler.inverse(predictedScaled, 0));

@@ -15,6 +15,9 @@ import type { EvaluationContext } from './context.js';
 import { recursiveFromOrigins, type WindowPredictor } from './from-origin.js';
 import { testTargets } from './test-targets.js';
 
+/** Most validation windows (the latest) the forecast bands recurse from, to bound the work. */
+const MAX_FORECAST_ORIGINS = 500;
+
 /** The split-conformal half-width for `level` from absolute errors; null when there are too few of them. */
 export function conformalHalfWidth(absoluteErrors: readonly number[], level: number): number | null {
   const n = absoluteErrors.length;
@@ -83,7 +86,7 @@ async function forecastBands(ctx: EvaluationContext, predict: WindowPredictor, l
   const { scaler, offsets, splitIndex } = ctx.prepared;
   const target = ctx.series.features[0];
   // Origins: the last row of each validation window; errors at rows that are still training rows (before the split).
-  const origins = validation.targetIndex.map((p) => offsets.train + p - 1);
+  const origins = validation.targetIndex.slice(-MAX_FORECAST_ORIGINS).map((p) => offsets.train + p - 1);
   const paths = await recursiveFromOrigins(predict, ctx.prepared.scaled[0], origins, ctx.config.prep.timeSteps, validation.horizon, steps);
   const errorsByStep: number[][] = Array.from({ length: steps }, () => []);
   origins.forEach((origin, o) => {
