@@ -79,6 +79,8 @@ export const PrepSpecSchema = z.object({
   windowing: z.enum(WINDOWINGS).default('tutorial'),
   /** Share of the series used for training; split index = floor(n * trainFraction). */
   trainFraction: z.number().min(0.05).max(0.95).default(0.8),
+  /** The last testSize rows form the test part (split index = n - testSize), in place of trainFraction; null = use trainFraction. */
+  testSize: int(1, 100_000_000).nullable().default(null),
   scalerFit: z.enum(SCALER_FITS).default('all'),
   /** Share of the training windows, taken from their end, held out for validation (0 = none). */
   validationFraction: z.number().min(0).max(0.5).default(0),
@@ -105,6 +107,8 @@ export const EvaluationSpecSchema = z.object({
   backtestFolds: int(0, 50).default(0),
   /** Steps to forecast beyond the end of the data (0 = none). */
   forecastSteps: int(0, 10_000).default(0),
+  /** Nominal levels of the split-conformal prediction intervals (calibrated on the validation windows); [] = none. */
+  intervalLevels: z.array(z.number().gt(0).lt(1)).max(5).default(() => [0.8, 0.95]),
 });
 export type EvaluationSpec = z.infer<typeof EvaluationSpecSchema>;
 

@@ -48,7 +48,12 @@ export type PredictionRow = z.infer<typeof PredictionRowSchema>;
 export const BaselineResultSchema = z.object({
   name: z.string(),
   description: z.string(),
+  /** One-step-ahead: each test target forecast from the actual values up to its window's end, as the model's. */
   test: MetricSetSchema,
+  /** A simple rule (naive, seasonal naive, mean) or a statistical model fitted on the training part (ETS, Theta, ARIMA). */
+  kind: z.enum(['baseline', 'reference']).optional(),
+  /** From the origin: the same targets forecast from the end of training, using no test actuals (null: not possible). */
+  fromOrigin: MetricSetSchema.nullable().optional(),
 });
 export type BaselineResult = z.infer<typeof BaselineResultSchema>;
 
@@ -68,6 +73,35 @@ export const ForecastPointSchema = z.object({
   value: z.number(),
 });
 export type ForecastPoint = z.infer<typeof ForecastPointSchema>;
+
+/** A split-conformal band on the test predictions at one nominal level. */
+export const IntervalBandSchema = z.object({
+  /** Nominal coverage, e.g. 0.8. */
+  level: z.number(),
+  /** Half-width per step ahead (1..horizon), original units; null = unbounded (too few calibration errors). */
+  halfWidth: z.array(z.number().nullable()),
+  /** Share of the test actuals inside predicted ± half-width (measured, beside the nominal level). */
+  coverage: z.number().nullable(),
+});
+export type IntervalBand = z.infer<typeof IntervalBandSchema>;
+
+/** A band on the forecast beyond the data at one nominal level: half-width per forecast step. */
+export const ForecastIntervalSchema = z.object({
+  level: z.number(),
+  halfWidth: z.array(z.number().nullable()),
+});
+export type ForecastInterval = z.infer<typeof ForecastIntervalSchema>;
+
+export const PredictionIntervalsSchema = z.object({
+  method: z.literal('split-conformal'),
+  /** Where the out-of-sample errors come from. */
+  calibration: z.literal('validation'),
+  /** Calibration errors per step ahead. */
+  calibrationSize: z.number().int(),
+  test: z.array(IntervalBandSchema),
+  forecast: z.array(ForecastIntervalSchema),
+});
+export type PredictionIntervals = z.infer<typeof PredictionIntervalsSchema>;
 
 export const DatasetInfoSchema = z.object({
   path: z.string(),
@@ -117,12 +151,20 @@ export const RunResultSchema = z.object({
   /** Epoch whose weights the model holds (1-based). */
   bestEpoch: z.number().int(),
   trainSeconds: z.number(),
-  metrics: z.object({ train: MetricSetSchema, validation: MetricSetSchema.nullable(), test: MetricSetSchema }),
+  metrics: z.object({
+    train: MetricSetSchema,
+    validation: MetricSetSchema.nullable(),
+    test: MetricSetSchema,
+    /** The test targets forecast recursively from the end of training, using no test actuals (null: not possible). */
+    testFromOrigin: MetricSetSchema.nullable().optional(),
+  }),
   baselines: z.array(BaselineResultSchema),
   seasonLength: z.number().int().nullable(),
   backtest: z.array(BacktestFoldSchema),
   predictions: z.array(PredictionRowSchema),
   forecast: z.array(ForecastPointSchema),
+  /** Split-conformal prediction intervals on the test predictions and the forecast (null: none). */
+  intervals: PredictionIntervalsSchema.nullable().optional(),
   /** Folder of the run's bundle (model + metadata + predictions), or null if none was written. */
   bundleDir: z.string().nullable(),
   versions: z.record(z.string(), z.string()),

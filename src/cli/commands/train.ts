@@ -38,6 +38,7 @@ interface TrainFlags {
   timeSteps: number;
   windowing: string;
   trainFraction: number;
+  testSize?: number;
   scalerFit: string;
   validation: number;
   cell: string;
@@ -94,6 +95,7 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
       timeSteps: flags.timeSteps,
       windowing: flags.windowing,
       trainFraction: flags.trainFraction,
+      testSize: flags.testSize ?? null,
       scalerFit: flags.scalerFit,
       validationFraction: flags.validation,
     },
@@ -132,6 +134,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--time-steps <n>', 'values in each input window', integer, 12)
     .addOption(choice('--windowing <kind>', 'tutorial = non-overlapping windows; sliding = stride 1', WINDOWINGS, 'tutorial'))
     .option('--train-fraction <f>', 'share of the series for training', float, 0.8)
+    .option('--test-size <n>', 'the last N rows are the test part (instead of --train-fraction)', integer)
     .addOption(choice('--scaler-fit <part>', 'fit the MinMax scaler on all data (tutorial) or the training part only', SCALER_FITS, 'all'))
     .option('--validation <f>', 'share of training windows held out for validation', float, 0)
     .addOption(choice('--cell <type>', 'recurrent layer type', RECURRENT_LAYER_TYPES, 'simpleRNN'))

@@ -19,7 +19,7 @@ import type { RunResult } from '../../contract/run-result.js';
 import { APP_NAME, APP_VERSION } from '../app-version.js';
 import { writeFolderAtomically } from './atomic.js';
 import { lossChartSvg, predictionChartSvg, svgToPng } from './charts.js';
-import { toCsv } from './csv.js';
+import { forecastCsv, predictionsCsv, toCsv } from './csv.js';
 import { regularTimeAxis } from '../evaluate/time-labels.js';
 import { fileSystemSaver } from './fs-io.js';
 import { readBundle } from './read.js';
@@ -156,7 +156,8 @@ function readmeText(meta: BundleMetadata): string {
     '                   scaler min/max per feature, windowing, split, all hyperparameters, seed, metrics,',
     '                   baselines, backtest, loss history, versions. See docs/BUNDLE.md in the app.',
     'predictions.csv    index,time,split,step,actual,predicted for every window of the training data (original units).',
-    'forecast.csv       step,time,value: the forecast beyond the end of the data (original units).',
+    '                   With prediction intervals: lower_L,upper_L per level L % on the test rows (split conformal).',
+    'forecast.csv       step,time,value: the forecast beyond the end of the data (original units), with lower_L,upper_L.',
     'loss-history.csv   epoch,loss,val_loss,seconds.',
     ...meta.files.charts.map((c) => `${c.padEnd(19)}${c.startsWith('loss') ? 'Loss per epoch.' : 'Actual vs predicted, the train/test split line, and the forecast.'}`),
     '',
@@ -232,14 +233,8 @@ export async function writeRunBundle({ dir, model, result, onFileWritten }: Writ
     await model.save(fileSystemSaver(temp, () => onFileWritten?.(BUNDLE_FILES.weights)));
     await onFileWritten?.(BUNDLE_FILES.model);
     await writeOnnxFiles(model, metadata, put);
-    await put(
-      BUNDLE_FILES.predictions,
-      toCsv(
-        ['index', 'time', 'split', 'step', 'actual', 'predicted'],
-        result.predictions.map((r) => [r.index, r.time, r.split, r.step, r.actual, r.predicted]),
-      ),
-    );
-    await put(BUNDLE_FILES.forecast, toCsv(['step', 'time', 'value'], result.forecast.map((f) => [f.step, f.time, f.value])));
+    await put(BUNDLE_FILES.predictions, predictionsCsv(result));
+    await put(BUNDLE_FILES.forecast, forecastCsv(result));
     await put(
       BUNDLE_FILES.lossHistory,
       toCsv(['epoch', 'loss', 'val_loss', 'seconds'], result.history.map((h) => [h.epoch, h.loss, h.valLoss, h.seconds])),

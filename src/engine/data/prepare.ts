@@ -29,18 +29,25 @@ export function minimumRows(prep: Pick<PrepSpec, 'timeSteps' | 'trainFraction'>,
   return n;
 }
 
+/** First row of the test part: n - testSize when a test size is set, else floor(n * trainFraction). */
+export function splitIndexOf(n: number, prep: Pick<PrepSpec, 'trainFraction' | 'testSize'>): number {
+  return prep.testSize != null ? n - prep.testSize : Math.floor(n * prep.trainFraction);
+}
+
 export function prepareData(series: SeriesData, prep: PrepSpec, horizon = 1): PreparedData {
   const n = series.features[0].length;
-  const splitIndex = Math.floor(n * prep.trainFraction);
+  const splitIndex = splitIndexOf(n, prep);
   const windowOptions = { timeSteps: prep.timeSteps, windowing: prep.windowing, horizon };
   const trainCount = targetPositions(splitIndex, windowOptions).length;
   const testCount = targetPositions(n - splitIndex, windowOptions).length;
   if (trainCount < 1 || testCount < 1) {
     throw new InvalidInputError(
-      `Too few rows for the window: ${n} rows split at ${Math.round(prep.trainFraction * 100)}% give ` +
+      `Too few rows for the window: ${n} rows split ${prep.testSize != null ? `before the last ${prep.testSize}` : `at ${Math.round(prep.trainFraction * 100)}%`} give ` +
         `${trainCount} training and ${testCount} test windows of ${prep.timeSteps} time steps` +
         (horizon > 1 ? ` plus ${horizon} targets` : '') +
-        `; this needs at least ${minimumRows(prep, horizon)} rows. Use fewer time steps or more data.`,
+        (prep.testSize != null && testCount < 1
+          ? `; the test part needs at least ${prep.timeSteps + horizon} rows. Set a larger test size or use fewer time steps.`
+          : `; this needs at least ${minimumRows(prep, horizon)} rows. Use fewer time steps or more data.`),
     );
   }
 

@@ -39,10 +39,10 @@ describe('baselines on the test targets of series 1..40', () => {
   it('seasonal naive with m = 5 copies the value 5 rows earlier; omitted when no season is known', () => {
     const ctx = handContext(handSeries([counting(40)]), { config: { ...tutorial, evaluation: { seasonLength: 5 } }, seasonLength: 5 });
     const baselines = byName(ctx);
-    expect(Object.keys(baselines)).toEqual(['naive', 'seasonal-naive', 'mean']);
+    expect(Object.keys(baselines)).toEqual(['naive', 'seasonal-naive', 'mean', 'ets', 'theta', 'arima']);
     expect(baselines['seasonal-naive'].test.original.mae).toBeCloseTo(5, 12);
     expect(baselines['seasonal-naive'].description).toContain('m = 5, as set');
-    expect(Object.keys(byName(handContext(handSeries([counting(40)]), { config: tutorial })))).toEqual(['naive', 'mean']);
+    expect(Object.keys(byName(handContext(handSeries([counting(40)]), { config: tutorial })))).toEqual(['naive', 'mean', 'ets', 'theta', 'arima']);
   });
 
   it('with a 2-step head, each step is scored: naive errors 1 and 2, seasonal m = 2 errors 2 and 2', () => {
@@ -65,7 +65,7 @@ describe('baselines on the test targets of series 1..40', () => {
   it('leaves seasonal naive out, with a reason, when the season reaches before row 0', () => {
     const warnings: string[] = [];
     const ctx = handContext(handSeries([counting(40)]), { config: tutorial, seasonLength: 30 });
-    expect(Object.keys(byName(ctx, warnings))).toEqual(['naive', 'mean']);
+    expect(Object.keys(byName(ctx, warnings))).toEqual(['naive', 'mean', 'ets', 'theta', 'arima']);
     expect(warnings[0]).toMatch(/season of 30 rows reaches back before the first row/);
   });
 });

@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import type { RunConfig } from '../../contract/run-config.js';
-import { BacktestFoldSchema, BaselineResultSchema, ForecastPointSchema, type RunResult } from '../../contract/run-result.js';
+import { BacktestFoldSchema, BaselineResultSchema, ForecastPointSchema, MetricSetSchema, PredictionIntervalsSchema, type RunResult } from '../../contract/run-result.js';
 import type { PreparedData } from '../data/prepare.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
 import type { Windows } from '../data/windows.js';
@@ -18,6 +18,8 @@ import { runBacktest } from './backtest.js';
 import { computeBaselines, detectSeasonLength } from './baselines.js';
 import type { EvaluationContext } from './context.js';
 import { forecastAhead } from './forecast.js';
+import { networkFromOrigin } from './from-origin.js';
+import { predictionIntervals } from './intervals.js';
 import { maseScale } from './metrics.js';
 import { scorePart, type ScoredPart } from './test-targets.js';
 
@@ -118,7 +120,8 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
     });
   }
 
-  const seasonLength = config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex));
+  const seasonLength =
+    config.evaluation.seasonLength ?? detectSeasonLength(series.features[0].subarray(0, prepared.splitIndex), undefined, series.time?.slice(0, prepared.splitIndex) ?? null);
   // MASE scales by the one-step naive error unless the analyst set a season length.
   const season = config.evaluation.seasonLength ?? 1;
   const scale = {
@@ -136,6 +139,10 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
   const baselines = await reportingStep('The baselines', warnings, [], BaselineResultSchema.array(), () => computeBaselines(context, warnings));
   progress(0.96);
   const backtest = await reportingStep('The backtest', warnings, [], BacktestFoldSchema.array(), () => runBacktest(context, warnings));
+  const testFromOrigin = await reportingStep('The from-origin score', warnings, null, MetricSetSchema.nullable(), () => networkFromOrigin(context, predict, warnings));
+  const intervals = await reportingStep('The prediction intervals', warnings, null, PredictionIntervalsSchema.nullable(), () =>
+    predictionIntervals(context, predict, predictions.validation ?? null, forecast.length),
+  );
   progress(1);
 
   return {
@@ -161,12 +168,14 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
       train: metricsOf('train'),
       validation: prepared.validation ? metricsOf('validation') : null,
       test: metricsOf('test'),
+      testFromOrigin,
     },
     baselines,
     seasonLength,
     backtest,
     predictions: parts.flatMap((p) => scored[p.split].rows),
     forecast,
+    intervals,
     bundleDir: null,
     versions: versions(),
     warnings,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { autocorrelation, detectSeasonLength, detrend } from './season.js';
+import { autocorrelation, detectSeasonLength, detrend, seasonFromTime } from './season.js';
 
 function trainingPart(dataset: string): number[] {
   const rows = readFileSync(new URL(`../../../resources/datasets/${dataset}.csv`, import.meta.url), 'utf8').trim().split('\n').slice(1);
@@ -53,6 +53,46 @@ describe('detectSeasonLength', () => {
 
   it('finds the ~11-year solar cycle in the monthly sunspots (training part)', () => {
     const m = detectSeasonLength(trainingPart('sunspots'))!;
+    expect(m).toBeGreaterThanOrEqual(120);
+    expect(m).toBeLessThanOrEqual(135);
+  });
+});
+
+/** Time labels of the first `n` rows of a bundled dataset (its first column). */
+function trainingTimes(dataset: string): string[] {
+  const rows = readFileSync(new URL(`../../../resources/datasets/${dataset}.csv`, import.meta.url), 'utf8').trim().split('\n').slice(1);
+  return rows.map((row) => row.split(',')[0]).slice(0, Math.floor(rows.length * 0.8));
+}
+
+const hourLabels = (n: number) => Array.from({ length: n }, (_, t) => new Date(Date.UTC(2024, 0, 1) + t * 3_600_000).toISOString().slice(0, 16).replace('T', ' '));
+
+describe('season from the time column first, the ACF second', () => {
+  it('reads the step of hourly, daily, business-daily, weekly, monthly and quarterly labels', () => {
+    expect(seasonFromTime(hourLabels(48))).toEqual({ m: 24, frequency: 'hourly' });
+    expect(seasonFromTime(['2024-01-01T00:00:00Z', '2024-01-01T01:00:00Z', '2024-01-01T02:00:00Z'])?.m).toBe(24);
+    const days = Array.from({ length: 30 }, (_, t) => new Date(Date.UTC(2024, 0, 1) + t * 86_400_000).toISOString().slice(0, 10));
+    expect(seasonFromTime(days)).toEqual({ m: 7, frequency: 'daily' });
+    const weekdays = days.filter((d) => ![0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay()));
+    expect(seasonFromTime(weekdays)).toEqual({ m: 5, frequency: 'business-daily' });
+    expect(seasonFromTime(days.filter((_, i) => i % 7 === 0))?.m).toBe(52);
+    expect(seasonFromTime(['1949-01', '1949-02', '1949-03'])).toEqual({ m: 12, frequency: 'monthly' });
+    expect(seasonFromTime(['2020-01-01', '2020-02-01', '2020-03-01'])?.m).toBe(12);
+    expect(seasonFromTime(['1990 Q1', '1990 Q2', '1990 Q3', '1990 Q4'])).toEqual({ m: 4, frequency: 'quarterly' });
+    expect(seasonFromTime(['1', '2', '3'])).toBeNull();
+    expect(seasonFromTime(['1990', '1991', '1992'])).toBeNull();
+    expect(seasonFromTime(null)).toBeNull();
+  });
+
+  it('hourly data with a daily and a weekly cycle: 24 from the time column, where the ACF alone finds the week', () => {
+    const n = 24 * 7 * 8;
+    const values = Array.from({ length: n }, (_, t) => Math.sin((2 * Math.PI * t) / 24) + 0.7 * Math.sin((2 * Math.PI * t) / 168));
+    expect(detectSeasonLength(values)).toBe(168);
+    expect(detectSeasonLength(values, undefined, hourLabels(n))).toBe(24);
+  });
+
+  it('monthly air passengers: 12 from the time column; monthly sunspots do not show 12 and keep the solar cycle', () => {
+    expect(detectSeasonLength(trainingPart('air-passengers'), undefined, trainingTimes('air-passengers'))).toBe(12);
+    const m = detectSeasonLength(trainingPart('sunspots'), undefined, trainingTimes('sunspots'))!;
     expect(m).toBeGreaterThanOrEqual(120);
     expect(m).toBeLessThanOrEqual(135);
   });

@@ -1,5 +1,9 @@
 /**
- * Season length from the autocorrelation function (ACF).
+ * Season length from the time column's step first, the autocorrelation function (ACF) second.
+ *
+ * Calendar first: hourly rows suggest 24, daily 7 (5 for business days), weekly 52, monthly 12, quarterly 4.
+ * The calendar season is taken when the data show it: its lag is a peak of the detrended ACF above the
+ * significance bound (monthly sunspots, whose cycle is about 11 years, do not show 12 and go on to the ACF).
  *
  * The values are first detrended by subtracting their least-squares line: a trend makes the ACF decay
  * so steeply that its peaks slide one lag early (air passengers: 11 instead of 12). A peak is a local
@@ -58,22 +62,73 @@ function sumOfSquaredDeviations(values: ArrayLike<number>): number {
   return sum;
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** A label as milliseconds: ISO dates and date-times, 'YYYY-MM' (first of the month), 'YYYY Qn' / 'YYYY-Qn'. */
+function labelTime(label: string): number | null {
+  const text = label.trim();
+  const month = /^(\d{4})-(\d{1,2})$/.exec(text);
+  if (month) return Date.UTC(Number(month[1]), Number(month[2]) - 1, 1);
+  const quarter = /^(\d{4})[ -]?Q([1-4])$/i.exec(text);
+  if (quarter) return Date.UTC(Number(quarter[1]), (Number(quarter[2]) - 1) * 3, 1);
+  if (!/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) return null;
+  const ms = Date.parse(text.includes(' ') || text.includes('T') ? text.replace(' ', 'T') + (/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? '' : 'Z') : `${text}T00:00:00Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export interface CalendarSeason {
+  m: number;
+  /** hourly, daily, business-daily, weekly, monthly or quarterly. */
+  frequency: string;
+}
+
+/** The season the time column's step suggests (from the median step between rows), or null. */
+export function seasonFromTime(time: readonly string[] | null): CalendarSeason | null {
+  if (!time || time.length < 3) return null;
+  const times: number[] = [];
+  for (const label of time) {
+    const t = labelTime(label);
+    if (t === null) return null;
+    times.push(t);
+  }
+  const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  const median = steps[Math.floor(steps.length / 2)];
+  const near = (target: number, tolerance: number) => Math.abs(median - target) <= tolerance;
+  if (near(HOUR_MS, 60_000)) return { m: 24, frequency: 'hourly' };
+  if (near(DAY_MS, HOUR_MS)) {
+    // Business days: weekends skipped, so about one step in five is three days long.
+    const weekendSkips = steps.filter((d) => Math.abs(d - 3 * DAY_MS) <= HOUR_MS).length;
+    return weekendSkips >= 0.1 * steps.length ? { m: 5, frequency: 'business-daily' } : { m: 7, frequency: 'daily' };
+  }
+  if (near(7 * DAY_MS, HOUR_MS)) return { m: 52, frequency: 'weekly' };
+  if (median >= 28 * DAY_MS && median <= 31 * DAY_MS) return { m: 12, frequency: 'monthly' };
+  if (median >= 89 * DAY_MS && median <= 92 * DAY_MS) return { m: 4, frequency: 'quarterly' };
+  return null;
+}
+
 /**
- * Season length of `values` (pass the training part of the target, so the test part stays unseen):
- * the lag of the highest significant ACF peak of the detrended values, lags 2..maxLag
+ * Season length of `values` (pass the training part of the target, so the test part stays unseen), with
+ * `time` the time labels of those rows (or null): the calendar season when its lag is a significant peak of
+ * the detrended ACF, else the lag of the highest significant ACF peak, lags 2..maxLag
  * (default min(floor(n/3), 400)); null if there is none.
  */
-export function detectSeasonLength(values: ArrayLike<number>, maxLag = defaultMaxLag(values.length)): number | null {
+export function detectSeasonLength(values: ArrayLike<number>, maxLag = defaultMaxLag(values.length), time: readonly string[] | null = null): number | null {
   const n = values.length;
-  const lastLag = Math.min(maxLag, n - 2);
+  const calendar = seasonFromTime(time);
+  const lastLag = Math.max(Math.min(maxLag, n - 2), calendar && calendar.m + 1 <= n - 2 ? calendar.m : 0);
   if (lastLag < 2) return null;
   const residuals = detrend(values);
   if (sumOfSquaredDeviations(residuals) <= STRAIGHT_LINE * sumOfSquaredDeviations(values)) return null;
   const r = autocorrelation(residuals, lastLag + 1);
   if (!r) return null;
   const bound = 2 / Math.sqrt(n);
+  if (calendar && calendar.m <= lastLag) {
+    const k = calendar.m;
+    if (r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > bound) return k;
+  }
   let best: number | null = null;
-  for (let k = 2; k <= lastLag; k++) {
+  for (let k = 2; k <= Math.min(maxLag, n - 2); k++) {
     const isPeak = r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > bound;
     if (isPeak && (best === null || r[k] > r[best])) best = k;
   }

@@ -70,6 +70,42 @@ describe('chart options', () => {
   });
 });
 
+describe('prediction interval bands', () => {
+  it('stacks the band width on a transparent lower line over the test rows and the forecast, widest level first', () => {
+    const rows = [
+      { index: 20, time: null, split: 'test' as const, step: 1, actual: 2, predicted: 2.5 },
+      { index: 10, time: null, split: 'train' as const, step: 1, actual: 1, predicted: 1.5 },
+    ];
+    const intervals = {
+      method: 'split-conformal' as const,
+      calibration: 'validation' as const,
+      calibrationSize: 10,
+      test: [
+        { level: 0.8, halfWidth: [0.5], coverage: 1 },
+        { level: 0.95, halfWidth: [null], coverage: 1 },
+      ],
+      forecast: [
+        { level: 0.8, halfWidth: [1] },
+        { level: 0.95, halfWidth: [2] },
+      ],
+    };
+    const { option, seriesCount } = predictionOption(rows, 20, [{ step: 1, time: null, value: 3 }], 21, 'y', null, intervals);
+    const series = (option as { series: Array<{ name: string; data: number[][]; stack?: string; areaStyle?: object }> }).series;
+    expect(seriesCount).toBe(3 + 4);
+    const bands = series.slice(3);
+    expect(bands.map((b) => b.name)).toEqual(['95 % interval', '95 % interval', '80 % interval', '80 % interval']);
+    // 95 %: unbounded on the test rows, so only the forecast point: 3 ± 2.
+    expect(bands[0].data).toEqual([[22, 1]]);
+    expect(bands[1].data).toEqual([[22, 4]]);
+    // 80 %: test row 20 (2.5 ± 0.5) and the forecast (3 ± 1); the upper series carries the width.
+    expect(bands[2].data).toEqual([[20, 2], [22, 2]]);
+    expect(bands[3].data).toEqual([[20, 1], [22, 2]]);
+    expect(bands[3].stack).toBe(bands[2].stack);
+    expect(bands[3].areaStyle).toBeDefined();
+    expect(predictionOption(rows, 20, [], 21, 'y').seriesCount).toBe(2);
+  });
+});
+
 describe('input series chart', () => {
   it('hands ECharts one flat typed array, LTTB-sampled, without symbols, labelled with the time column', () => {
     const option = seriesOption({ column: 'a', time: ['2020-01', '2020-02', '2020-03'], values: [5, 6, 7], missingHandled: 0, rows: 3, index: null }) as {

@@ -3,7 +3,7 @@
  */
 import type { EChartsCoreOption } from 'echarts/core';
 import type { SeriesPreview } from '../../../contract/datasets';
-import type { EpochRecord, ForecastPoint, PredictionRow, RunResult } from '../../../contract/run-result';
+import type { EpochRecord, ForecastPoint, PredictionIntervals, PredictionRow, RunResult } from '../../../contract/run-result';
 import type { BatchPoint } from '../stores/run';
 import { fmt, histogram } from '../lib/format';
 import { baseTextStyle, COLORS } from './setup';
@@ -185,9 +185,44 @@ export interface PredictionChart {
   seriesCount: number;
 }
 
+/** Band colours by rank of level, widest (highest level) first. */
+const BAND_COLORS = ['rgba(234, 88, 12, 0.12)', 'rgba(234, 88, 12, 0.22)', 'rgba(234, 88, 12, 0.3)'];
+
+/**
+ * Prediction-interval bands: for each level, a transparent lower line and, stacked on it, the band's width
+ * filled, over the test predictions (step 1 rows) and the forecast. Points whose band is unbounded are left out.
+ */
+export function intervalBandSeries(
+  predictions: ReadonlyArray<{ index: number; predicted: number; split?: PredictionRow['split']; step?: number }>,
+  forecast: readonly ForecastPoint[],
+  lastIndex: number,
+  intervals: PredictionIntervals | null | undefined,
+): object[] {
+  if (!intervals) return [];
+  const testRows = sorted([...predictions]).filter((r) => r.split === 'test' && (r.step ?? 1) === 1);
+  const levels = [...new Set([...intervals.test, ...intervals.forecast].map((b) => b.level))].sort((a, b) => b - a);
+  return levels.flatMap((level, rank) => {
+    const onTest = intervals.test.find((b) => b.level === level)?.halfWidth[0] ?? null;
+    const onForecast = intervals.forecast.find((b) => b.level === level)?.halfWidth ?? [];
+    const points: Array<[number, number, number]> = [];
+    if (onTest !== null) for (const r of testRows) points.push([r.index, r.predicted, onTest]);
+    forecast.forEach((f) => {
+      const q = onForecast[f.step - 1];
+      if (q !== null && q !== undefined) points.push([lastIndex + f.step, f.value, q]);
+    });
+    if (points.length === 0) return [];
+    const name = `${+(level * 100).toFixed(6)} % interval`;
+    const common = { name, type: 'line', stack: `band-${level}`, symbol: 'none', silent: true, tooltip: { show: false }, lineStyle: { opacity: 0 }, z: 1 };
+    return [
+      { ...common, data: points.map(([x, v, q]) => [x, v - q]) },
+      { ...common, data: points.map(([x, , q]) => [x, 2 * q]), areaStyle: { color: BAND_COLORS[Math.min(rank, BAND_COLORS.length - 1)] } },
+    ];
+  });
+}
+
 /**
  * Actual vs predicted in original units over train (+ validation) and test, the split line at the first
- * test row, and the forecast beyond the last observation.
+ * test row, the forecast beyond the last observation, and the prediction-interval bands when there are any.
  */
 export function predictionOption(
   predictions: Array<Pick<PredictionRow, 'index' | 'time' | 'actual' | 'predicted'> & { split?: PredictionRow['split']; step?: number }>,
@@ -196,6 +231,7 @@ export function predictionOption(
   lastIndex: number,
   column: string,
   times?: readonly string[] | null,
+  intervals?: PredictionIntervals | null,
 ): PredictionChart {
   const rows = sorted(predictions);
   const label = nearestTimeLabel([...rows, ...forecast.map((f) => ({ index: lastIndex + f.step, time: f.time }))], times);
@@ -254,6 +290,7 @@ export function predictionOption(
       itemStyle: { color: COLORS.forecast },
     });
   }
+  series.push(...intervalBandSeries(rows, forecast, lastIndex, intervals));
   return {
     seriesCount: series.length,
     option: {
@@ -282,7 +319,7 @@ export function predictionOption(
 }
 
 export function predictionChartFor(result: RunResult, times?: readonly string[] | null): PredictionChart {
-  return predictionOption(result.predictions, result.samples.splitIndex, result.forecast, result.dataset.rows - 1, result.dataset.column, times);
+  return predictionOption(result.predictions, result.samples.splitIndex, result.forecast, result.dataset.rows - 1, result.dataset.column, times, result.intervals);
 }
 
 /** Residuals (actual − predicted, original units) per row, by split, with the split line. */
