@@ -8,6 +8,8 @@ import { registerTrainCommand } from './commands/train.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerAnatomyCommand } from './commands/anatomy.js';
 import { registerPredictCommand } from './commands/predict.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerQueueSweepCommand } from './commands/queue-sweep.js';
 
 export function buildProgram(): Command {
   const program = new Command('forecast-workbench')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerInspectCommand(program);
   registerAnatomyCommand(program);
   registerPredictCommand(program);
+  registerWorkerCommand(program);
+  registerQueueSweepCommand(program);
   return program;
 }
 
