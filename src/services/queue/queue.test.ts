@@ -1,0 +1,223 @@
+/**
+ * The queue against a real redis-server (started here, on a free loopback port in 41800-41899, with
+ * appendonly) and real worker processes running the CLI's `worker` command. No mock of Redis or BullMQ.
+ * Skipped, with a message, only where redis-server is not installed (`apt-get install redis-server`).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError, parseRunConfig, type RunConfig } from '../../contract/run-config.js';
+import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
+import { runForecast } from '../../engine/run.js';
+import { expandGrid } from '../../cli/commands/queue-sweep.js';
+import { queueSweep, type QueueSweepProgress } from './sweep.js';
+
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+if (!hasRedis) console.warn('queue tests skipped: redis-server is not installed (apt-get install redis-server).');
+
+const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'forecast-workbench.mjs');
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  for (let port = 41820 + Math.floor(Math.random() * 60), tries = 0; tries < 80; tries++, port = 41800 + ((port - 41799) % 100)) {
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error('no free port in 41800-41899');
+}
+
+class RedisServer {
+  process: ChildProcess | null = null;
+  constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
+  get url() {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  async start(): Promise<void> {
+    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', this.dir], { stdio: 'ignore' });
+    const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
+    probe.on('error', () => {});
+    await probe.connect().catch(() => {});
+    while ((await probe.ping().catch(() => null)) !== 'PONG') await new Promise((r) => setTimeout(r, 100));
+    probe.disconnect();
+  }
+  /** SIGTERM: Redis shuts down as it does on a restart (appendonly file flushed). */
+  async stop(): Promise<void> {
+    const proc = this.process;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    await exited;
+  }
+}
+
+interface WorkerProcess {
+  child: ChildProcess;
+  log: string[];
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+}
+
+function startWorker(url: string, dir: string): WorkerProcess {
+  const child = spawn(process.execPath, [bin, 'worker', '--queue', url, '--concurrency', '1', '--lock-duration', '4000', '--stalled-interval', '1000', '--runs-dir', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const log: string[] = [];
+  const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    partial += chunk.toString('utf8');
+    const lines = partial.split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      log.push(line);
+      for (const waiter of [...waiters]) {
+        const match = line.match(waiter.pattern);
+        if (match) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(match);
+        }
+      }
+    }
+  });
+  return {
+    child,
+    log,
+    waitFor: (pattern) =>
+      new Promise((resolve) => {
+        const seen = log.map((line) => line.match(pattern)).find(Boolean);
+        if (seen) resolve(seen);
+        else waiters.push({ pattern, resolve });
+      }),
+  };
+}
+
+const startedLines = (worker: WorkerProcess, runId: string) => worker.log.filter((line) => line.includes(`job ${runId} (`) && line.includes('started'));
+const runFolders = async (dir: string) => (await readdir(dir).catch(() => [])).filter((name) => !name.startsWith('.')).sort();
+
+describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes', () => {
+  let dir: string;
+  let redis: RedisServer;
+  let workers: WorkerProcess[] = [];
+  const tutorial = (overrides: object = {}): RunConfig =>
+    parseRunConfig({ data: { path: bundledDatasetPath() }, training: { epochs: 2, batchSize: 32, seed: 1 }, ...overrides });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fw-queue-test-'));
+    redis = new RedisServer(await freePort(), dir);
+    await redis.start();
+    workers = [startWorker(redis.url, join(dir, 'worker-a')), startWorker(redis.url, join(dir, 'worker-b'))];
+    await Promise.all(workers.map((w) => w.waitFor(/taking training jobs/)));
+  });
+
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await redis?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a 12-point sweep over two workers, one SIGKILLed mid-job, and records all 12 results exactly once', async () => {
+    const points = expandGrid(tutorial(), ['units=2,3,4', 'time-steps=6,12', 'learning-rate=0.01,0.001']);
+    expect(points).toHaveLength(12);
+    const runsDir = join(dir, 'runs-12');
+    const [victim, survivor] = workers;
+    let killedRunId: string | null = null;
+    void victim.waitFor(/job (\S+) \(point .* started/).then((match) => {
+      victim.child.kill('SIGKILL'); // mid-job: the job was taken and has not finished
+      killedRunId = match[1];
+    });
+    const progress: QueueSweepProgress[] = [];
+    const summary = await queueSweep(points, { url: redis.url, runsDir, onProgress: (p) => progress.push(p) });
+
+    expect(victim.child.signalCode ?? (await new Promise((r) => victim.child.once('exit', (_c, s) => r(s))))).toBe('SIGKILL');
+    expect(killedRunId).not.toBeNull();
+    const ids = points.map((_, i) => `${summary.sweepId}-p${i}-r0`);
+    expect(summary.outcomes.map((o) => o.status)).toEqual(Array(12).fill('finished'));
+    expect(summary.outcomes.map((o) => o.runId)).toEqual(ids);
+    expect(await runFolders(runsDir)).toEqual([...ids].sort());
+    // The killed worker's job was taken again by the other worker (BullMQ's stalled-job check).
+    expect(startedLines(survivor, killedRunId!)).toHaveLength(1);
+    expect(survivor.log.some((line) => line.includes(`job ${killedRunId} finished`))).toBe(true);
+    // Each result is a whole bundle with the run's settings.
+    const first = summary.outcomes[0].result!;
+    expect(first.config.model.layers[0].units).toBe(2);
+    expect(first.config.data.path).toBe(bundledDatasetPath());
+    expect(await readdir(join(runsDir, ids[0]))).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'metadata.json']));
+    const last = progress.at(-1)!;
+    expect([last.done, last.failed, last.total]).toEqual([12, 0, 12]);
+  });
+
+  it('fails a job with bad data once, with its sentence, and does not retry it', async () => {
+    const badCsv = join(dir, 'words.csv');
+    await writeFile(badCsv, `month,value\n${Array.from({ length: 60 }, (_, i) => `2000-${i},word${i}`).join('\n')}\n`);
+    const bad = tutorial({ data: { path: badCsv } });
+    const expected = await runForecast(bad).then(
+      () => 'no error',
+      (error) => (error instanceof InvalidInputError ? error.message : `not an InvalidInputError: ${error}`),
+    );
+    expect(expected).not.toMatch(/^no error|^not an/);
+    const runsDir = join(dir, 'runs-bad');
+    const summary = await queueSweep([bad, tutorial()], { url: redis.url, runsDir, attempts: 3 });
+    const [failed, good] = summary.outcomes;
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toBe(expected);
+    expect(good.status).toBe('finished');
+    const starts = workers.flatMap((w) => startedLines(w, failed.runId));
+    expect(starts).toHaveLength(1);
+    expect(await runFolders(runsDir)).toEqual([good.runId]);
+  });
+
+  it('loses no finished result when Redis restarts during the sweep', async () => {
+    workers.push(startWorker(redis.url, join(dir, 'worker-c')));
+    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const runsDir = join(dir, 'runs-restart');
+    let restart: Promise<void> | null = null;
+    const beforeRestart: string[] = [];
+    const summary = await queueSweep(points, {
+      url: redis.url,
+      runsDir,
+      onProgress: (p) => {
+        if (p.latest?.status === 'finished' && !restart) {
+          beforeRestart.push(p.latest.runId);
+          restart = redis.stop().then(() => redis.start());
+        }
+      },
+    });
+    await restart;
+    expect(beforeRestart).toHaveLength(1);
+    expect(summary.outcomes.map((o) => o.status)).toEqual(Array(6).fill('finished'));
+    expect(await runFolders(runsDir)).toEqual(summary.outcomes.map((o) => o.runId).sort());
+  });
+});
+
+describe('the queue job contract', () => {
+  const job = {
+    formatVersion: 1,
+    sweepId: 'sweep-1',
+    runId: 'sweep-1-p0-r0',
+    point: 0,
+    repeat: 0,
+    seed: 1,
+    dataset: { sha256: 'a'.repeat(64), name: 'sunspots.csv' },
+    config: { data: { column: null }, training: { epochs: 2 } },
+  };
+  it('accepts settings and a dataset by checksum, and refuses paths or folders', async () => {
+    const { TrainingJobSchema } = await import('../../contract/queue-jobs.js');
+    expect(TrainingJobSchema.safeParse(job).success).toBe(true);
+    expect(TrainingJobSchema.safeParse({ ...job, config: { data: { path: '/etc/passwd' } } }).success).toBe(false);
+    expect(TrainingJobSchema.safeParse({ ...job, dataset: { ...job.dataset, name: '../../etc/passwd' } }).success).toBe(false);
+    expect(TrainingJobSchema.safeParse({ ...job, runId: '../x' }).success).toBe(false);
+    expect(TrainingJobSchema.safeParse({ ...job, code: 'process.exit()' }).success).toBe(false);
+  });
+});
