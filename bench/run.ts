@@ -71,3 +71,4 @@ async function benchCsv(): Promise<void> {
 
 await benchTraining();
 await benchCsv();
+await (await import('./queue.js')).benchQueue();

@@ -3,126 +3,41 @@
  * appendonly) and real worker processes running the CLI's `worker` command. No mock of Redis or BullMQ.
  * Skipped, with a message, only where redis-server is not installed (`apt-get install redis-server`).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, parseRunConfig, type RunConfig } from '../../contract/run-config.js';
 import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
 import { runForecast } from '../../engine/run.js';
 import { expandGrid } from '../../cli/commands/queue-sweep.js';
 import { queueSweep, type QueueSweepProgress } from './sweep.js';
+import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerProcess, type WorkerProcess } from './local-redis.js';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedis = redisServerInstalled();
 if (!hasRedis) console.warn('queue tests skipped: redis-server is not installed (apt-get install redis-server).');
 
-const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'forecast-workbench.mjs');
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function freePort(): Promise<number> {
-  for (let port = 41820 + Math.floor(Math.random() * 60), tries = 0; tries < 80; tries++, port = 41800 + ((port - 41799) % 100)) {
-    if (await portIsFree(port)) return port;
-  }
-  throw new Error('no free port in 41800-41899');
-}
-
-class RedisServer {
-  process: ChildProcess | null = null;
-  constructor(
-    readonly port: number,
-    readonly dir: string,
-  ) {}
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  async start(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', this.dir], { stdio: 'ignore' });
-    const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
-    probe.on('error', () => {});
-    await probe.connect().catch(() => {});
-    while ((await probe.ping().catch(() => null)) !== 'PONG') await new Promise((r) => setTimeout(r, 100));
-    probe.disconnect();
-  }
-  /** SIGTERM: Redis shuts down as it does on a restart (appendonly file flushed). */
-  async stop(): Promise<void> {
-    const proc = this.process;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    await exited;
-  }
-}
-
-interface WorkerProcess {
-  child: ChildProcess;
-  log: string[];
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
-}
-
-function startWorker(url: string, dir: string): WorkerProcess {
-  const child = spawn(process.execPath, [bin, 'worker', '--queue', url, '--concurrency', '1', '--lock-duration', '4000', '--stalled-interval', '1000', '--runs-dir', dir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const log: string[] = [];
-  const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
-  let partial = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    partial += chunk.toString('utf8');
-    const lines = partial.split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      log.push(line);
-      for (const waiter of [...waiters]) {
-        const match = line.match(waiter.pattern);
-        if (match) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(match);
-        }
-      }
-    }
-  });
-  return {
-    child,
-    log,
-    waitFor: (pattern) =>
-      new Promise((resolve) => {
-        const seen = log.map((line) => line.match(pattern)).find(Boolean);
-        if (seen) resolve(seen);
-        else waiters.push({ pattern, resolve });
-      }),
-  };
-}
-
+const startWorker = (url: string, dir: string) => startWorkerProcess(url, dir, ['--lock-duration', '4000', '--stalled-interval', '1000']);
 const startedLines = (worker: WorkerProcess, runId: string) => worker.log.filter((line) => line.includes(`job ${runId} (`) && line.includes('started'));
 const runFolders = async (dir: string) => (await readdir(dir).catch(() => [])).filter((name) => !name.startsWith('.')).sort();
 
 describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes', () => {
   let dir: string;
-  let redis: RedisServer;
+  let redis: LocalRedisServer;
   let workers: WorkerProcess[] = [];
   const tutorial = (overrides: object = {}): RunConfig =>
     parseRunConfig({ data: { path: bundledDatasetPath() }, training: { epochs: 2, batchSize: 32, seed: 1 }, ...overrides });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fw-queue-test-'));
-    redis = new RedisServer(await freePort(), dir);
+    redis = new LocalRedisServer(await freeLoopbackPort(), dir);
     await redis.start();
     workers = [startWorker(redis.url, join(dir, 'worker-a')), startWorker(redis.url, join(dir, 'worker-b'))];
     await Promise.all(workers.map((w) => w.waitFor(/taking training jobs/)));
   });
 
   afterAll(async () => {
-    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+    await Promise.all(workers.map((w) => w.kill()));
     await redis?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
