@@ -39,13 +39,23 @@ export function registerWorkerCommand(program: Command): void {
     });
 }
 
+/**
+ * Call stop on SIGTERM/SIGINT (force from the second on). A worker process of `--concurrency N` listens to
+ * its parent instead (a Ctrl+C reaches the whole process group, and must count once): 'stop' messages,
+ * and the parent's end, after which it finishes its job and exits.
+ */
 function onStopSignals(stop: (force: boolean) => void): void {
   let count = 0;
   const handler = () => stop(count++ > 0);
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
-  // A worker process of `--concurrency N` whose parent is gone finishes its job and exits.
-  process.on('disconnect', () => stop(false));
+  if (process.send) {
+    process.on('SIGTERM', () => {});
+    process.on('SIGINT', () => {});
+    process.on('message', (message) => message === 'stop' && handler());
+    process.on('disconnect', () => count === 0 && handler());
+  } else {
+    process.on('SIGTERM', handler);
+    process.on('SIGINT', handler);
+  }
 }
 
 async function runOneWorker(flags: WorkerFlags): Promise<void> {
@@ -61,6 +71,8 @@ async function runOneWorker(flags: WorkerFlags): Promise<void> {
       void worker.close(force).then(resolve, resolve);
     });
   });
+  // A worker process of `--concurrency N` lets go of its parent's channel, so it can exit.
+  if (process.connected) process.disconnect();
 }
 
 async function runWorkerProcesses(flags: WorkerFlags, concurrency: number): Promise<void> {
@@ -72,7 +84,7 @@ async function runWorkerProcesses(flags: WorkerFlags, concurrency: number): Prom
   const exits = children.map((child) => new Promise<void>((resolve) => child.on('exit', () => resolve())));
   // Each worker process finishes its job on the first SIGTERM and stops at once on the second.
   onStopSignals(() => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const child of children) if (child.connected) child.send('stop');
   });
   await Promise.all(exits);
 }

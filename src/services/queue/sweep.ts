@@ -67,6 +67,10 @@ export async function queueSweep(points: RunConfig[], options: QueueSweepOptions
   const queue = new Queue(TRAINING_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
   const sweeps = new Queue(SWEEP_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
   const flows = new FlowProducer({ connection: redis, prefix: QUEUE_PREFIX });
+  // Connection errors while Redis restarts: the commands wait for the reconnection, the loop goes on.
+  queue.on('error', () => {});
+  sweeps.on('error', () => {});
+  flows.on('error', () => {});
   const datasets = new Map<string, DatasetRef>();
   const jobs: TrainingJob[] = [];
   const localPaths = new Map<string, string>();
