@@ -93,6 +93,25 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
     expect(await runFolders(runsDir)).toEqual([good.runId]);
   });
 
+  it('cancels a sweep: queued and running jobs end as cancelled with the reason, finished runs stay', async () => {
+    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const runsDir = join(dir, 'runs-cancel');
+    const cancel = new AbortController();
+    const summary = await queueSweep(points, {
+      url: redis.url,
+      runsDir,
+      signal: cancel.signal,
+      onProgress: (p) => p.latest?.status === 'finished' && cancel.abort('stopped by the test'),
+    });
+    const statuses = new Set(summary.outcomes.map((o) => o.status));
+    expect([...statuses].every((s) => s === 'finished' || s === 'cancelled')).toBe(true);
+    const cancelled = summary.outcomes.filter((o) => o.status === 'cancelled');
+    expect(cancelled.length).toBeGreaterThanOrEqual(3);
+    for (const o of cancelled) expect(o.reason).toBe('stopped by the test');
+    const finished = summary.outcomes.filter((o) => o.status === 'finished').map((o) => o.runId);
+    expect(await runFolders(runsDir)).toEqual(finished.sort());
+  });
+
   it('loses no finished result when Redis restarts during the sweep', async () => {
     workers.push(startWorker(redis.url, join(dir, 'worker-c')));
     const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
