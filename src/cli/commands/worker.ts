@@ -59,6 +59,7 @@ function onStopSignals(stop: (force: boolean) => void): void {
 }
 
 async function runOneWorker(flags: WorkerFlags): Promise<void> {
+  process.stdout.on('error', () => {}); // a closed log pipe must not end the worker
   const worker = await startQueueWorker({
     url: flags.queue,
     runsDir: flags.runsDir ?? null,

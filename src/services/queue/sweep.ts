@@ -122,12 +122,23 @@ export async function queueSweep(points: RunConfig[], options: QueueSweepOptions
         cancelReason = String(options.signal.reason ?? 'the sweep was cancelled');
         await redis.set(cancelKey(sweepId), cancelReason);
       }
-      let running = 0;
-      for (const job of [...pending.values()]) {
-        const state = await queue.getJobState(job.runId);
+      const states = new Map<TrainingJob, string>();
+      for (const job of pending.values()) states.set(job, await queue.getJobState(job.runId));
+      const running = [...states.values()].filter((state) => state === 'active').length;
+      if (running !== progress.running) {
+        progress.running = running;
+        options.onProgress?.({ ...progress });
+      }
+      for (const [job, state] of states) {
         if (state === 'completed') {
           const finished = await Job.fromId(queue, job.runId);
-          const run = unpackRun(TrainingJobReturnSchema.parse(finished?.returnvalue).packed);
+          let run: ReturnType<typeof unpackRun>;
+          try {
+            run = unpackRun(TrainingJobReturnSchema.parse(finished?.returnvalue).packed);
+          } catch (error) {
+            settle(job, { status: 'failed', reason: `The run finished but its result came back damaged, so it was not recorded (${(error as Error).message.split('\n')[0]}).` });
+            continue;
+          }
           const localPath = localPaths.get(job.runId)!;
           run.result.config.data.path = localPath;
           run.result.dataset.path = localPath;
@@ -137,15 +148,13 @@ export async function queueSweep(points: RunConfig[], options: QueueSweepOptions
           const reason = (await Job.fromId(queue, job.runId))?.failedReason ?? 'unknown reason';
           if (reason.startsWith(CANCELLED_PREFIX)) settle(job, { status: 'cancelled', reason: reason.slice(CANCELLED_PREFIX.length).trim() });
           else settle(job, { status: 'failed', reason });
+        } else if (state === 'unknown' && cancelReason === null) {
+          settle(job, { status: 'failed', reason: 'The job is no longer in the queue: it was removed from Redis before it finished.' });
         } else if (cancelReason !== null && state !== 'active') {
           const queued = await Job.fromId(queue, job.runId);
           const removed = queued ? await queued.remove().then(() => true, () => false) : true;
           if (removed) settle(job, { status: 'cancelled', reason: cancelReason });
-        } else if (state === 'active') running++;
-      }
-      if (running !== progress.running) {
-        progress.running = running;
-        options.onProgress?.({ ...progress });
+        }
       }
       if (pending.size > 0) await sleep(options.pollIntervalMs ?? 250);
     }
