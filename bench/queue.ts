@@ -69,7 +69,7 @@ export async function benchQueue(): Promise<void> {
     const epochs = Number(process.env.BENCH_QUEUE_EPOCHS ?? 20);
     const tutorial = parseRunConfig({ data: { path: bundledDatasetPath() }, training: { epochs, seed: 1 } });
     const points = expandGrid(tutorial, ['units=2,3,4,5', 'time-steps=6,12,18', 'learning-rate=0.01,0.003,0.001,0.0003']);
-    let start = performance.now();
+    const start = performance.now();
     for (const point of points) await runForecast(point);
     const inProcess = (performance.now() - start) / 1000;
     const queued = await overQueue(redis.url, dir, 2, points, 'tutorial');
