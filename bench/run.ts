@@ -75,3 +75,4 @@ await benchTraining();
 await benchCsv();
 await (await import('./runs.js')).benchRuns();
 await benchFused(epochs);
+await (await import('./queue.js')).benchQueue();

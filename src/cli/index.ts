@@ -10,6 +10,8 @@ import { registerAnatomyCommand } from './commands/anatomy.js';
 import { registerPredictCommand } from './commands/predict.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSweepCommand } from './commands/sweep.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerQueueSweepCommand } from './commands/queue-sweep.js';
 
 export function buildProgram(): Command {
   const program = new Command('forecast-workbench')
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerPredictCommand(program);
   registerRunsCommand(program);
   registerSweepCommand(program); // after train: it takes train's flags for its base settings
+  registerWorkerCommand(program);
+  registerQueueSweepCommand(program);
   return program;
 }
 

@@ -1,0 +1,157 @@
+/**
+ * The queue against a real redis-server (started here, on a free loopback port in 41800-41899, with
+ * appendonly) and real worker processes running the CLI's `worker` command. No mock of Redis or BullMQ.
+ * Skipped, with a message, only where redis-server is not installed (`apt-get install redis-server`).
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError, parseRunConfig, type RunConfig } from '../../contract/run-config.js';
+import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
+import { runForecast } from '../../engine/run.js';
+import { expandGrid } from '../../cli/commands/queue-sweep.js';
+import { queueSweep, type QueueSweepProgress } from './sweep.js';
+import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerProcess, type WorkerProcess } from './local-redis.js';
+
+const hasRedis = redisServerInstalled();
+if (!hasRedis) console.warn('queue tests skipped: redis-server is not installed (apt-get install redis-server).');
+
+const startWorker = (url: string, dir: string) => startWorkerProcess(url, dir, ['--lock-duration', '4000', '--stalled-interval', '1000']);
+const startedLines = (worker: WorkerProcess, runId: string) => worker.log.filter((line) => line.includes(`job ${runId} (`) && line.includes('started'));
+const runFolders = async (dir: string) => (await readdir(dir).catch(() => [])).filter((name) => !name.startsWith('.')).sort();
+
+describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes', () => {
+  let dir: string;
+  let redis: LocalRedisServer;
+  let workers: WorkerProcess[] = [];
+  const tutorial = (overrides: object = {}): RunConfig =>
+    parseRunConfig({ data: { path: bundledDatasetPath() }, training: { epochs: 2, batchSize: 32, seed: 1 }, ...overrides });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fw-queue-test-'));
+    redis = new LocalRedisServer(await freeLoopbackPort(), dir);
+    await redis.start();
+    workers = [startWorker(redis.url, join(dir, 'worker-a')), startWorker(redis.url, join(dir, 'worker-b'))];
+    await Promise.all(workers.map((w) => w.waitFor(/taking training jobs/)));
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill()));
+    await redis?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a 12-point sweep over two workers, one SIGKILLed mid-job, and records all 12 results exactly once', async () => {
+    const points = expandGrid(tutorial(), ['units=2,3,4', 'time-steps=6,12', 'learning-rate=0.01,0.001']);
+    expect(points).toHaveLength(12);
+    const runsDir = join(dir, 'runs-12');
+    const [victim, survivor] = workers;
+    let killedRunId: string | null = null;
+    void victim.waitFor(/job (\S+) \(point .* started/).then((match) => {
+      victim.child.kill('SIGKILL'); // mid-job: the job was taken and has not finished
+      killedRunId = match[1];
+    });
+    const progress: QueueSweepProgress[] = [];
+    const summary = await queueSweep(points, { url: redis.url, runsDir, onProgress: (p) => progress.push(p) });
+
+    expect(victim.child.signalCode ?? (await new Promise((r) => victim.child.once('exit', (_c, s) => r(s))))).toBe('SIGKILL');
+    expect(killedRunId).not.toBeNull();
+    const ids = points.map((_, i) => `${summary.sweepId}-p${i}-r0`);
+    expect(summary.outcomes.map((o) => o.status)).toEqual(Array(12).fill('finished'));
+    expect(summary.outcomes.map((o) => o.runId)).toEqual(ids);
+    expect(await runFolders(runsDir)).toEqual([...ids].sort());
+    // The killed worker's job was taken again by the other worker (BullMQ's stalled-job check).
+    expect(startedLines(survivor, killedRunId!)).toHaveLength(1);
+    expect(survivor.log.some((line) => line.includes(`job ${killedRunId} finished`))).toBe(true);
+    // Each result is a whole bundle with the run's settings.
+    const first = summary.outcomes[0].result!;
+    expect(first.config.model.layers[0].units).toBe(2);
+    expect(first.config.data.path).toBe(bundledDatasetPath());
+    expect(await readdir(join(runsDir, ids[0]))).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'metadata.json']));
+    const last = progress.at(-1)!;
+    expect([last.done, last.failed, last.total]).toEqual([12, 0, 12]);
+  });
+
+  it('fails a job with bad data once, with its sentence, and does not retry it', async () => {
+    const badCsv = join(dir, 'words.csv');
+    await writeFile(badCsv, `month,value\n${Array.from({ length: 60 }, (_, i) => `2000-${i},word${i}`).join('\n')}\n`);
+    const bad = tutorial({ data: { path: badCsv } });
+    const expected = await runForecast(bad).then(
+      () => 'no error',
+      (error) => (error instanceof InvalidInputError ? error.message : `not an InvalidInputError: ${error}`),
+    );
+    expect(expected).not.toMatch(/^no error|^not an/);
+    const runsDir = join(dir, 'runs-bad');
+    const summary = await queueSweep([bad, tutorial()], { url: redis.url, runsDir, attempts: 3 });
+    const [failed, good] = summary.outcomes;
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toBe(expected);
+    expect(good.status).toBe('finished');
+    const starts = workers.flatMap((w) => startedLines(w, failed.runId));
+    expect(starts).toHaveLength(1);
+    expect(await runFolders(runsDir)).toEqual([good.runId]);
+  });
+
+  it('cancels a sweep: queued and running jobs end as cancelled with the reason, finished runs stay', async () => {
+    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const runsDir = join(dir, 'runs-cancel');
+    const cancel = new AbortController();
+    const summary = await queueSweep(points, {
+      url: redis.url,
+      runsDir,
+      signal: cancel.signal,
+      onProgress: (p) => p.latest?.status === 'finished' && cancel.abort('stopped by the test'),
+    });
+    const statuses = new Set(summary.outcomes.map((o) => o.status));
+    expect([...statuses].every((s) => s === 'finished' || s === 'cancelled')).toBe(true);
+    const cancelled = summary.outcomes.filter((o) => o.status === 'cancelled');
+    expect(cancelled.length).toBeGreaterThanOrEqual(3);
+    for (const o of cancelled) expect(o.reason).toBe('stopped by the test');
+    const finished = summary.outcomes.filter((o) => o.status === 'finished').map((o) => o.runId);
+    expect(await runFolders(runsDir)).toEqual(finished.sort());
+  });
+
+  it('loses no finished result when Redis restarts during the sweep', async () => {
+    workers.push(startWorker(redis.url, join(dir, 'worker-c')));
+    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const runsDir = join(dir, 'runs-restart');
+    let restart: Promise<void> | null = null;
+    const beforeRestart: string[] = [];
+    const summary = await queueSweep(points, {
+      url: redis.url,
+      runsDir,
+      onProgress: (p) => {
+        if (p.latest?.status === 'finished' && !restart) {
+          beforeRestart.push(p.latest.runId);
+          restart = redis.stop().then(() => redis.start());
+        }
+      },
+    });
+    await restart;
+    expect(beforeRestart).toHaveLength(1);
+    expect(summary.outcomes.map((o) => o.status)).toEqual(Array(6).fill('finished'));
+    expect(await runFolders(runsDir)).toEqual(summary.outcomes.map((o) => o.runId).sort());
+  });
+});
+
+describe('the queue job contract', () => {
+  const job = {
+    formatVersion: 1,
+    sweepId: 'sweep-1',
+    runId: 'sweep-1-p0-r0',
+    point: 0,
+    repeat: 0,
+    seed: 1,
+    dataset: { sha256: 'a'.repeat(64), name: 'sunspots.csv' },
+    config: { data: { column: null }, training: { epochs: 2 } },
+  };
+  it('accepts settings and a dataset by checksum, and refuses paths or folders', async () => {
+    const { TrainingJobSchema } = await import('../../contract/queue-jobs.js');
+    expect(TrainingJobSchema.safeParse(job).success).toBe(true);
+    expect(TrainingJobSchema.safeParse({ ...job, config: { data: { path: '/etc/passwd' } } }).success).toBe(false);
+    expect(TrainingJobSchema.safeParse({ ...job, dataset: { ...job.dataset, name: '../../etc/passwd' } }).success).toBe(false);
+    expect(TrainingJobSchema.safeParse({ ...job, runId: '../x' }).success).toBe(false);
+    expect(TrainingJobSchema.safeParse({ ...job, code: 'process.exit()' }).success).toBe(false);
+  });
+});

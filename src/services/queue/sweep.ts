@@ -1,0 +1,173 @@
+/**
+ * Sending a sweep to the queue: every point (× repeats) becomes one BullMQ training job under one parent
+ * flow. The results come back as the jobs' return values (RunResult + bundle files, gzip-compressed; see
+ * bundle-transfer.ts) and are written into the LOCAL runs folder (runsDir/<runId>) as each job finishes,
+ * so a Redis restart later loses no finished result. A run id is deterministic per job
+ * (<sweepId>-p<point>-r<repeat>): a job retried after its worker died records the same run, once.
+ */
+import { randomInt } from 'node:crypto';
+import { FlowProducer, Job, Queue } from 'bullmq';
+import { TrainingJobReturnSchema, TrainingJobSchema, type DatasetRef, type TrainingJob } from '../../contract/queue-jobs.js';
+import type { RunConfig } from '../../contract/run-config.js';
+import type { RunResult } from '../../contract/run-result.js';
+import { newRunId } from '../../engine/run-id.js';
+import { unpackRun, writeRunFolder } from './bundle-transfer.js';
+import { cancelKey, connectRedis, datasetKey, QUEUE_PREFIX, SWEEP_QUEUE, TRAINING_QUEUE } from './connection.js';
+import { storeDataset } from './datasets.js';
+import { CANCELLED_PREFIX } from './worker.js';
+
+export interface QueueSweepProgress {
+  total: number;
+  done: number;
+  running: number;
+  failed: number;
+  cancelled: number;
+  /** What just happened, if anything: a run that finished, failed or was cancelled. */
+  latest?: QueueSweepOutcome;
+}
+
+export interface QueueSweepOutcome {
+  runId: string;
+  point: number;
+  repeat: number;
+  seed: number;
+  status: 'finished' | 'failed' | 'cancelled';
+  result?: RunResult;
+  /** Why it failed or was cancelled: a sentence for people. */
+  reason?: string;
+}
+
+export interface QueueSweepOptions {
+  url: string;
+  /** The local runs folder the results are written to (runsDir/<runId>). */
+  runsDir: string;
+  /** Seeds per point (default 1): point seed + 0..repeat-1, or random seeds when the point has none. */
+  repeat?: number;
+  onProgress?: (progress: QueueSweepProgress) => void;
+  /** Abort = cancel the sweep: queued jobs are removed, running ones stop; each says why (the abort reason). */
+  signal?: AbortSignal;
+  /** Tries per job for errors other than bad data (default 3; bad data is never retried). */
+  attempts?: number;
+  pollIntervalMs?: number;
+  sweepId?: string;
+}
+
+export interface QueueSweepSummary {
+  sweepId: string;
+  outcomes: QueueSweepOutcome[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function queueSweep(points: RunConfig[], options: QueueSweepOptions): Promise<QueueSweepSummary> {
+  const sweepId = options.sweepId ?? newRunId().replace(/^run-/, 'sweep-');
+  const repeat = options.repeat ?? 1;
+  const redis = connectRedis(options.url);
+  redis.on('error', () => {}); // commands wait for the reconnection; the loop below goes on after it
+  const queue = new Queue(TRAINING_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+  const sweeps = new Queue(SWEEP_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
+  const flows = new FlowProducer({ connection: redis, prefix: QUEUE_PREFIX });
+  // Connection errors while Redis restarts: the commands wait for the reconnection, the loop goes on.
+  queue.on('error', () => {});
+  sweeps.on('error', () => {});
+  flows.on('error', () => {});
+  const datasets = new Map<string, DatasetRef>();
+  const jobs: TrainingJob[] = [];
+  const localPaths = new Map<string, string>();
+  try {
+    for (const [point, config] of points.entries()) {
+      const dataset = await storeDataset(redis, sweepId, config.data.path, datasets);
+      const { path, ...data } = config.data;
+      for (let r = 0; r < repeat; r++) {
+        const seed = config.training.seed === null ? randomInt(0, 2_147_483_647) : (config.training.seed + r) % 2_147_483_647;
+        const job = TrainingJobSchema.parse({ formatVersion: 1, sweepId, runId: `${sweepId}-p${point}-r${r}`, point, repeat: r, seed, dataset, config: { ...config, data } });
+        jobs.push(job);
+        localPaths.set(job.runId, path);
+      }
+    }
+    await flows.add({
+      name: 'sweep',
+      queueName: SWEEP_QUEUE,
+      opts: { jobId: sweepId },
+      data: { sweepId, total: jobs.length },
+      children: jobs.map((job) => ({
+        name: 'train',
+        queueName: TRAINING_QUEUE,
+        data: job,
+        opts: {
+          jobId: job.runId,
+          attempts: options.attempts ?? 3,
+          backoff: { type: 'exponential', delay: 1000 },
+          ignoreDependencyOnFailure: true,
+        },
+      })),
+    });
+
+    const pending = new Map(jobs.map((job) => [job.runId, job]));
+    const outcomes: QueueSweepOutcome[] = [];
+    const progress: QueueSweepProgress = { total: jobs.length, done: 0, running: 0, failed: 0, cancelled: 0 };
+    let cancelReason: string | null = null;
+    const settle = (job: TrainingJob, outcome: Omit<QueueSweepOutcome, 'runId' | 'point' | 'repeat' | 'seed'>) => {
+      const full: QueueSweepOutcome = { runId: job.runId, point: job.point, repeat: job.repeat, seed: job.seed, ...outcome };
+      outcomes.push(full);
+      pending.delete(job.runId);
+      if (full.status === 'finished') progress.done++;
+      else if (full.status === 'failed') progress.failed++;
+      else progress.cancelled++;
+      options.onProgress?.({ ...progress, latest: full });
+    };
+
+    while (pending.size > 0) {
+      if (options.signal?.aborted && cancelReason === null) {
+        cancelReason = String(options.signal.reason ?? 'the sweep was cancelled');
+        await redis.set(cancelKey(sweepId), cancelReason);
+      }
+      const states = new Map<TrainingJob, string>();
+      for (const job of pending.values()) states.set(job, await queue.getJobState(job.runId));
+      const running = [...states.values()].filter((state) => state === 'active').length;
+      if (running !== progress.running) {
+        progress.running = running;
+        options.onProgress?.({ ...progress });
+      }
+      for (const [job, state] of states) {
+        if (state === 'completed') {
+          const finished = await Job.fromId(queue, job.runId);
+          let run: ReturnType<typeof unpackRun>;
+          try {
+            run = unpackRun(TrainingJobReturnSchema.parse(finished?.returnvalue).packed);
+          } catch (error) {
+            settle(job, { status: 'failed', reason: `The run finished but its result came back damaged, so it was not recorded (${(error as Error).message.split('\n')[0]}).` });
+            continue;
+          }
+          const localPath = localPaths.get(job.runId)!;
+          run.result.config.data.path = localPath;
+          run.result.dataset.path = localPath;
+          await writeRunFolder(options.runsDir, job.runId, run);
+          settle(job, { status: 'finished', result: run.result });
+        } else if (state === 'failed') {
+          const reason = (await Job.fromId(queue, job.runId))?.failedReason ?? 'unknown reason';
+          if (reason.startsWith(CANCELLED_PREFIX)) settle(job, { status: 'cancelled', reason: reason.slice(CANCELLED_PREFIX.length).trim() });
+          else settle(job, { status: 'failed', reason });
+        } else if (state === 'unknown' && cancelReason === null) {
+          settle(job, { status: 'failed', reason: 'The job is no longer in the queue: it was removed from Redis before it finished.' });
+        } else if (cancelReason !== null && state !== 'active') {
+          const queued = await Job.fromId(queue, job.runId);
+          const removed = queued ? await queued.remove().then(() => true, () => false) : true;
+          if (removed) settle(job, { status: 'cancelled', reason: cancelReason });
+        }
+      }
+      if (pending.size > 0) await sleep(options.pollIntervalMs ?? 250);
+    }
+    outcomes.sort((a, b) => a.point - b.point || a.repeat - b.repeat);
+    return { sweepId, outcomes };
+  } finally {
+    // Everything of the sweep leaves Redis: its flow (the parent and its jobs), datasets and cancel flag.
+    await (await Job.fromId(sweeps, sweepId).catch(() => undefined))?.remove().catch(() => {});
+    const keys = [cancelKey(sweepId), ...[...new Set([...datasets.values()].map((d) => d.sha256))].map((sha) => datasetKey(sweepId, sha))];
+    await redis.del(...keys).catch(() => {});
+    await flows.close();
+    await queue.close();
+    await sweeps.close();
+    redis.disconnect();
+  }
+}
