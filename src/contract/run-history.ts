@@ -9,7 +9,6 @@ import { RunConfigSchema } from './run-config.js';
 import { EpochRecordSchema, MetricSetSchema, RunResultSchema } from './run-result.js';
 
 export const RUN_STATUSES = ['running', 'finished', 'stopped', 'failed', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Where a run's test predictions lie: runs are ranked against each other only when these agree. */
 export const TestWindowSchema = z.object({

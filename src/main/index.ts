@@ -25,7 +25,6 @@ const origin = rendererOrigin(devUrl);
 
 let window: BrowserWindow | null = null;
 let services: StandardHost | null = null;
-const runsDir = () => join(app.getPath('userData'), 'runs');
 /** Paths the user chose in a dialog or dropped: the only ones the renderer may name (plus the runs folder). */
 let picked: PickedPaths | null = null;
 const pick = <P extends string | null>(path: P): P => picked?.add(path) ?? path;

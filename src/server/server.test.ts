@@ -14,7 +14,6 @@ import { startWorkbenchServer, type WorkbenchServer } from './server.js';
 
 let dir: string;
 let server: WorkbenchServer;
-let base: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'workbench-server-test-'));
@@ -24,7 +23,6 @@ beforeAll(async () => {
   await writeFile(join(web, 'assets', 'app.js'), 'console.log("hi")');
   await writeFile(join(dir, 'secret.txt'), 'not for the browser');
   server = await startWorkbenchServer({ webRoot: web, runsDir: join(dir, 'runs'), exportsDir: join(dir, 'exports'), port: 0, maxUploadBytes: 64 * 1024, log: () => {} });
-  base = `http://127.0.0.1:${server.port}`;
 });
 
 afterAll(async () => {

@@ -63,6 +63,7 @@ async function removeStaleUploadFolders(parentDir: string): Promise<string[]> {
 function uploadName(raw: string | null): string {
   return (
     basename((raw ?? 'upload.csv').replace(/\\/g, '/'))
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not keep
       .replace(/[\u0000-\u001f]/g, '')
       .slice(0, 200) || 'upload.csv'
   );

@@ -59,6 +59,7 @@ export class ExportService {
 export function safeFolderName(name: string): string {
   const cleaned = name
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a file name must not keep
     .replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-')
     .replace(/^[.\s]+/, '')
     .trim()

@@ -111,7 +111,7 @@ describe('forecast-workbench runs', () => {
     const child = spawn(process.execPath, [bin, 'train', '--csv', csv, '--time-steps', '6', '--epochs', '5000', '--seed', '3', '--runs-dir', runsDir, '--quiet'], { stdio: 'ignore' });
     const recordsDir = join(runsDir, '.records');
     // Wait until the run has recorded an epoch and checkpointed it.
-    let runId: string | null = null;
+    let runId: string;
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const file = existsSync(recordsDir) ? readdirSync(recordsDir).find((n) => /^run-.*\.json$/.test(n)) : undefined;

@@ -105,7 +105,3 @@ export async function useBackendFor(choice: BackendChoice, workload: Workload): 
   return tf.getBackend();
 }
 
-/** Why the native backend did not load (null if it did or was not tried). */
-export function nativeBackendProblem(): string | null {
-  return nativeLoadError;
-}

@@ -242,7 +242,7 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec): EtsFit | null {
     if (!r) return 1e12;
     return likCriterion(n, r.sse, r.logForecasts);
   };
-  let x = pack(spec, startParams, start);
+  const x = pack(spec, startParams, start);
   if (objective(x) >= 1e12) return null;
   // Restart the simplex from the best point while that still helps: in a dozen dimensions it often stalls early.
   let best = { x, fx: objective(x) };

@@ -11,8 +11,8 @@ import { planNetwork, readWeights, weightArrays, type NetworkPlan } from './plan
 
 export { simdAvailable } from './gemm.js';
 export { FusedNetwork } from './kernel.js';
-export { makeFusedOptimizer, type FusedOptimizer } from './optimizers.js';
-export { planNetwork, readWeights, type NetworkPlan, type RecurrentPlan } from './plan.js';
+export { makeFusedOptimizer } from './optimizers.js';
+export { planNetwork, readWeights, type NetworkPlan } from './plan.js';
 
 /** Windows per forward pass of the batched inference. */
 export const INFERENCE_BATCH = 256;

@@ -4,7 +4,6 @@
 import type { EChartsCoreOption } from 'echarts/core';
 import type { SeriesPreview } from '../../../contract/datasets';
 import type { EpochRecord, ForecastPoint, PredictionIntervals, PredictionRow, RunResult } from '../../../contract/run-result';
-import type { BatchPoint } from '../stores/run';
 import { fmt, histogram } from '../lib/format';
 import { baseTextStyle, COLORS } from './setup';
 

@@ -7,7 +7,6 @@ import { computed, ref, shallowRef } from 'vue';
 import {
   RunConfigSchema,
   LayerSpecSchema,
-  type LayerSpec,
   type RunConfig,
 } from '../../../contract/run-config';
 import type { RunEvent, RunPhase, RunStartedEvent } from '../../../contract/run-events';
@@ -217,4 +216,3 @@ export const useRunStore = defineStore('run', () => {
   };
 });
 
-export type { LayerSpec };
