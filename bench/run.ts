@@ -3,6 +3,7 @@
  *   1. The tutorial's training (SimpleRNN(3), 20 epochs, batch 1) through the engine, against the same model
  *      trained with tfjs's own model.fit, and against PyTorch (python3-torch) when it is installed.
  *   2. Opening a 1,000,000-row CSV (bench/csv-open.ts).
+ *   0. Command-line start-up (bench/cli-startup.ts).
  *   3. The fused kernel's workloads W1 and W2 of issue 12 against PyTorch and the tfjs loop (bench/fused.ts).
  */
 import { spawnSync } from 'node:child_process';
@@ -71,6 +72,7 @@ async function benchCsv(): Promise<void> {
   }
 }
 
+(await import('./cli-startup.js')).benchCliStartup();
 await benchTraining();
 await benchCsv();
 await (await import('./runs.js')).benchRuns();

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { register } from 'tsx/esm/api';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,9 +50,20 @@ if (!existsSync(join(webRoot, 'index.html'))) {
   process.exit(1);
 }
 
-register();
-const { startWorkbenchServer } = await import(pathToFileURL(join(root, 'src', 'server', 'server.ts')).href);
-const { runsDirFrom } = await import(pathToFileURL(join(root, 'src', 'engine', 'runs', 'location.ts')).href);
+// The compiled lib/ (npm install builds it); in a source checkout without it, src/ through tsx.
+let tree = 'lib';
+let ext = '.js';
+if (!existsSync(join(root, 'lib', 'server', 'server.js'))) {
+  const { register } = await import('tsx/esm/api').catch(() => {
+    console.error('The workbench is not built: run `npm run build:node` (or `npm install`) in its folder.');
+    process.exit(1);
+  });
+  register();
+  tree = 'src';
+  ext = '.ts';
+}
+const { startWorkbenchServer } = await import(pathToFileURL(join(root, tree, 'server', `server${ext}`)).href);
+const { runsDirFrom } = await import(pathToFileURL(join(root, tree, 'engine', 'runs', `location${ext}`)).href);
 const runsDir = runsDirFrom(args['runs-dir']);
 
 let server;

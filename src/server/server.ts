@@ -21,7 +21,7 @@ import { MAX_UPLOAD_BYTES, TOKEN_QUERY, UPLOAD_PATH } from '../contract/host-pro
 import { InvalidInputError } from '../contract/run-config.js';
 import { createStandardHost, type StandardHost } from '../services/create-host.js';
 import type { HostEngine } from '../services/engine-bindings.js';
-import { ENGINE_WORKER_ENTRY_TS, forkLauncher } from '../services/fork-launcher.js';
+import { ENGINE_WORKER_ENTRY, forkLauncher } from '../services/fork-launcher.js';
 import type { TrainingProcessLauncher } from '../services/launcher.js';
 import { toCallError } from '../services/workbench-host.js';
 import { contentSecurityPolicy } from '../services/content-security-policy.js';
@@ -103,7 +103,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     dialogs: null,
     acceptDroppedPaths: false,
     // The heavy engine calls (CSV reading, anatomy, bundles) run in one long-lived worker process.
-    engineLauncher: options.engine ? undefined : (options.engineLauncher ?? forkLauncher({ entry: ENGINE_WORKER_ENTRY_TS, serialization: 'advanced' })),
+    engineLauncher: options.engine ? undefined : (options.engineLauncher ?? forkLauncher({ entry: ENGINE_WORKER_ENTRY, serialization: 'advanced' })),
     engine: options.engine,
     log,
   });

@@ -2,7 +2,7 @@
  * The host's engine in a separate, long-lived process: a typed proxy, derived from the engine-call table
  * (src/contract/engine-calls.ts), that sends every call to the engine worker
  * (src/training-process/engine-entry.ts, messages in src/contract/engine-worker.ts) started through a
- * TrainingProcessLauncher — `forkLauncher({ entry: ENGINE_WORKER_ENTRY_TS })` in browser mode and tests,
+ * TrainingProcessLauncher — `forkLauncher({ entry: ENGINE_WORKER_ENTRY })` in browser mode and tests,
  * Electron's utilityProcess launcher on out/main/engine-worker.js in the desktop app. So CSV parsing and
  * TensorFlow.js never run in (or block) the Electron main process or the server.
  *

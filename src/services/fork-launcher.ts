@@ -20,7 +20,7 @@ import {
 } from './launcher.js';
 
 export interface ForkLauncherOptions {
-  /** The training process entry: a .ts file (run with tsx) or a built .js file. Default: src/training-process/entry.ts. */
+  /** The training process entry: a .ts file (run with tsx) or a built .js file. Default: TRAINING_ENTRY. */
   entry?: string;
   /** Extra environment for the process. */
   env?: NodeJS.ProcessEnv;
@@ -34,10 +34,15 @@ export interface ForkLauncherOptions {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The TypeScript entry of the training process in this source tree. */
-export const TRAINING_ENTRY_TS = join(here, '..', 'training-process', 'entry.ts');
-/** The TypeScript entry of the engine worker (see engine-process.ts). */
-export const ENGINE_WORKER_ENTRY_TS = join(here, '..', 'training-process', 'engine-entry.ts');
+/**
+ * The entries beside this module: the TypeScript sources when it runs from src/ (through tsx, in development
+ * and tests), the compiled JavaScript when it runs from lib/ (`npm run build:node`: the CLI and browser mode).
+ */
+const entryExtension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+/** The training process entry in this tree. */
+export const TRAINING_ENTRY = join(here, '..', 'training-process', `entry${entryExtension}`);
+/** The engine worker entry (see engine-process.ts). */
+export const ENGINE_WORKER_ENTRY = join(here, '..', 'training-process', `engine-entry${entryExtension}`);
 
 /** `--import <tsx loader>` as an absolute URL, so the child resolves tsx whatever its working directory. */
 function tsxImportArgs(): string[] {
@@ -47,7 +52,7 @@ function tsxImportArgs(): string[] {
 }
 
 export function forkLauncher(options: ForkLauncherOptions = {}): TrainingProcessLauncher {
-  const entry = options.entry ?? TRAINING_ENTRY_TS;
+  const entry = options.entry ?? TRAINING_ENTRY;
   if (!existsSync(entry)) throw new Error(`The process entry ${entry} does not exist.`);
   const execArgv = /\.[mc]?ts$/.test(entry) ? tsxImportArgs() : [];
   const echo = options.echoStderr === undefined ? process.stderr : options.echoStderr;

@@ -15,11 +15,11 @@ import type { EngineWorkerMessage } from '../contract/engine-worker.js';
 import { InvalidInputError } from '../contract/run-config.js';
 import { engineBindings } from '../services/engine-bindings.js';
 import { engineStoppedMessage, processEngine, type ProcessEngine } from '../services/engine-process.js';
-import { ENGINE_WORKER_ENTRY_TS, forkLauncher } from '../services/fork-launcher.js';
+import { ENGINE_WORKER_ENTRY, forkLauncher } from '../services/fork-launcher.js';
 import type { TrainingProcessHandle, TrainingProcessLauncher } from '../services/launcher.js';
 
 const SUNSPOTS = fileURLToPath(new URL('../../resources/datasets/sunspots.csv', import.meta.url));
-const launcher = forkLauncher({ entry: ENGINE_WORKER_ENTRY_TS, serialization: 'advanced', echoStderr: null });
+const launcher = forkLauncher({ entry: ENGINE_WORKER_ENTRY, serialization: 'advanced', echoStderr: null });
 
 const engines: ProcessEngine[] = [];
 const handles: TrainingProcessHandle[] = [];

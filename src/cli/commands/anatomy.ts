@@ -5,7 +5,6 @@
 import { Command, Option } from 'commander';
 import { ANATOMY_ACTIVATIONS, ANATOMY_CELLS, type AnatomyReport, type AnatomyRequestInput, type AnatomyWeight } from '../../contract/anatomy.js';
 import { InvalidInputError } from '../../contract/run-config.js';
-import { computeAnatomy } from '../../engine/anatomy/index.js';
 
 interface AnatomyOptions {
   cell: string;
@@ -35,6 +34,8 @@ export function registerAnatomyCommand(program: Command, write: (text: string) =
     .option('--bundle <dir>', 'explain the trained model in this bundle folder instead of the demo')
     .option('--json', 'print the whole report as one JSON object')
     .action(async (options: AnatomyOptions) => {
+      // TensorFlow.js loads only for the commands that use it: --help stays fast.
+      const { computeAnatomy } = await import('../../engine/anatomy/index.js');
       const report = await computeAnatomy(anatomyRequestFromOptions(options));
       write(options.json ? `${JSON.stringify(report)}\n` : formatAnatomyReport(report));
     });

@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander';
 import type { ColumnInfo, CsvInspection } from '../../contract/datasets.js';
-import { inspectCsv } from '../../engine/data/csv/inspect.js';
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
 
@@ -15,6 +14,7 @@ export function registerInspectCommand(program: Command): void {
     .argument('<file>', 'CSV file to inspect')
     .option('--json', 'print one JSON object (the full inspection) instead of a summary')
     .action(async (file: string, flags: { json?: boolean }) => {
+      const { inspectCsv } = await import('../../engine/data/csv/inspect.js');
       const inspection = await inspectCsv(file);
       console.log(flags.json ? JSON.stringify(inspection, null, 2) : summary(inspection).join('\n'));
     });

@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import type { BundlePrediction } from '../../contract/bundles.js';
 import { InvalidInputError } from '../../contract/run-config.js';
-import { predictWithBundle } from '../../engine/bundle/index.js';
 import { writeFileAtomically } from '../../engine/bundle/atomic.js';
 import { toCsv } from '../../engine/bundle/csv.js';
 
@@ -28,6 +27,7 @@ export function registerPredictCommand(program: Command, write: (text: string) =
     .option('--out <file.csv>', 'also write kind,index,time,step,actual,predicted rows to this new CSV file')
     .action(async (bundle: string, options: PredictOptions) => {
       const steps = options.steps === undefined ? undefined : parseSteps(options.steps);
+      const { predictWithBundle } = await import('../../engine/bundle/index.js');
       const prediction = await predictWithBundle(bundle, options.csv, { steps });
       const out = options.out ? await writePredictionCsv(options.out, prediction) : null;
       write(options.json ? `${JSON.stringify({ ...prediction, out })}\n` : formatPrediction(prediction, out));

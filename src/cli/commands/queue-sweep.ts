@@ -8,7 +8,6 @@
 import type { Command } from 'commander';
 import { InvalidInputError, parseRunConfig, type RunConfig } from '../../contract/run-config.js';
 import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
-import { queueSweep } from '../../services/queue/sweep.js';
 import { integer } from '../parse-flags.js';
 
 interface QueueSweepFlags {
@@ -80,6 +79,7 @@ export function registerQueueSweepCommand(program: Command): void {
       const onSigint = () => cancel.abort('cancelled from the command line (Ctrl+C)');
       process.once('SIGINT', onSigint);
       try {
+        const { queueSweep } = await import('../../services/queue/sweep.js');
         const summary = await queueSweep(points, {
           url: flags.queue,
           runsDir: flags.runsDir,

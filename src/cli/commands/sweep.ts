@@ -9,8 +9,6 @@ import { InvalidInputError, type RunConfig } from '../../contract/run-config.js'
 import { SWEEP_PARAMETERS, type RunRecord, type Spread, type SweepParameter, type SweepPoint, type SweepRequestInput, type SweepStatus } from '../../contract/run-history.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
-import { forkLauncher } from '../../services/fork-launcher.js';
-import { SweepService } from '../../services/sweep-service.js';
 import { integer } from '../parse-flags.js';
 import { configFromFlags } from './train.js';
 
@@ -41,6 +39,7 @@ export interface CliSweepOptions {
 /** Run a sweep (or a seed repeat) to the end from the command line; returns its final status and the runs' records. */
 export async function runCliSweep(request: SweepRequestInput, options: CliSweepOptions): Promise<{ status: SweepStatus; records: RunRecord[] }> {
   const store = new RunStore(runsDirFrom(options.runsDir), { origin: 'cli' });
+  const [{ forkLauncher }, { SweepService }] = await Promise.all([import('../../services/fork-launcher.js'), import('../../services/sweep-service.js')]);
   const sweeps = new SweepService({ launcher: forkLauncher({ echoStderr: null }), store, log: () => {} });
   const progress = options.json || options.quiet ? () => {} : options.print;
   const { sweepId, total } = sweeps.start({ ...request, parallel: options.parallel ?? request.parallel ?? null }, {

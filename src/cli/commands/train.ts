@@ -21,12 +21,10 @@ import type { RunEvent } from '../../contract/run-events.js';
 import type { MetricSet, RunResult } from '../../contract/run-result.js';
 import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
 import { assertNewFolderWritable } from '../../engine/bundle/atomic.js';
-import { runForecast } from '../../engine/run.js';
 import { newRunId } from '../../engine/run-id.js';
 import { RunRecorder } from '../../engine/runs/recorder.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
-import { printRepeat, repeatJson, runCliSweep } from './sweep.js';
 import { float, integer, list } from '../parse-flags.js';
 
 interface TrainFlags {
@@ -171,6 +169,7 @@ export function registerTrainCommand(program: Command): void {
       if (flags.repeat !== undefined && flags.repeat > 1) {
         if (flags.out) throw new InvalidInputError('--out exports one model; with --repeat every run is kept in the run store instead (export one with its run id).');
         const print = (line: string) => console.log(line);
+        const { printRepeat, repeatJson, runCliSweep } = await import('./sweep.js');
         const { status, records } = await runCliSweep(
           { base: config, repeat: flags.repeat, rankBy: 'test' },
           { runsDir: flags.runsDir, parallel: flags.parallel ?? null, json: !!flags.json, quiet: flags.quiet, print },
@@ -187,6 +186,7 @@ export function registerTrainCommand(program: Command): void {
       await recorder.begin(runId, config);
       let recorded: Promise<void> = Promise.resolve();
       try {
+        const { runForecast } = await import('../../engine/run.js');
         const result = await runForecast(config, {
           runId,
           runsDir: store.dir,

@@ -9,8 +9,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../contract/run-config.js';
-import { checkQueueUrl } from '../../services/queue/connection.js';
-import { startQueueWorker } from '../../services/queue/worker.js';
 import { integer } from '../parse-flags.js';
 
 interface WorkerFlags {
@@ -31,6 +29,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--lock-duration <ms>', 'a worker silent this long is taken as dead and its job retried elsewhere', integer, 30_000)
     .option('--stalled-interval <ms>', 'how often jobs of dead workers are looked for', integer, 30_000)
     .action(async (flags: WorkerFlags) => {
+      const { checkQueueUrl } = await import('../../services/queue/connection.js');
       checkQueueUrl(flags.queue);
       const concurrency = flags.concurrency ?? availableParallelism();
       if (concurrency < 1) throw new InvalidInputError('--concurrency must be at least 1.');
@@ -60,6 +59,7 @@ function onStopSignals(stop: (force: boolean) => void): void {
 
 async function runOneWorker(flags: WorkerFlags): Promise<void> {
   process.stdout.on('error', () => {}); // a closed log pipe must not end the worker
+  const { startQueueWorker } = await import('../../services/queue/worker.js');
   const worker = await startQueueWorker({
     url: flags.queue,
     runsDir: flags.runsDir ?? null,

@@ -7,13 +7,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { processEngine } from '../engine-process.js';
-import { ENGINE_WORKER_ENTRY_TS, forkLauncher } from '../fork-launcher.js';
+import { ENGINE_WORKER_ENTRY, forkLauncher } from '../fork-launcher.js';
 import type { TrainingProcessLauncher } from '../launcher.js';
 import { TrainingSupervisor } from '../training-supervisor.js';
 
 const SUNSPOTS = fileURLToPath(new URL('../../../resources/datasets/sunspots.csv', import.meta.url));
 
-const engine = processEngine(forkLauncher({ entry: ENGINE_WORKER_ENTRY_TS, serialization: 'advanced', echoStderr: null }), { log: () => {} });
+const engine = processEngine(forkLauncher({ entry: ENGINE_WORKER_ENTRY, serialization: 'advanced', echoStderr: null }), { log: () => {} });
 const training = forkLauncher({ echoStderr: null });
 let trainingPid: number | undefined;
 const recording: TrainingProcessLauncher = {
