@@ -56,7 +56,9 @@ export const RunRecordSchema = z.object({
   epochsPlanned: z.number().int(),
   /** Per-epoch losses (while running: as of the last update). */
   history: z.array(EpochRecordSchema),
-  metrics: z.object({ train: MetricSetSchema, validation: MetricSetSchema.nullable(), test: MetricSetSchema }).nullable(),
+  metrics: z
+    .object({ train: MetricSetSchema, validation: MetricSetSchema.nullable(), test: MetricSetSchema, testFromOrigin: MetricSetSchema.nullable().optional() })
+    .nullable(),
   baselines: z.array(z.object({ name: z.string(), test: MetricSetSchema })),
   testWindow: TestWindowSchema.nullable(),
   /** The run's bundle folder (model, metadata with the whole RunResult, predictions), or null. */

@@ -198,7 +198,7 @@ describe('WebSocket protocol errors end one connection, never the server', () =>
   it('closes each malformed connection with its code while another client and a running training go on', async () => {
     const a = await client();
     const [sunspots] = (await a.call('datasets:list')).response;
-    const started = await a.call('runs:start', { config: { data: { path: sunspots.path }, training: { epochs: 400, batchSize: 4, seed: 5 } } });
+    const started = await a.call('runs:start', { config: { data: { path: sunspots.path }, training: { epochs: 400, batchSize: 4, seed: 5 }, trainer: 'tfjs' } });
     expect(started.ok).toBe(true);
     const { runId } = started.response;
     await a.until((e) => e.type === 'epoch' && e.runId === runId);

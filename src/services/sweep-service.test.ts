@@ -24,7 +24,7 @@ describe('SweepService', () => {
   it('Stop cancels what is queued and stops what runs; the stopped run is stored with its epochs', async () => {
     const store = new RunStore(join(scratch, 'stop'), { origin: 'cli' });
     const sweeps = new SweepService({ launcher: forkLauncher({ echoStderr: null }), store, log: () => {} });
-    const base = parseRunConfig({ data: { path: csv }, prep: { timeSteps: 6, validationFraction: 0.2 }, training: { epochs: 5000, batchSize: 16, seed: 1 } });
+    const base = parseRunConfig({ data: { path: csv }, prep: { timeSteps: 6, validationFraction: 0.2 }, training: { epochs: 5000, batchSize: 16, seed: 1 }, trainer: 'tfjs' });
     let stopped = false;
     const { sweepId, total } = sweeps.start(
       { base, grid: { units: [2, 3, 4] }, parallel: 1 },

@@ -21,7 +21,8 @@ const tiny = (training: Record<string, unknown> = {}) => ({
   prep: { timeSteps: 12 },
   training: { epochs: 2, batchSize: 32, seed: 7, ...training },
 });
-const long = () => tiny({ epochs: 500, batchSize: 4, seed: 1 });
+// Still training when Stop or a kill arrives: the tfjs loop (the fused trainer finishes 500 epochs in a blink).
+const long = () => ({ ...tiny({ epochs: 500, batchSize: 4, seed: 1 }), trainer: 'tfjs' as const });
 
 const base = forkLauncher({ echoStderr: null, killGraceMs: 1000 });
 const supervisors: TrainingSupervisor[] = [];

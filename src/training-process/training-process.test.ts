@@ -110,7 +110,7 @@ describe('training process (real child process)', () => {
 
   it('Stop mid-run ends training with stopReason "user", keeping the finished epochs', async () => {
     const { supervisor, events } = newSupervisor();
-    const runId = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 } }));
+    const runId = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 }, trainer: 'tfjs' }));
     await new Promise<void>((resolve) => {
       const off = supervisor.onEvent((e) => {
         if (e.type === 'epoch' && e.epoch >= 2) {
@@ -161,7 +161,7 @@ describe('training process (real child process)', () => {
     const events: RunEvent[] = [];
     supervisor.onEvent((e) => events.push(e));
 
-    const first = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 } }));
+    const first = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 }, trainer: 'tfjs' }));
     await firstEpoch(supervisor);
     process.kill(pids[0], 'SIGKILL');
     const crashed = await supervisor.waitFor(first);
@@ -183,7 +183,7 @@ describe('training process (real child process)', () => {
     const events: RunEvent[] = [];
     supervisor.onEvent((e) => events.push(e));
 
-    const runId = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 } }));
+    const runId = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 }, trainer: 'tfjs' }));
     // The checkpoint is written before an epoch is reported, so after epoch 1 there is one to recover from.
     await firstEpoch(supervisor);
     process.kill(pids[0], 'SIGKILL');

@@ -102,12 +102,14 @@ describe('writeRunBundle', () => {
     expect((await stat(join(bundle, 'weights.bin'))).size).toBe(weightBytes);
 
     const predictions = (await readFile(join(bundle, 'predictions.csv'), 'utf8')).trim().split('\n');
-    expect(predictions[0]).toBe('index,time,split,step,actual,predicted');
+    // The tiny run has a validation part, so the test rows carry its 80 % and 95 % interval bounds.
+    expect(predictions[0]).toBe('index,time,split,step,actual,predicted,lower_80,upper_80,lower_95,upper_95');
     expect(predictions).toHaveLength(tiny.result.predictions.length + 1);
     const first = tiny.result.predictions[0];
-    expect(predictions[1]).toBe(`${first.index},${first.time},${first.split},1,${first.actual},${first.predicted}`);
+    expect(first.split).toBe('train');
+    expect(predictions[1]).toBe(`${first.index},${first.time},${first.split},1,${first.actual},${first.predicted},,,,`);
     const forecast = (await readFile(join(bundle, 'forecast.csv'), 'utf8')).trim().split('\n');
-    expect(forecast[0]).toBe('step,time,value');
+    expect(forecast[0]).toBe('step,time,value,lower_80,upper_80,lower_95,upper_95');
     expect(forecast).toHaveLength(7);
     expect(forecast[1]).toMatch(/^1,2006-01,-?\d/);
     const losses = (await readFile(join(bundle, 'loss-history.csv'), 'utf8')).trim().split('\n');

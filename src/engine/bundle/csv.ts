@@ -11,7 +11,8 @@ const cell = (value: Cell): string | number | null => (typeof value === 'number'
 
 export function toCsv(header: readonly string[], rows: Iterable<readonly Cell[]>): string {
   const data = Array.from(rows, (row) => row.map(cell));
-  return `${Papa.unparse({ fields: [...header], data }, { newline: '\n' })}\n`;
+  // unparse ends a header without rows with a line end already; every file ends with exactly one.
+  return `${Papa.unparse({ fields: [...header], data }, { newline: '\n' }).replace(/\n$/, '')}\n`;
 }
 
 /** Column label of a nominal level: 0.8 → "80", 0.975 → "97.5". */
