@@ -212,8 +212,13 @@ test('LSTM with two layers and a forecast ahead', async ({ app: page }) => {
   await page.getByTestId('train-button').click();
   await waitFinished(page);
   const chart = page.getByTestId('prediction-chart');
-  await expect(chart).toHaveAttribute('data-series-count', '3');
+  // Actual, predicted and forecast, plus the prediction-interval bands the validation part calibrates
+  // (each band is two series: its lower edge and its width).
+  const bands = Number(await chart.getAttribute('data-band-count'));
+  expect(bands).toBeGreaterThanOrEqual(1);
+  await expect(chart).toHaveAttribute('data-series-count', String(3 + 2 * bands));
   await expect(chart).toHaveAttribute('data-forecast-points', '24');
+  await expect(page.getByTestId('metric-interval-coverage')).toContainText(/80 %/);
   await expect(page.getByTestId('metric-validation-rmse')).toHaveText(/^\d/);
   await expect(page.getByTestId('backtest-table')).toBeVisible();
   await expect(page.getByTestId('result-facts')).toContainText('validation');

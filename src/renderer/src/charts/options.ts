@@ -182,6 +182,8 @@ function sorted<R extends { index: number; step?: number }>(rows: R[]): R[] {
 export interface PredictionChart {
   option: EChartsCoreOption;
   seriesCount: number;
+  /** Prediction-interval bands drawn (each is two series: its lower edge and its width). */
+  bandCount: number;
 }
 
 /** Band colours by rank of level, widest (highest level) first. */
@@ -289,9 +291,11 @@ export function predictionOption(
       itemStyle: { color: COLORS.forecast },
     });
   }
-  series.push(...intervalBandSeries(rows, forecast, lastIndex, intervals));
+  const bands = intervalBandSeries(rows, forecast, lastIndex, intervals);
+  series.push(...bands);
   return {
     seriesCount: series.length,
+    bandCount: bands.length / 2,
     option: {
       textStyle: baseTextStyle,
       animation: false,
