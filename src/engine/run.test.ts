@@ -90,6 +90,19 @@ describe('a trained run is never lost to a reporting step', () => {
     expect(result.metrics.test.original.rmse).toBeLessThan(1e-309);
   });
 
+  it('a run that diverged without a non-finite loss (SGD at learning rate 10, relu) finishes with a sentence saying so', async () => {
+    const result = await runForecast({
+      data: { path: sunspots },
+      model: { layers: [{ type: 'simpleRNN', units: 3, activation: 'relu' }], outputActivation: 'linear' },
+      training: { epochs: 3, batchSize: 32, seed: 1, optimizer: 'sgd', learningRate: 10 },
+    });
+    expect(result.metrics.test.rmse).toBeGreaterThan(1);
+    expect(result.warnings.join(' ')).toMatch(/The model's errors exceed the whole range of the data .*training diverged\. Lower the learning rate/);
+    // A sane run says nothing of the kind.
+    const sane = await runForecast({ data: { path: sunspots }, training: { epochs: 2, batchSize: 32, seed: 1 } });
+    expect(sane.warnings.join(' ')).not.toMatch(/diverged/);
+  });
+
   it('values near 1e300: the errors in original units stay finite and the bundle is written', async () => {
     const bundleDir = join(dir, 'huge-values');
     const result = await runForecast({ data: { path: scaledSeries(dir, 1e300) }, ...small }, { bundleDir });

@@ -133,6 +133,9 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
   for (const part of parts) scored[part.split] = scorePart(scoring, part.windows, part.offset, predictions[part.split], part.split);
   const metricsOf = (split: string) => scored[split].metrics;
 
+  const divergence = divergenceWarning(metricsOf('train').rmse, metricsOf('test').rmse);
+  if (divergence) warnings.push(divergence);
+
   const context: EvaluationContext = { config, series, prepared, predict, seasonLength, scale, testPredictionsScaled: predictions.test };
   const forecast = await reportingStep('The forecast ahead', warnings, [], ForecastPointSchema.array(), () => forecastAhead(context, warnings));
   progress(0.93);
@@ -180,6 +183,20 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
     versions: versions(),
     warnings,
   };
+}
+
+/**
+ * The series is scaled to [0, 1] (on the training part at least), so an RMSE above 1 in scaled units means
+ * predictions miss by more than the whole range of the data: training diverged even though the loss stayed
+ * finite (a learning rate of 10 with relu "finishes" with test RMSE 4e11). Said in a sentence, with the fix.
+ */
+export function divergenceWarning(trainRmse: number, testRmse: number): string | null {
+  const worst = Math.max(trainRmse, testRmse);
+  if (!(worst > 1)) return null;
+  return (
+    `The model's errors exceed the whole range of the data (RMSE ${worst.toPrecision(3)} in scaled units, where the data spans 0 to 1): ` +
+    'training diverged. Lower the learning rate, or use a bounded activation (tanh) for the output.'
+  );
 }
 
 /** Calls `report` with increasing fractions, at most every 100 ms (and always with 1). */
