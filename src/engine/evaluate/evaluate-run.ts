@@ -13,6 +13,7 @@ import type { PreparedData } from '../data/prepare.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
 import type { Windows } from '../data/windows.js';
 import type { TrainerName, TrainOutcome, WindowPredictor } from '../train/trainer.js';
+import { DIVERGENCE_ADVICE } from '../train/batch-pacing.js';
 import { versions } from '../versions.js';
 import { runBacktest } from './backtest.js';
 import { computeBaselines, detectSeasonLength } from './baselines.js';
@@ -195,7 +196,7 @@ export function divergenceWarning(trainRmse: number, testRmse: number): string |
   if (!(worst > 1)) return null;
   return (
     `The model's errors exceed the whole range of the data (RMSE ${worst.toPrecision(3)} in scaled units, where the data spans 0 to 1): ` +
-    'training diverged. Lower the learning rate, or use a bounded activation (tanh) for the output.'
+    `training diverged. ${DIVERGENCE_ADVICE}`
   );
 }
 

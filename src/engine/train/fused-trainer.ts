@@ -5,18 +5,15 @@
  * by the fused typed-array kernel (../model/fused). The tfjs model gives the initial weights and gets the
  * result back through setWeights (before a checkpoint, on Stop, on divergence and at the end).
  */
-import { InvalidInputError, type ModelSpec } from '../../contract/run-config.js';
+import type { ModelSpec } from '../../contract/run-config.js';
 import type { EpochRecord } from '../../contract/run-result.js';
 import type { Windows } from '../data/windows.js';
 import { FusedNetwork, INFERENCE_BATCH, makeFusedOptimizer, planNetwork, predictWindowsFused, predictWithNetwork, readWeights, writeWeights } from '../model/fused/index.js';
 import { seededRandom, shuffledIndices } from './random.js';
 import type { Trainer, TrainOutcome, TrainRequest } from './trainer.js';
+import { batchPacer, lossDivergedError } from './batch-pacing.js';
 
-const BATCH_EVENT_INTERVAL_MS = 250;
-const YIELD_INTERVAL_MS = 30;
 
-/** Let queued messages (such as Stop) in between batches. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Dropout masks come from their own seeded stream (not the shuffle's), a new mask for every batch. */
 const DROPOUT_STREAM = 7919;
@@ -50,8 +47,7 @@ async function trainFused(request: TrainRequest): Promise<TrainOutcome> {
   const lastFinished = params.slice();
   let best: { epoch: number; valLoss: number; params: Float32Array } | null = null;
   let stopReason: TrainOutcome['stopReason'] = 'completed';
-  let lastYield = performance.now();
-  let lastBatchEvent = performance.now();
+  const pacer = batchPacer(progress, elapsed);
 
   for (let epoch = 1; epoch <= spec.epochs; epoch++) {
     const epochStart = performance.now();
@@ -69,22 +65,11 @@ async function trainFused(request: TrainRequest): Promise<TrainOutcome> {
       const loss = network.backward(train.y, order, start);
       if (!Number.isFinite(loss)) {
         writeWeights(model, plan, lastFinished);
-        throw new InvalidInputError(
-          `The loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} in epoch ${epoch}: training diverged. ` +
-            'Lower the learning rate, or use a bounded activation (tanh) for the output.',
-        );
+        throw lossDivergedError(loss, epoch);
       }
       optimizer.step(params, network.grads);
       lossSum += loss;
-      const now = performance.now();
-      if (progress.onBatch && now - lastBatchEvent > BATCH_EVENT_INTERVAL_MS) {
-        lastBatchEvent = now;
-        progress.onBatch(epoch, b + 1, batches, lossSum / (b + 1), elapsed());
-      }
-      if (now - lastYield > YIELD_INTERVAL_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
+      await pacer.afterBatch(epoch, b + 1, batches, lossSum / (b + 1));
     }
     if (aborted || signal?.aborted) {
       stopReason = 'user';
@@ -104,8 +89,7 @@ async function trainFused(request: TrainRequest): Promise<TrainOutcome> {
       await checkpoint.save(model, history, elapsed());
     }
     await progress.onEpoch?.(record, elapsed(), history);
-    await yieldToEventLoop();
-    lastYield = performance.now();
+    await pacer.afterEpoch();
 
     if (spec.earlyStoppingPatience > 0 && valLoss !== null) {
       if (!best || valLoss < best.valLoss) {

@@ -4,15 +4,13 @@
  * Stop that keeps the last finished epoch, and a checkpoint after each finished epoch when one is due.
  */
 import * as tf from '@tensorflow/tfjs';
-import { InvalidInputError } from '../../contract/run-config.js';
 import type { EpochRecord } from '../../contract/run-result.js';
 import type { Windows } from '../data/windows.js';
 import { makeOptimizer } from '../model/build.js';
 import { seededRandom, shuffledIndices } from './random.js';
 import type { Trainer, TrainOutcome, TrainRequest, WindowPredictor } from './trainer.js';
+import { batchPacer, lossDivergedError } from './batch-pacing.js';
 
-const BATCH_EVENT_INTERVAL_MS = 250;
-const YIELD_INTERVAL_MS = 30;
 
 export function toTensors(w: Windows): { x: tf.Tensor3D; y: tf.Tensor2D } {
   return {
@@ -21,8 +19,6 @@ export function toTensors(w: Windows): { x: tf.Tensor3D; y: tf.Tensor2D } {
   };
 }
 
-/** Let queued messages (such as Stop) in between batches. */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * TensorFlow.js's Dropout draws its mask from its `seed` on every call, so a fixed seed would drop the same
@@ -66,8 +62,7 @@ async function trainCompiled(request: TrainRequest): Promise<TrainOutcome> {
   let lastFinished = snapshot(model);
   let best: { epoch: number; valLoss: number; weights: tf.Tensor[] } | null = null;
   let stopReason: TrainOutcome['stopReason'] = 'completed';
-  let lastYield = performance.now();
-  let lastBatchEvent = performance.now();
+  const pacer = batchPacer(progress, elapsed);
   const dropout = dropoutSeeder(model, spec.seed);
 
   try {
@@ -89,21 +84,10 @@ async function trainCompiled(request: TrainRequest): Promise<TrainOutcome> {
         tf.dispose([idx, xb, yb]);
         if (!Number.isFinite(loss)) {
           restore(model, lastFinished);
-          throw new InvalidInputError(
-            `The loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'} in epoch ${epoch}: training diverged. ` +
-              'Lower the learning rate, or use a bounded activation (tanh) for the output.',
-          );
+          throw lossDivergedError(loss, epoch);
         }
         lossSum += loss;
-        const now = performance.now();
-        if (progress.onBatch && now - lastBatchEvent > BATCH_EVENT_INTERVAL_MS) {
-          lastBatchEvent = now;
-          progress.onBatch(epoch, b + 1, batches, lossSum / (b + 1), elapsed());
-        }
-        if (now - lastYield > YIELD_INTERVAL_MS) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
+        await pacer.afterBatch(epoch, b + 1, batches, lossSum / (b + 1));
       }
       if (aborted || signal?.aborted) {
         stopReason = 'user';
@@ -117,8 +101,7 @@ async function trainCompiled(request: TrainRequest): Promise<TrainOutcome> {
       lastFinished = snapshot(model);
       if (checkpoint?.due()) await checkpoint.save(model, history, elapsed());
       await progress.onEpoch?.(record, elapsed(), history);
-      await yieldToEventLoop();
-      lastYield = performance.now();
+      await pacer.afterEpoch();
 
       if (spec.earlyStoppingPatience > 0 && valLoss !== null) {
         if (!best || valLoss < best.valLoss) {
