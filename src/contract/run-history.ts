@@ -42,7 +42,7 @@ export const RunRecordSchema = z.object({
     inputColumns: z.array(z.string()),
     timeColumn: z.string().nullable(),
   }),
-  /** Training path: 'tfjs-layers' today; a fused kernel reports its own name. */
+  /** The trainer: the one asked for ('auto', 'fused', 'tfjs') while running, the one used once finished. */
   trainer: z.string(),
   backend: z.string().nullable(),
   seed: z.number().int().nullable(),

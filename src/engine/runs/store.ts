@@ -60,10 +60,9 @@ export function describeSettings(config: RunConfig): string {
   return `${layers} on ${basename(config.data.path)}`;
 }
 
-/** The training path a configuration selects (a later trainer setting names itself here). */
+/** The trainer a configuration asks for ('auto' until the run says which one it used). */
 function trainerOf(config: RunConfig): string {
-  const training = config.training as Record<string, unknown>;
-  return typeof training['trainer'] === 'string' ? (training['trainer'] as string) : 'tfjs-layers';
+  return config.trainer;
 }
 
 function isAlive(pid: number): boolean {
@@ -345,6 +344,7 @@ export class RunStore {
         timeColumn: result.dataset.timeColumn,
       },
       backend: result.backend,
+      trainer: result.trainer,
       seed: result.seed,
       finishedAt: new Date().toISOString(),
       durationSeconds: (Date.now() - Date.parse(r.startedAt)) / 1000,
