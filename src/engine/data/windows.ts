@@ -6,7 +6,9 @@
  * 'sliding' takes every start position (stride 1). With a horizon H > 1 a sample's target is the H values
  * that follow its window; a sample is kept only if all H exist.
  */
-import type { Windowing } from '../../contract/run-config.js';
+import { targetPositions, type WindowOptions } from '../../contract/window-plan.js';
+
+export { targetPositions, type WindowOptions };
 
 export interface Windows {
   /** Inputs, row-major [samples, timeSteps, features]. */
@@ -19,20 +21,6 @@ export interface Windows {
   timeSteps: number;
   features: number;
   horizon: number;
-}
-
-export interface WindowOptions {
-  timeSteps: number;
-  windowing: Windowing;
-  horizon?: number;
-}
-
-/** Positions of each sample's first target inside a part of `length` values. */
-export function targetPositions(length: number, { timeSteps, windowing, horizon = 1 }: WindowOptions): number[] {
-  const positions: number[] = [];
-  const stride = windowing === 'tutorial' ? timeSteps : 1;
-  for (let p = timeSteps; p + horizon - 1 < length; p += stride) positions.push(p);
-  return positions;
 }
 
 /**

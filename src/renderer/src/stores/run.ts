@@ -12,8 +12,9 @@ import {
 import type { RunEvent, RunPhase, RunStartedEvent } from '../../../contract/run-events';
 import type { EpochRecord, RunResult } from '../../../contract/run-result';
 import { issuesByPath } from '../../../contract/validation-messages';
+import { forecastProblem, planWindows } from '../../../contract/window-plan';
 import { useClient } from '../api/use-client';
-import { message } from './datasets';
+import { message, useDatasetsStore } from './datasets';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'stopping' | 'finished' | 'failed';
 
@@ -43,12 +44,31 @@ export interface BatchPoint {
 
 export const useRunStore = defineStore('run', () => {
   const client = useClient();
+  const datasets = useDatasetsStore();
 
   // ---- the form ----
   const config = ref<RunConfig>(tutorialForm('', null, null));
   const parsed = computed(() => RunConfigSchema.safeParse(config.value));
-  const errors = computed<Record<string, string>>(() => (parsed.value.success ? {} : issuesByPath(parsed.value.error.issues)));
-  const valid = computed(() => parsed.value.success);
+  /** Rows of the open series: the plotted column's after the missing-value policy, else the file's data rows; null before a file is read. */
+  const datasetRows = computed<number | null>(() => {
+    const s = datasets.series;
+    const column = config.value.data.column;
+    if (s && (column === null || s.column === column)) return s.rows;
+    return datasets.inspection?.rows ?? null;
+  });
+  /** The windows each part gets for the current settings, by the engine's own arithmetic (contract/window-plan.ts). */
+  const windowPlan = computed(() => {
+    if (!parsed.value.success || datasetRows.value === null) return null;
+    return planWindows(datasetRows.value, parsed.value.data.prep, parsed.value.data.model.outputUnits);
+  });
+  /** Schema issues by field; once the settings parse, what the data cannot serve (too few rows, a forecast that needs unknown inputs). */
+  const errors = computed<Record<string, string>>(() => {
+    if (!parsed.value.success) return issuesByPath(parsed.value.error.issues);
+    const out: Record<string, string> = {};
+    for (const problem of [windowPlan.value?.problem ?? null, forecastProblem(parsed.value.data)]) if (problem) out[problem.path] = problem.message;
+    return out;
+  });
+  const valid = computed(() => Object.keys(errors.value).length === 0);
 
   function resetToTutorial(): void {
     const d = config.value.data;
@@ -163,7 +183,7 @@ export const useRunStore = defineStore('run', () => {
   async function train(): Promise<boolean> {
     if (busy.value) return false;
     const check = RunConfigSchema.safeParse(config.value);
-    if (!check.success) return false;
+    if (!check.success || !valid.value) return false;
     status.value = 'starting';
     runId.value = null;
     pending = [];
@@ -210,7 +230,7 @@ export const useRunStore = defineStore('run', () => {
   }
 
   return {
-    config, errors, valid, resetToTutorial, addLayer, removeLayer,
+    config, errors, valid, datasetRows, windowPlan, resetToTutorial, addLayer, removeLayer,
     status, runId, started, epochs, batches, totalEpochs, currentEpoch, epochFraction, etaSeconds, elapsedSeconds, phase, phaseFraction,
     notes, failure, result, runConfig, busy, progress, train, stop, dismissFailure,
   };
