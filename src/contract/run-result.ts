@@ -4,6 +4,7 @@
  * printed by the CLI's `--json`, and stored in the bundle's metadata.
  */
 import { z } from 'zod';
+import { SeriesPreviewSchema } from './datasets.js';
 import { RunConfigSchema, TRAINER_NAMES } from './run-config.js';
 
 /** Error measures of one set of predictions. MAPE is null where every actual value is 0; MASE is null without a scale. */
@@ -54,6 +55,8 @@ export const BaselineResultSchema = z.object({
   kind: z.enum(['baseline', 'reference']).optional(),
   /** From the origin: the same targets forecast from the end of training, using no test actuals (null: not possible). */
   fromOrigin: MetricSetSchema.nullable().optional(),
+  /** Its one-step-ahead test forecasts, original units: one per test row of the result's `predictions`, in their order. */
+  testPredicted: z.array(z.number()).optional(),
 });
 export type BaselineResult = z.infer<typeof BaselineResultSchema>;
 
@@ -124,6 +127,22 @@ export const ScalerStateSchema = z.object({
 });
 export type ScalerState = z.infer<typeof ScalerStateSchema>;
 
+/**
+ * What the host left out of a result it sent to a page (services/result-for-page.ts): the full predictions stay
+ * on the host, in the bundle and its CSV; the page gets the one-step rows thinned with LTTB per split.
+ */
+export const PageThinningSchema = z.object({
+  /** Prediction rows of the run (every split and step); the page got `predictions.length` of them. */
+  predictionRows: z.number().int(),
+  /** Histogram of every one-step residual (actual − predicted, original units): bin edges, counts per split. */
+  residualHistogram: z.object({
+    edges: z.array(z.number()),
+    train: z.array(z.number().int()),
+    test: z.array(z.number().int()),
+  }),
+});
+export type PageThinning = z.infer<typeof PageThinningSchema>;
+
 export const RunResultSchema = z.object({
   runId: z.string(),
   backend: z.string(),
@@ -162,6 +181,10 @@ export const RunResultSchema = z.object({
   seasonLength: z.number().int().nullable(),
   backtest: z.array(BacktestFoldSchema),
   predictions: z.array(PredictionRowSchema),
+  /** The whole target series (original units, after the missing-value policy) for the plot; thinned with LTTB on a page. */
+  actualSeries: SeriesPreviewSchema.optional(),
+  /** Set on a result a host thinned for a page. */
+  thinned: PageThinningSchema.optional(),
   forecast: z.array(ForecastPointSchema),
   /** Split-conformal prediction intervals on the test predictions and the forecast (null: none). */
   intervals: PredictionIntervalsSchema.nullable().optional(),

@@ -284,13 +284,17 @@ interface EvaluateArgs extends Omit<EvaluationInput, 'parameterCount' | 'onProgr
 }
 
 /** The evaluation step, reporting its progress as 'evaluating' phase events. */
-function evaluate({ model, emit, ...input }: EvaluateArgs): Promise<RunResult> {
+async function evaluate({ model, emit, ...input }: EvaluateArgs): Promise<RunResult> {
   emit({ type: 'phase', runId: input.runId, phase: 'evaluating', fraction: 0 });
-  return evaluateRun({
+  const result = await evaluateRun({
     ...input,
     parameterCount: model.countParams(),
     onProgress: (fraction) => emit({ type: 'phase', runId: input.runId, phase: 'evaluating', fraction }),
   });
+  // The whole actual series for the plot (the predictions start timeSteps rows into each part).
+  const { series } = input;
+  const actualSeries = { column: series.column, time: series.time, values: Array.from(series.features[0]), missingHandled: series.missingHandled, rows: series.features[0].length, index: null };
+  return { ...result, actualSeries };
 }
 
 interface BundleArgs {

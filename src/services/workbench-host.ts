@@ -18,6 +18,7 @@ import {
   type RunHistoryChannel,
 } from '../contract/workbench-api.js';
 import type { DatasetProgressListener, DatasetService } from './dataset-service.js';
+import { pageEvents } from './result-for-page.js';
 import type { HostEngine } from './engine-bindings.js';
 import { safeFolderName, type ExportService } from './export-service.js';
 import type { TrainingSupervisor } from './training-supervisor.js';
@@ -51,6 +52,7 @@ export interface WorkbenchHost {
   readonly kind: 'desktop' | 'browser';
   /** Validate and answer one call; throws InvalidInputError (the caller's fault) or Error. */
   call(channel: string, request: unknown): Promise<unknown>;
+  /** Run events as pages get them: a finished run's result thinned for plotting (result-for-page.ts). */
   onRunEvent(listener: RunEventListener): () => void;
   /** How far 'datasets:inspect' and 'datasets:series' have read their file; returns an unsubscribe function. */
   onDatasetProgress(listener: DatasetProgressListener): () => void;
@@ -75,6 +77,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
   const { datasets, supervisor, exports, engine, dialogs } = deps;
   const handedOutBundles = new Set<string>();
   const bundleRoots = [supervisor.runsDir, deps.exportsDir].filter((d): d is string => !!d);
+  const forPage = pageEvents();
 
   /** A bundle folder the renderer may use: handed out by a dialog or an export, or under runs/exports. */
   function resolveBundleDir(path: string): string {
@@ -159,7 +162,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       if (!handler) throw new InvalidInputError(`This host does not keep a run history ("${channel}").`);
       return handler(request);
     },
-    onRunEvent: (listener) => supervisor.onEvent(listener),
+    onRunEvent: (listener) => supervisor.onEvent((event) => listener(forPage(event))),
     onDatasetProgress: (listener) => datasets.onProgress(listener),
     dispose: () => {
       supervisor.dispose();

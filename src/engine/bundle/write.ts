@@ -46,7 +46,9 @@ export function modelShape(model: tf.LayersModel): { timeSteps: number; features
 }
 
 export async function buildMetadata(model: tf.LayersModel, result: RunResult, charts: string[]): Promise<BundleMetadata> {
-  const { predictions: _predictions, bundleDir: _bundleDir, ...rest } = result;
+  // The bulky per-row parts stay out of the metadata (predictions.csv holds the predictions).
+  const { predictions: _predictions, bundleDir: _bundleDir, actualSeries: _actualSeries, thinned: _thinned, ...kept } = result;
+  const rest = { ...kept, baselines: kept.baselines.map(({ testPredicted: _testPredicted, ...baseline }) => baseline) };
   const config = result.config;
   const features = [result.dataset.column, ...result.dataset.inputColumns];
   const shape = modelShape(model);

@@ -36,6 +36,7 @@ function naive(ctx: EvaluationContext, targets: TestTarget[]): BaselineResult {
     name: 'naive',
     description: 'Last value: every step ahead repeats the last value of the input window.',
     test: scoreCopies(ctx, targets, (t) => t.lastInputRow),
+    testPredicted: targets.map((t) => ctx.series.features[0][t.lastInputRow]),
     kind: 'baseline',
     fromOrigin: scoreCopies(ctx, fromOriginTargets(ctx, targets), (t) => t.lastInputRow),
   };
@@ -59,6 +60,7 @@ function seasonalNaive(ctx: EvaluationContext, targets: TestTarget[], m: number)
     name: 'seasonal-naive',
     description: `Seasonal naive (season m = ${m}, ${origin}): every value repeats the value a whole number of seasons earlier, the latest one known at the end of the input window.`,
     test: scoreCopies(ctx, targets, (t) => seasonalSourceRow(t, m)),
+    testPredicted: targets.map((t) => ctx.series.features[0][seasonalSourceRow(t, m)]),
     kind: 'baseline',
     fromOrigin: originTargets.every((t) => seasonalSourceRow(t, m) >= 0) ? scoreCopies(ctx, originTargets, (t) => seasonalSourceRow(t, m)) : null,
   };
@@ -79,6 +81,7 @@ function mean(ctx: EvaluationContext, targets: TestTarget[]): BaselineResult {
     name: 'mean',
     description: `Mean: every value is the mean of the training part of the target (${meanOriginal.toPrecision(6)}).`,
     test,
+    testPredicted: targets.map(() => meanOriginal),
     kind: 'baseline',
     fromOrigin: test,
   };
@@ -118,6 +121,7 @@ function scoreReference(ctx: EvaluationContext, targets: TestTarget[], reference
     name: reference.name,
     description: reference.description,
     test: scoreForecasts(ctx, targets, oneStep),
+    testPredicted: Array.from(oneStep),
     kind: 'reference',
     fromOrigin: scoreForecasts(ctx, originTargets, fromOrigin),
   };

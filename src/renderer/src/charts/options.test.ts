@@ -70,6 +70,31 @@ describe('chart options', () => {
   });
 });
 
+describe('the whole actual series and reference overlays', () => {
+  const rows = [
+    { index: 3, time: null, split: 'train' as const, step: 1, actual: 3, predicted: 3.5 },
+    { index: 4, time: null, split: 'train' as const, step: 1, actual: 4, predicted: 4.5 },
+    { index: 8, time: null, split: 'test' as const, step: 1, actual: 8, predicted: 8.5 },
+    { index: 9, time: null, split: 'test' as const, step: 1, actual: 9, predicted: 9.5 },
+  ];
+  const whole = { column: 'y', time: ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 't9'], values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], missingHandled: 0, rows: 10, index: null };
+  it('draws every row of the series as the actual line, and no predicted line over the test part\'s first window', () => {
+    const chart = predictionOption(rows, 5, [], 9, 'y', null, null, { actualSeries: whole });
+    const series = (chart.option as { series: Array<{ data: unknown[] }>; xAxis: { axisLabel: { formatter: (v: number) => string } } }).series;
+    expect(chart.actualPoints).toBe(10);
+    expect(series[0].data).toEqual(whole.values.map((v, i) => [i, v]));
+    expect(series[1].data).toEqual([[3, 3.5], [4, 4.5], [6, '-'], [8, 8.5], [9, 9.5]]);
+    // Rows before the first prediction are labelled with their own times.
+    expect((chart.option as { xAxis: { axisLabel: { formatter: (v: number) => string } } }).xAxis.axisLabel.formatter(1)).toBe('t1');
+  });
+  it('overlays the chosen references over the test rows', () => {
+    const chart = predictionOption(rows, 5, [], 9, 'y', null, null, { actualSeries: whole, overlays: [{ name: 'ETS (reference)', points: [[8, 7.9], [9, 8.9]] }] });
+    const series = (chart.option as { series: Array<{ name: string; data: unknown[] }> }).series;
+    expect(chart.overlayCount).toBe(1);
+    expect(series.at(-1)).toMatchObject({ name: 'ETS (reference)', data: [[8, 7.9], [9, 8.9]] });
+  });
+});
+
 describe('prediction interval bands', () => {
   it('stacks the band width on a transparent lower line over the test rows and the forecast, widest level first', () => {
     const rows = [

@@ -184,6 +184,10 @@ export interface PredictionChart {
   seriesCount: number;
   /** Prediction-interval bands drawn (each is two series: its lower edge and its width). */
   bandCount: number;
+  /** Points of the actual line (the whole series' rows, or what the host kept of them). */
+  actualPoints: number;
+  /** Reference overlays drawn. */
+  overlayCount: number;
 }
 
 /** Band colours by rank of level, widest (highest level) first. */
@@ -221,9 +225,27 @@ export function intervalBandSeries(
   });
 }
 
+/** A reference's (or baseline's) test forecasts, drawn over the test part on demand. */
+export interface ReferenceOverlay {
+  name: string;
+  points: Array<[number, number]>;
+}
+
+/** Colours of the reference overlays, in the order of the run's baselines (dashed lines). */
+const OVERLAY_COLORS = ['#047857', '#b45309', '#be185d', '#0e7490', '#4d7c0f', '#7e22ce', '#9f1239'];
+
+/** What the prediction chart draws besides the predictions: the whole actual series and reference overlays. */
+export interface PredictionExtras {
+  /** The whole target series (RunResult.actualSeries): drawn as the actual line, so no row is hidden. */
+  actualSeries?: SeriesPreview | null;
+  overlays?: ReferenceOverlay[];
+}
+
 /**
  * Actual vs predicted in original units over train (+ validation) and test, the split line at the first
  * test row, the forecast beyond the last observation, and the prediction-interval bands when there are any.
+ * The actual line is the whole series when it is given (else the predicted rows' actual values); the
+ * predicted line starts where predictions exist and breaks over the test part's first window, which has none.
  */
 export function predictionOption(
   predictions: Array<Pick<PredictionRow, 'index' | 'time' | 'actual' | 'predicted'> & { split?: PredictionRow['split']; step?: number }>,
@@ -233,16 +255,29 @@ export function predictionOption(
   column: string,
   times?: readonly string[] | null,
   intervals?: PredictionIntervals | null,
+  extras: PredictionExtras = {},
 ): PredictionChart {
   const rows = sorted(predictions);
-  const label = nearestTimeLabel([...rows, ...forecast.map((f) => ({ index: lastIndex + f.step, time: f.time }))], times);
+  const whole = extras.actualSeries ?? null;
+  const actualRows = whole ? whole.values.map((value, i) => ({ index: whole.index?.[i] ?? i, time: whole.time?.[i] ?? null, value })) : null;
+  const label = nearestTimeLabel(
+    [...rows, ...(whole?.index ? (actualRows ?? []) : []), ...forecast.map((f) => ({ index: lastIndex + f.step, time: f.time }))],
+    times ?? (whole && !whole.index ? whole.time : null),
+  );
   const validation = rows.filter((r) => r.split === 'validation');
+  const actualPoints = actualRows ? actualRows.map((r) => [r.index, r.value]) : rows.map((r) => [r.index, r.actual]);
+  const predictedPoints: Array<[number, number | '-']> = [];
+  rows.forEach((r, i) => {
+    // No line across the rows without predictions: the first window of the test part.
+    if (i > 0 && r.split === 'test' && rows[i - 1].split !== 'test') predictedPoints.push([(rows[i - 1].index + r.index) / 2, '-']);
+    predictedPoints.push([r.index, r.predicted]);
+  });
   const series: object[] = [
     {
       name: 'Actual',
       type: 'line',
-      data: rows.map((r) => [r.index, r.actual]),
-      showSymbol: rows.length < 400,
+      data: actualPoints,
+      showSymbol: actualPoints.length < 400,
       symbolSize: 3,
       sampling: 'lttb',
       lineStyle: { width: 1.4, color: COLORS.actual },
@@ -272,7 +307,7 @@ export function predictionOption(
     {
       name: 'Predicted',
       type: 'line',
-      data: rows.map((r) => [r.index, r.predicted]),
+      data: predictedPoints,
       showSymbol: rows.length < 400,
       symbolSize: 3,
       sampling: 'lttb',
@@ -293,9 +328,25 @@ export function predictionOption(
   }
   const bands = intervalBandSeries(rows, forecast, lastIndex, intervals);
   series.push(...bands);
+  const overlays = extras.overlays ?? [];
+  overlays.forEach((o, i) => {
+    series.push({
+      name: o.name,
+      type: 'line',
+      data: o.points,
+      showSymbol: o.points.length < 100,
+      symbolSize: 3,
+      sampling: 'lttb',
+      lineStyle: { width: 1.2, type: 'dashed', color: OVERLAY_COLORS[i % OVERLAY_COLORS.length] },
+      itemStyle: { color: OVERLAY_COLORS[i % OVERLAY_COLORS.length] },
+      z: 3,
+    });
+  });
   return {
     seriesCount: series.length,
     bandCount: bands.length / 2,
+    actualPoints: actualPoints.length,
+    overlayCount: overlays.length,
     option: {
       textStyle: baseTextStyle,
       animation: false,
@@ -321,8 +372,30 @@ export function predictionOption(
   };
 }
 
-export function predictionChartFor(result: RunResult, times?: readonly string[] | null): PredictionChart {
-  return predictionOption(result.predictions, result.samples.splitIndex, result.forecast, result.dataset.rows - 1, result.dataset.column, times, result.intervals);
+/** The references (and baselines) of a run that carry their test forecasts: what can be overlaid. */
+export function overlayNames(result: RunResult): string[] {
+  return result.baselines.filter((b) => b.testPredicted && b.testPredicted.length > 0).map((b) => b.name);
+}
+
+/** The named references' one-step test forecasts as lines over the test rows (testPredicted is aligned with them). */
+export function referenceOverlays(result: RunResult, names: readonly string[]): ReferenceOverlay[] {
+  const testRows = result.predictions.filter((p) => p.split === 'test');
+  return result.baselines
+    .filter((b) => names.includes(b.name) && b.testPredicted?.length === testRows.length)
+    .map((b) => {
+      const points: Array<[number, number]> = [];
+      testRows.forEach((r, k) => {
+        if (r.step === 1) points.push([r.index, b.testPredicted![k]]);
+      });
+      return { name: b.kind === 'reference' ? `${b.name} (reference)` : b.name, points: points.sort((x, y) => x[0] - y[0]) };
+    });
+}
+
+export function predictionChartFor(result: RunResult, times?: readonly string[] | null, shownReferences: readonly string[] = []): PredictionChart {
+  return predictionOption(result.predictions, result.samples.splitIndex, result.forecast, result.dataset.rows - 1, result.dataset.column, times, result.intervals, {
+    actualSeries: result.actualSeries ?? null,
+    overlays: referenceOverlays(result, shownReferences),
+  });
 }
 
 /** Residuals (actual − predicted, original units) per row, by split, with the split line. */
@@ -361,9 +434,10 @@ export function residualOption(result: RunResult, times?: readonly string[] | nu
 /** Histogram of residuals for train and test (original units). */
 export function histogramOption(result: RunResult): EChartsCoreOption {
   const res = (split: PredictionRow['split']) => sorted(result.predictions).filter((r) => r.split === split).map((r) => r.actual - r.predicted);
-  const train = res('train');
-  const test = res('test');
-  const { edges, counts } = histogram([train, test], 24);
+  // A result thinned by the host brings the histogram of every residual; the kept rows alone would over-count the extremes.
+  const counted = result.thinned?.residualHistogram;
+  const { edges, counts } = counted ? { edges: counted.edges, counts: [counted.train, counted.test] } : histogram([res('train'), res('test')], 24);
+  const [trainRows, testRows] = [0, 1].map((g) => (counts[g] ?? []).reduce((a, b) => a + b, 0));
   const centers = edges.slice(0, -1).map((e, i) => fmt((e + edges[i + 1]) / 2, 3));
   // Shares, so train (many rows) and test (few rows) are comparable.
   const share = (c: number[], n: number) => c.map((v) => (n ? (100 * v) / n : 0));
@@ -376,8 +450,8 @@ export function histogramOption(result: RunResult): EChartsCoreOption {
     xAxis: { type: 'category', data: centers, name: 'error (original units)', nameLocation: 'middle', nameGap: 30, axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', name: '% of rows' },
     series: [
-      { name: `Train (${train.length})`, type: 'bar', data: share(counts[0] ?? [], train.length), itemStyle: { color: COLORS.train }, barGap: '0%' },
-      { name: `Test (${test.length})`, type: 'bar', data: share(counts[1] ?? [], test.length), itemStyle: { color: COLORS.test } },
+      { name: `Train (${trainRows})`, type: 'bar', data: share(counts[0] ?? [], trainRows), itemStyle: { color: COLORS.train }, barGap: '0%' },
+      { name: `Test (${testRows})`, type: 'bar', data: share(counts[1] ?? [], testRows), itemStyle: { color: COLORS.test } },
     ],
   };
 }

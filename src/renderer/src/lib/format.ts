@@ -1,6 +1,7 @@
 /** Small formatting helpers shared by the panels. */
 import Papa from 'papaparse';
-import { extent } from '../../../contract/extent';
+
+export { histogram } from '../../../contract/histogram';
 
 /** A number with about 4 significant digits, or an en dash for null/NaN. */
 export function fmt(value: number | null | undefined, digits = 4): string {
@@ -48,26 +49,4 @@ export function download(name: string, data: Blob | string): void {
 /** RFC 4180 CSV from rows of cells (papaparse's unparse; '\n' line ends and a final one; null → empty). */
 export function toCsv(rows: Array<Array<string | number | null>>): string {
   return `${Papa.unparse(rows, { newline: '\n' })}\n`;
-}
-
-/** Histogram of values in `bins` equal-width bins over [min, max] of all the given arrays. */
-export function histogram(groups: number[][], bins = 24): { edges: number[]; counts: number[][] } {
-  const all = groups.flat().filter(Number.isFinite);
-  if (all.length === 0) return { edges: [], counts: groups.map(() => []) };
-  let { min: lo, max: hi } = extent(all);
-  if (lo === hi) {
-    lo -= 0.5;
-    hi += 0.5;
-  }
-  const width = (hi - lo) / bins;
-  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
-  const counts = groups.map((values) => {
-    const c = new Array<number>(bins).fill(0);
-    for (const v of values) {
-      if (!Number.isFinite(v)) continue;
-      c[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
-    }
-    return c;
-  });
-  return { edges, counts };
 }

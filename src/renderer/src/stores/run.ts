@@ -105,6 +105,16 @@ export const useRunStore = defineStore('run', () => {
   const runConfig = shallowRef<RunConfig | null>(null);
   const busy = computed(() => status.value === 'starting' || status.value === 'running' || status.value === 'stopping');
   const progress = computed(() => (totalEpochs.value > 0 ? Math.min(100, (100 * (currentEpoch.value + epochFraction.value)) / totalEpochs.value) : 0));
+  /**
+   * Seconds of training left: within an epoch from its batch progress (so a long first epoch has an estimate
+   * too), else the last epoch event's estimate; null before anything is known and once every epoch is done.
+   */
+  const timeLeft = computed<number | null>(() => {
+    if (totalEpochs.value === 0 || currentEpoch.value >= totalEpochs.value) return null;
+    const done = (currentEpoch.value + epochFraction.value) / totalEpochs.value;
+    if (epochFraction.value > 0 && done > 0 && elapsedSeconds.value > 0) return (elapsedSeconds.value * (1 - done)) / done;
+    return etaSeconds.value;
+  });
 
   let pending: RunEvent[] = [];
   let lastBatchAt = 0;
@@ -231,7 +241,7 @@ export const useRunStore = defineStore('run', () => {
 
   return {
     config, errors, valid, datasetRows, windowPlan, resetToTutorial, addLayer, removeLayer,
-    status, runId, started, epochs, batches, totalEpochs, currentEpoch, epochFraction, etaSeconds, elapsedSeconds, phase, phaseFraction,
+    status, runId, started, epochs, batches, totalEpochs, currentEpoch, epochFraction, etaSeconds, timeLeft, elapsedSeconds, phase, phaseFraction,
     notes, failure, result, runConfig, busy, progress, train, stop, dismissFailure,
   };
 });
