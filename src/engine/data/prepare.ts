@@ -23,7 +23,7 @@ export interface PreparedData {
 }
 
 /** The window arithmetic lives in the contract, so the form checks the same figures before Train. */
-export { minimumRows, splitIndexOf } from '../../contract/window-plan.js';
+export { splitIndexOf } from '../../contract/window-plan.js';
 
 export function prepareData(series: SeriesData, prep: PrepSpec, horizon = 1): PreparedData {
   const n = series.features[0].length;
