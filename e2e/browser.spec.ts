@@ -2,7 +2,7 @@
  * The workbench in Debian's Chromium against the real browser-mode server, with real training.
  * Trainings are kept short (few epochs, batch 16) so the suite stays quick on two cores.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,34 @@ async function watchLossChart(page: Page): Promise<void> {
 }
 async function lossHistory(page: Page): Promise<Array<[number, string]>> {
   return page.evaluate(() => (window as unknown as { __loss: Array<[number, string]> }).__loss);
+}
+
+/** Record every text of the run status line (and its phase) inside the page. */
+async function watchStatus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __status: string[] };
+    w.__status = [];
+    const line = document.querySelector('[data-testid="epoch-progress"]')!;
+    const record = () => {
+      const seen = `${line.getAttribute('data-phase') ?? ''}|${line.textContent ?? ''}`;
+      if (w.__status.at(-1) !== seen) w.__status.push(seen);
+    };
+    record();
+    new MutationObserver(record).observe(line, { attributes: true, childList: true, characterData: true, subtree: true });
+  });
+}
+async function statusHistory(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __status: string[] }).__status);
+}
+
+/** Screenshots of the current tab at the two window sizes the app is checked at. */
+async function shootAtSizes(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [[1440, 900], [1024, 700]]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(shots, `${name}-${width}x${height}.png`) });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 }
 
 async function openTrainingTab(page: Page): Promise<void> {
@@ -55,11 +83,23 @@ test('sunspots: a short tutorial-like run plots the loss per epoch, the predicti
   await setField(page, 'epochs', '3');
   await setField(page, 'batch-size', '16');
   await expect(page.getByTestId('form-status')).toHaveText('Settings are valid.');
+  // The form knows the windows each part gets, by the engine's own arithmetic.
+  await expect(page.getByTestId('window-plan')).toHaveText('2,820 rows, split at row 2,256: 187 training, 0 validation and 46 test windows.');
+  await setField(page, 'validation-fraction', '0.2');
+  await expect(page.getByTestId('window-plan')).toHaveText('2,820 rows, split at row 2,256: 150 training, 37 validation and 46 test windows.');
+  await setField(page, 'validation-fraction', '0');
 
   await watchLossChart(page);
+  await watchStatus(page);
   await page.getByTestId('train-button').click();
   await expect(page.getByTestId('backend')).toHaveText(/Backend: \w+/, { timeout: 60_000 });
   await waitFinished(page);
+  // The status said what was happening, phase by phase, and never "about 0.0 s left".
+  const statuses = await statusHistory(page);
+  expect(statuses.some((t) => /^training\|Epoch [1-3] of 3/.test(t)), statuses.join('\n')).toBe(true);
+  expect(statuses.some((t) => t.startsWith('evaluating|Evaluating')), statuses.join('\n')).toBe(true);
+  expect(statuses.filter((t) => /0\.0 s left/.test(t)), statuses.join('\n')).toEqual([]);
+  expect(statuses.at(-1)).toMatch(/\|Done: 3 epochs in/);
 
   // One point per epoch, gained while the run was still going.
   const seen = await lossHistory(page);
@@ -75,6 +115,13 @@ test('sunspots: a short tutorial-like run plots the loss per epoch, the predicti
   await expect(chart).toBeVisible();
   await expect(chart).toHaveAttribute('data-split-index', '2256');
   expect(Number(await chart.getAttribute('data-series-count'))).toBeGreaterThanOrEqual(2);
+  // The whole actual series: one point per row of the CSV, not only the 233 window targets.
+  const csvRows = readFileSync(resolve('resources/datasets/sunspots.csv'), 'utf8').trim().split('\n').length - 1;
+  expect(csvRows).toBe(2820);
+  await expect(chart).toHaveAttribute('data-actual-points', String(csvRows));
+  await expect(chart).toHaveAttribute('data-points', String(187 + 46));
+  // Focus moved with the run: to the Results tab it opened.
+  await expect(page.getByTestId('tab-results')).toBeFocused();
   for (const id of ['metric-train-rmse', 'metric-test-rmse', 'metric-train-rmse-original', 'metric-test-rmse-original']) {
     await expect(page.getByTestId(id)).toHaveText(/^\d/);
   }
@@ -143,6 +190,30 @@ test('keyboard: Tab to Train and press Enter; Stop mid-run keeps the last finish
   await expect(page.getByTestId('train-button')).toBeEnabled();
 });
 
+test('keyboard focus through the form is never hidden under the sticky header and tabs (1024x700)', async ({ app: page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await openTrainingTab(page);
+  await page.getByTestId('time-steps').focus();
+  const hidden: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const where = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const header = document.querySelector('.app-header')!.getBoundingClientRect();
+      const tabs = document.querySelector('[role="tablist"]')!.getBoundingClientRect();
+      // The header's own controls, and the tab panel (a container taller than the window), are not judged.
+      if (el.closest('.app-header') || el.closest('[role="tablist"]') || el.getAttribute('role') === 'tabpanel') return null;
+      const box = el.getBoundingClientRect();
+      const covered = box.top < Math.max(header.bottom, tabs.bottom) - 1 || box.bottom > window.innerHeight + 1;
+      return covered ? `${el.id || el.getAttribute('data-testid') || el.tagName}: top ${Math.round(box.top)} under ${Math.round(Math.max(header.bottom, tabs.bottom))}` : null;
+    });
+    if (where) hidden.push(where);
+  }
+  expect(hidden).toEqual([]);
+  await page.setViewportSize({ width: 1440, height: 900 });
+});
+
 test('open a semicolon CSV with decimal commas through the file chooser and train on a chosen column', async ({ app: page, server }) => {
   const rows = ['Datum;Umsatz;Temperatur;Region'];
   for (let i = 0; i < 240; i++) {
@@ -177,15 +248,59 @@ test('open a semicolon CSV with decimal commas through the file chooser and trai
   await expect(page.getByTestId('metric-test-rmse')).toHaveText(/^\d/);
 });
 
-test('a run the engine refuses shows an error banner and the app stays usable', async ({ app: page, server }) => {
+test('settings the data cannot serve are refused next to their fields before Train', async ({ app: page, server }) => {
   const file = join(server.scratch, 'short.csv');
-  writeFileSync(file, 'x,y\n' + Array.from({ length: 40 }, (_, i) => `${i},${Math.sin(i)}`).join('\n') + '\n');
+  writeFileSync(file, 'x,y,z\n' + Array.from({ length: 40 }, (_, i) => `${i},${Math.sin(i).toFixed(4)},${i % 4 === 0 ? i : ''}`).join('\n') + '\n');
   const chooser = page.waitForEvent('filechooser');
   await page.getByTestId('open-csv').click();
   await (await chooser).setFiles(file);
   await expect(page.getByTestId('detected')).toContainText('short.csv', { timeout: 30_000 });
+  await expect(page.getByTestId('series-chart')).toHaveAttribute('data-rows', '40');
   await openTrainingTab(page);
+  // Too few rows for the window: refused at the time steps, with the engine's own sentence.
   await setField(page, 'time-steps', '200');
+  await expect(page.getByTestId('error-f-time-steps')).toHaveText(/^Too few rows for the window: 40 rows split at 80% give 0 training and 0 test windows of 200 time steps; this needs at least \d+ rows\./);
+  await expect(page.getByTestId('time-steps')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('window-plan')).toHaveText('40 rows, split at row 32: 0 training, 0 validation and 0 test windows.');
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await expect(page.getByTestId('invalid-hint')).toContainText('timeSteps: Too few rows');
+  await page.screenshot({ path: join(shots, 'form-too-few-rows.png') });
+  await setField(page, 'time-steps', '3');
+  await expect(page.getByTestId('window-plan')).toHaveText('40 rows, split at row 32: 10 training, 0 validation and 2 test windows.');
+  await expect(page.getByTestId('train-button')).toBeEnabled();
+  // A validation share that takes every training window.
+  await setField(page, 'time-steps', '12');
+  await setField(page, 'train-fraction', '0.6');
+  await expect(page.getByTestId('window-plan')).toHaveText('40 rows, split at row 24: 1 training, 0 validation and 1 test windows.');
+  await setField(page, 'validation-fraction', '0.5');
+  await expect(page.getByTestId('error-f-validation')).toHaveText('The validation fraction 0.5 leaves no training windows out of 1; lower it.');
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await page.getByTestId('tutorial-defaults').click();
+  // A multi-step forecast with an extra input, whose future is unknown: refused with the reason.
+  await page.getByTestId('tab-data').click();
+  await page.getByLabel('z', { exact: true }).check();
+  await openTrainingTab(page);
+  await setField(page, 'time-steps', '3');
+  await setField(page, 'forecast-steps', '6');
+  await expect(page.getByTestId('error-f-forecast')).toContainText('at most 1 with extra input columns (z): beyond the model\'s 1-step output the forecast would need future values of those columns, which are unknown');
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await setField(page, 'forecast-steps', '1');
+  await expect(page.getByTestId('train-button')).toBeEnabled();
+});
+
+test('a run the engine refuses shows an error banner and the app stays usable', async ({ app: page, server }) => {
+  // z has a value on every fourth row only: dropping the rows it misses leaves 10 of the 40 rows, which the
+  // form (counting the target's rows) cannot know; the engine refuses the run.
+  const file = join(server.scratch, 'short.csv');
+  writeFileSync(file, 'x,y,z\n' + Array.from({ length: 40 }, (_, i) => `${i},${Math.sin(i).toFixed(4)},${i % 4 === 0 ? i : ''}`).join('\n') + '\n');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByTestId('open-csv').click();
+  await (await chooser).setFiles(file);
+  await expect(page.getByTestId('detected')).toContainText('short.csv', { timeout: 30_000 });
+  await page.getByTestId('missing-select').selectOption('drop');
+  await page.getByLabel('z', { exact: true }).check();
+  await openTrainingTab(page);
+  await setField(page, 'time-steps', '3');
   await setField(page, 'batch-size', '16');
   await page.getByTestId('train-button').click();
   const banner = page.getByTestId('error-banner');
@@ -220,10 +335,27 @@ test('LSTM with two layers and a forecast ahead', async ({ app: page }) => {
   await expect(chart).toHaveAttribute('data-forecast-points', '24');
   await expect(page.getByTestId('metric-interval-coverage')).toContainText(/80 %/);
   await expect(page.getByTestId('metric-validation-rmse')).toHaveText(/^\d/);
+  // The statistical references sit in the errors table, in original units (no MAPE of scaled values).
+  for (const name of ['ets', 'theta', 'arima']) {
+    await expect(page.getByTestId(`metric-row-baseline-${name}`)).toContainText('(reference)');
+    await expect(page.getByTestId(`metric-baseline-${name}-rmse-original`)).toHaveText(/^\d/);
+  }
+  await expect(page.getByTestId('metric-test-mape')).toHaveCount(0);
+  await expect(page.getByTestId('metric-test-mape-original')).toHaveText(/^\d/);
+  // References drawn over the test part on demand: the actual line stays whole beneath them.
+  await expect(chart).toHaveAttribute('data-overlay-count', '0');
+  await page.getByTestId('overlay-ets').check();
+  await page.getByLabel('naive', { exact: true }).check();
+  await expect(chart).toHaveAttribute('data-overlay-count', '2');
+  await expect(chart).toHaveAttribute('data-series-count', String(3 + 2 * bands + 2));
+  await expect(chart).toHaveAttribute('data-actual-points', '2820');
   await expect(page.getByTestId('backtest-table')).toBeVisible();
   await expect(page.getByTestId('result-facts')).toContainText('validation');
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(shots, 'results-lstm-forecast.png'), fullPage: true });
+  await shootAtSizes(page, 'results-tab');
+  await page.getByTestId('tab-training').click();
+  await shootAtSizes(page, 'training-tab');
 });
 
 test('one click on Train reproduces the tutorial (SimpleRNN(3) → Dense(1), 20 epochs, batch 1)', async ({ app: page }) => {

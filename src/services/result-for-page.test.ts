@@ -28,7 +28,7 @@ describe('the result a page gets', () => {
       training: { epochs: 1, batchSize: 64, seed: 1 },
       evaluation: { seasonLength: 24 },
     });
-    const page = resultForPage(full, 2000);
+    const page = resultForPage(full, 2000, 5000);
     expect(full.predictions.length).toBeGreaterThan(11_900);
     expect(full.actualSeries?.values).toHaveLength(12_000);
     expect(page.thinned?.predictionRows).toBe(full.predictions.length);
@@ -55,7 +55,7 @@ describe('the result a page gets', () => {
     for (const b of page.baselines) expect(b.testPredicted).toHaveLength(testRows.length);
     // The whole actual series, thinned with its row numbers, first and last rows kept.
     const series = page.actualSeries!;
-    expect(series.values).toHaveLength(2000);
+    expect(series.values).toHaveLength(5000);
     expect(series.index![0]).toBe(0);
     expect(series.index!.at(-1)).toBe(11_999);
     series.index!.forEach((row, i) => expect(series.values[i]).toBe(values[row]));

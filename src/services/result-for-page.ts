@@ -4,15 +4,16 @@
  * them as it thins the series previews (LTTB, engine/data/downsample.ts): the one-step rows of each split
  * keep the points LTTB picks for the actual values, the predictions and the residuals (spikes of each
  * survive), the references' test forecasts follow the kept test rows, the whole actual series is thinned
- * the same way, and the residual histogram is counted here over every row. The full result stays with the
+ * as the input-series preview is (beyond SERIES_MAX_POINTS), and the residual histogram is counted here over every row. The full result stays with the
  * supervisor, in the run's bundle and its predictions CSV.
  */
+import { SERIES_MAX_POINTS } from '../contract/datasets.js';
 import { histogram } from '../contract/histogram.js';
 import type { RunEvent } from '../contract/run-events.js';
 import type { PredictionRow, RunResult } from '../contract/run-result.js';
 import { lttbIndices } from '../engine/data/downsample.js';
 
-/** Points per plotted line a page gets at most: about one per pixel of a wide chart. */
+/** One-step predictions a page gets at most (before the union of the three LTTB picks): about one per pixel of a wide chart. */
 export const PAGE_PLOT_POINTS = 2000;
 /** Bins of the residual histogram (the renderer's histogram chart uses the same). */
 export const RESIDUAL_BINS = 24;
@@ -26,11 +27,14 @@ function keptRows(rows: readonly PredictionRow[], budget: number): number[] {
   return [...kept].sort((a, b) => a - b);
 }
 
-/** The result as a page gets it: unchanged when small; else thinned, with `thinned` saying what was left out. */
-export function resultForPage(result: RunResult, maxPoints = PAGE_PLOT_POINTS): RunResult {
+/**
+ * The result as a page gets it: unchanged when small; else thinned, with `thinned` saying what was left out.
+ * The whole actual series is thinned beyond `seriesPoints`, the input-series preview's limit.
+ */
+export function resultForPage(result: RunResult, maxPoints = PAGE_PLOT_POINTS, seriesPoints = SERIES_MAX_POINTS): RunResult {
   const stepOne = result.predictions.filter((p) => p.step === 1);
   const actual = result.actualSeries;
-  const thinActual = !!actual && actual.values.length > maxPoints;
+  const thinActual = !!actual && actual.values.length > seriesPoints;
   if (stepOne.length <= maxPoints && !thinActual) return result;
 
   // Positions of the test rows among all test rows (every step): the references' forecasts are aligned with them.
@@ -53,7 +57,7 @@ export function resultForPage(result: RunResult, maxPoints = PAGE_PLOT_POINTS): 
     ...result,
     predictions,
     baselines: result.baselines.map((b) => (b.testPredicted ? { ...b, testPredicted: keptTest.map((k) => b.testPredicted![k]) } : b)),
-    actualSeries: actual && thinActual ? thinSeries(actual, maxPoints) : actual,
+    actualSeries: actual && thinActual ? thinSeries(actual, seriesPoints) : actual,
     thinned: { predictionRows: result.predictions.length, residualHistogram: { edges, train: counts[0], test: counts[1] } },
   };
 }

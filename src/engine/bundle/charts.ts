@@ -20,6 +20,8 @@ export interface PredictionChartInput {
   lastIndex: number;
   /** Time label per row index, for axis labels (optional). */
   timeOf?: (index: number) => string | null;
+  /** The whole actual series (RunResult.actualSeries.values), drawn in place of the predicted rows' actual values. */
+  actual?: readonly number[];
 }
 
 /** ECharts is loaded on first use only: starting a run or the CLI does not pay for it. */
@@ -99,11 +101,13 @@ export function lossChartSvg(history: readonly EpochRecord[], title = 'Training 
 
 export function predictionChartSvg(input: PredictionChartInput): Promise<string> {
   const rows = input.predictions.filter((r) => r.step === 1).slice().sort((a, b) => a.index - b.index);
-  const unit = valueUnit([...rows.flatMap((r) => [r.actual, r.predicted]), ...input.forecast.map((f) => f.value)]);
+  // Every row of the series when it is known: the first window of each part has no prediction but is data.
+  const actual = input.actual ? input.actual.map((v, i) => [i, v]) : rows.map((r) => [r.index, r.actual]);
+  const unit = valueUnit([...actual.map(([, v]) => v), ...rows.map((r) => r.predicted), ...input.forecast.map((f) => f.value)]);
   const y = (value: number) => drawn(value, unit.factor);
-  const range = yRange([...rows.flatMap((r) => [y(r.actual), y(r.predicted)]), ...input.forecast.map((f) => y(f.value))]);
+  const range = yRange([...actual.map(([, v]) => y(v)), ...rows.map((r) => y(r.predicted)), ...input.forecast.map((f) => y(f.value))]);
   const bySplit = (split: PredictionRow['split']) => rows.filter((r) => r.split === split).map((r) => [r.index, y(r.predicted)]);
-  const big = rows.length > 2000;
+  const big = Math.max(rows.length, actual.length) > 2000;
   const line = (name: string, color: string, data: unknown[]) => ({
     name,
     type: 'line',
@@ -129,7 +133,7 @@ export function predictionChartSvg(input: PredictionChartInput): Promise<string>
     yAxis: { type: 'value', scale: true, name: unit.suffix ? `values${unit.suffix}` : undefined, ...range },
     series: [
       {
-        ...line('actual', COLORS.actual, rows.map((r) => [r.index, y(r.actual)])),
+        ...line('actual', COLORS.actual, actual.map(([i, v]) => [i, y(v)])),
         markLine: {
           symbol: 'none',
           silent: true,

@@ -206,6 +206,7 @@ async function renderCharts(result: RunResult): Promise<{ charts: ChartFile[]; w
       splitIndex: result.samples.splitIndex,
       lastIndex,
       timeOf,
+      actual: result.actualSeries && !result.actualSeries.index ? result.actualSeries.values : undefined,
     }),
   );
   const charts: ChartFile[] = [];

@@ -229,10 +229,12 @@ export function intervalBandSeries(
 export interface ReferenceOverlay {
   name: string;
   points: Array<[number, number]>;
+  /** Dashed line colour: by the reference's place among the run's baselines, so it keeps it when others are switched. */
+  color?: string;
 }
 
-/** Colours of the reference overlays, in the order of the run's baselines (dashed lines). */
-const OVERLAY_COLORS = ['#047857', '#b45309', '#be185d', '#0e7490', '#4d7c0f', '#7e22ce', '#9f1239'];
+/** Colours of the reference overlays (none close to the forecast's orange or the predictions' blue). */
+const OVERLAY_COLORS = ['#047857', '#be185d', '#0e7490', '#7e22ce', '#4d7c0f', '#a16207', '#9f1239'];
 
 /** What the prediction chart draws besides the predictions: the whole actual series and reference overlays. */
 export interface PredictionExtras {
@@ -337,8 +339,8 @@ export function predictionOption(
       showSymbol: o.points.length < 100,
       symbolSize: 3,
       sampling: 'lttb',
-      lineStyle: { width: 1.2, type: 'dashed', color: OVERLAY_COLORS[i % OVERLAY_COLORS.length] },
-      itemStyle: { color: OVERLAY_COLORS[i % OVERLAY_COLORS.length] },
+      lineStyle: { width: 1.2, type: 'dashed', color: o.color ?? OVERLAY_COLORS[i % OVERLAY_COLORS.length] },
+      itemStyle: { color: o.color ?? OVERLAY_COLORS[i % OVERLAY_COLORS.length] },
       z: 3,
     });
   });
@@ -380,15 +382,15 @@ export function overlayNames(result: RunResult): string[] {
 /** The named references' one-step test forecasts as lines over the test rows (testPredicted is aligned with them). */
 export function referenceOverlays(result: RunResult, names: readonly string[]): ReferenceOverlay[] {
   const testRows = result.predictions.filter((p) => p.split === 'test');
-  return result.baselines
-    .filter((b) => names.includes(b.name) && b.testPredicted?.length === testRows.length)
-    .map((b) => {
-      const points: Array<[number, number]> = [];
-      testRows.forEach((r, k) => {
-        if (r.step === 1) points.push([r.index, b.testPredicted![k]]);
-      });
-      return { name: b.kind === 'reference' ? `${b.name} (reference)` : b.name, points: points.sort((x, y) => x[0] - y[0]) };
+  return result.baselines.flatMap((b, place) => {
+    if (!names.includes(b.name) || b.testPredicted?.length !== testRows.length) return [];
+    const points: Array<[number, number]> = [];
+    testRows.forEach((r, k) => {
+      if (r.step === 1) points.push([r.index, b.testPredicted![k]]);
     });
+    const name = b.kind === 'reference' ? `${b.name} (reference)` : b.name;
+    return [{ name, points: points.sort((x, y) => x[0] - y[0]), color: OVERLAY_COLORS[place % OVERLAY_COLORS.length] }];
+  });
 }
 
 export function predictionChartFor(result: RunResult, times?: readonly string[] | null, shownReferences: readonly string[] = []): PredictionChart {
