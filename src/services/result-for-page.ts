@@ -4,10 +4,9 @@
  * them as it thins the series previews (LTTB, engine/data/downsample.ts): the one-step rows of each split
  * keep the points LTTB picks for the actual values, the predictions and the residuals (spikes of each
  * survive), the references' test forecasts follow the kept test rows, the whole actual series is thinned
- * as the input-series preview is (beyond SERIES_MAX_POINTS), and the residual histogram is counted here over every row. The full result stays with the
+ * to 5,000 points, and the residual histogram is counted here over every row. The full result stays with the
  * supervisor, in the run's bundle and its predictions CSV.
  */
-import { SERIES_MAX_POINTS } from '../contract/datasets.js';
 import { histogram } from '../contract/histogram.js';
 import type { RunEvent } from '../contract/run-events.js';
 import type { PredictionRow, RunResult } from '../contract/run-result.js';
@@ -15,6 +14,8 @@ import { lttbIndices } from '../engine/data/downsample.js';
 
 /** One-step predictions a page gets at most (before the union of the three LTTB picks): about one per pixel of a wide chart. */
 export const PAGE_PLOT_POINTS = 2000;
+/** Points of the whole actual series a page gets at most, drawn beneath the predictions. */
+export const PAGE_SERIES_POINTS = 5000;
 /** Bins of the residual histogram (the renderer's histogram chart uses the same). */
 export const RESIDUAL_BINS = 24;
 
@@ -29,9 +30,9 @@ function keptRows(rows: readonly PredictionRow[], budget: number): number[] {
 
 /**
  * The result as a page gets it: unchanged when small; else thinned, with `thinned` saying what was left out.
- * The whole actual series is thinned beyond `seriesPoints`, the input-series preview's limit.
+ * The whole actual series is thinned beyond `seriesPoints`.
  */
-export function resultForPage(result: RunResult, maxPoints = PAGE_PLOT_POINTS, seriesPoints = SERIES_MAX_POINTS): RunResult {
+export function resultForPage(result: RunResult, maxPoints = PAGE_PLOT_POINTS, seriesPoints = PAGE_SERIES_POINTS): RunResult {
   const stepOne = result.predictions.filter((p) => p.step === 1);
   const actual = result.actualSeries;
   const thinActual = !!actual && actual.values.length > seriesPoints;

@@ -411,7 +411,8 @@ export function residualOption(result: RunResult, times?: readonly string[] | nu
   ];
   const label = nearestTimeLabel(rows, times);
   const series = splits
-    .map(([split, name, color]) => ({ name, type: 'scatter', symbolSize: 4, data: bySplit(split), itemStyle: { color, opacity: 0.8 } }))
+    // large: one path for many points instead of a shape per point.
+    .map(([split, name, color]) => ({ name, type: 'scatter', symbolSize: 4, large: true, largeThreshold: 2000, data: bySplit(split), itemStyle: { color, opacity: 0.8 } }))
     .filter((s) => s.data.length > 0) as object[];
   if (series.length)
     Object.assign(series[0], {
