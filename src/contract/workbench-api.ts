@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { parseWith, RunConfigSchema } from './run-config.js';
 import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
-import { BundleSummarySchema, BundlePredictionSchema } from './bundles.js';
+import { BundleSummarySchema, BundlePredictionSchema, RecentBundleSchema } from './bundles.js';
 import { runHistoryChannels } from './run-history.js';
 import { InterruptedRunSchema } from './training-process.js';
 
@@ -50,6 +50,10 @@ export const channels = {
   },
   'bundles:open-dialog': { request: z.object({}), response: BundleSummarySchema.nullable() },
   'bundles:open-path': { request: PathRequest, response: BundleSummarySchema },
+  /** Bundles opened or uploaded recently and the bundles of recent runs, newest first (no paths). */
+  'bundles:recent': { request: z.object({}), response: z.array(RecentBundleSchema) },
+  /** Open one of 'bundles:recent' by its id. */
+  'bundles:open-recent': { request: z.object({ id: z.string().min(1).max(200) }), response: BundleSummarySchema },
   'bundles:predict': {
     request: z.object({ bundleDir: z.string().min(1), path: z.string().min(1) }),
     response: BundlePredictionSchema,
