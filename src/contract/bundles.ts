@@ -141,6 +141,23 @@ export const BundleSummarySchema = z.object({
 });
 export type BundleSummary = z.infer<typeof BundleSummarySchema>;
 
+/**
+ * For predicting with a bundle: which column of the new file stands for each column the bundle expects
+ * (its windowing.features), e.g. { Passengers: 'Total' }. Columns not named are read by their own name.
+ */
+export const BundleColumnMapSchema = z.record(z.string().min(1).max(1000), z.string().min(1).max(1000));
+export type BundleColumnMap = z.infer<typeof BundleColumnMapSchema>;
+
+/** Why a column map does not fit a bundle's features (a sentence), or null when it does. */
+export function checkColumnMap(features: readonly string[], map: BundleColumnMap): string | null {
+  const unknown = Object.keys(map).filter((k) => !features.includes(k));
+  if (unknown.length) return `it maps ${unknown.map((k) => `"${k}"`).join(', ')}, which the model does not use.`;
+  const used = features.map((f) => map[f] ?? f);
+  const twice = used.find((c, i) => used.indexOf(c) !== i);
+  if (twice) return `the file's column "${twice}" would feed two of the model's columns.`;
+  return null;
+}
+
 export const BundlePredictionRowSchema = z.object({
   /** Row index in the new (cleaned) series of the predicted value. */
   index: z.number().int(),

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { parseWith, RunConfigSchema } from './run-config.js';
 import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
-import { BundleSummarySchema, BundlePredictionSchema, RecentBundleSchema } from './bundles.js';
+import { BundleColumnMapSchema, BundleSummarySchema, BundlePredictionSchema, RecentBundleSchema } from './bundles.js';
 import { runHistoryChannels } from './run-history.js';
 import { InterruptedRunSchema } from './training-process.js';
 
@@ -55,7 +55,7 @@ export const channels = {
   /** Open one of 'bundles:recent' by its id. */
   'bundles:open-recent': { request: z.object({ id: z.string().min(1).max(200) }), response: BundleSummarySchema },
   'bundles:predict': {
-    request: z.object({ bundleDir: z.string().min(1), path: z.string().min(1) }),
+    request: z.object({ bundleDir: z.string().min(1), path: z.string().min(1), columns: BundleColumnMapSchema.default({}) }),
     response: BundlePredictionSchema,
   },
   'anatomy:compute': { request: AnatomyRequestSchema, response: AnatomyReportSchema },

@@ -166,9 +166,9 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       const entry = (await recent.list()).find((e) => e.id === id);
       return openAndRemember(await resolveBundleDir(id), entry?.kind === 'bundle' ? entry.name : undefined);
     },
-    'bundles:predict': async ({ bundleDir, path }) => {
+    'bundles:predict': async ({ bundleDir, path, columns }) => {
       await datasets.list();
-      const prediction = await engine.predictWithBundle(await resolveBundleDir(bundleDir), datasets.resolve(path).path);
+      const prediction = await engine.predictWithBundle(await resolveBundleDir(bundleDir), datasets.resolve(path).path, { columns });
       return namesByHandle ? { ...prediction, bundleDir } : prediction;
     },
     'anatomy:compute': async (request) => {
