@@ -18,7 +18,7 @@ const PathRequest = z.object({ path: z.string().min(1) });
 const RunIdRequest = z.object({ runId: z.string().min(1) });
 
 export const channels = {
-  /** Host facts: which host, which training backend, where runs and exports go. */
+  /** Host facts: which host, which training backend, where exports go (browser mode: the folder's name only). */
   'app:info': {
     request: z.object({}),
     response: z.object({
@@ -43,7 +43,10 @@ export const channels = {
   'runs:recover': { request: RunIdRequest, response: RunIdRequest },
   /** Remove an interrupted run's checkpoint instead of recovering it. */
   'runs:discard': { request: RunIdRequest, response: z.object({ discarded: z.boolean() }) },
-  /** Copy a finished run's bundle to a folder: desktop asks with a save dialog; browser mode writes under its exports folder. */
+  /**
+   * Copy a finished run's bundle to a folder: desktop asks with a save dialog (path = the folder written);
+   * browser mode writes under its exports folder (path = the folder's name there; its page downloads a zip instead).
+   */
   'runs:export': {
     request: z.object({ runId: z.string().min(1), name: z.string().min(1).max(200).nullable().default(null) }),
     response: z.object({ path: z.string() }).nullable(),

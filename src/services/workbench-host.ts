@@ -105,16 +105,30 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     throw new InvalidInputError(`The workbench has not opened the bundle "${path}": pick an exported bundle folder first.`);
   }
 
+  /** Browser mode: an engine sentence about a bundle folder names the bundle, not the server path. */
+  async function namingBundle<T>(dir: string, name: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!namesByHandle || !(error instanceof InvalidInputError)) throw error;
+      throw new InvalidInputError(error.message.split(dir).join(`the bundle "${name}"`), error.problems);
+    }
+  }
+
   /** Open a bundle folder, put it at the top of the recent list, and name it as this host names bundles. */
   async function openAndRemember(dir: string, name?: string): Promise<BundleSummary> {
-    const summary = await engine.openBundle(dir);
+    const summary = await namingBundle(dir, name ?? basename(dir), () => engine.openBundle(dir));
     handedOutBundles.add(resolve(dir));
     const id = await recent.remember(dir, name ?? summary.name, bundleDetail(summary));
-    return namesByHandle ? { ...summary, dir: id, name: name ?? summary.name } : summary;
+    if (!namesByHandle) return summary;
+    // No server path leaves the server: the handle for the folder, the training file's name for its path.
+    const trainedOn = summary.dataset.name;
+    return { ...summary, dir: id, name: name ?? summary.name, dataset: { ...summary.dataset, path: trainedOn }, config: { ...summary.config, data: { ...summary.config.data, path: trainedOn } } };
   }
 
   const handlers: Handlers = {
-    'app:info': async () => ({ host: deps.kind, version: deps.version, backend: supervisor.backend, exportsDir: deps.exportsDir }),
+    // Browser mode names the exports folder, never its server path.
+    'app:info': async () => ({ host: deps.kind, version: deps.version, backend: supervisor.backend, exportsDir: deps.exportsDir && (namesByHandle ? basename(deps.exportsDir) : deps.exportsDir) }),
     'datasets:list': () => datasets.list(),
     'datasets:open-dialog': async () => {
       if (!dialogs) throw new InvalidInputError('There is no file dialog in browser mode: choose a file to upload instead.');
@@ -152,7 +166,8 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       handedOutBundles.add(path);
       const summary = await engine.openBundle(path).catch(() => null);
       if (summary) await recent.remember(path, basename(path), bundleDetail(summary));
-      return { path };
+      // Browser mode: the folder's name in the exports folder (which 'bundles:open-path' accepts), not its path.
+      return { path: namesByHandle ? basename(path) : path };
     },
     'bundles:open-dialog': async () => {
       if (!dialogs) throw new InvalidInputError('There is no folder dialog in browser mode: type the name of a bundle in the exports folder.');
@@ -168,8 +183,10 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     },
     'bundles:predict': async ({ bundleDir, path, columns }) => {
       await datasets.list();
-      const prediction = await engine.predictWithBundle(await resolveBundleDir(bundleDir), datasets.resolve(path).path, { columns });
-      return namesByHandle ? { ...prediction, bundleDir } : prediction;
+      const dir = await resolveBundleDir(bundleDir);
+      const ref = datasets.resolve(path);
+      const prediction = await namingBundle(dir, basename(dir), () => engine.predictWithBundle(dir, ref.path, { columns }));
+      return namesByHandle ? { ...prediction, bundleDir, dataset: { ...prediction.dataset, path } } : prediction;
     },
     'anatomy:compute': async (request) => {
       if (request.source === 'bundle') {
