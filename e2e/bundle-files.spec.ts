@@ -82,6 +82,30 @@ test('download a bundle as a zip, upload it again, forecast other CSVs with it (
   await expect(page.getByTestId('bundle-panel')).toContainText(`sunspots-count.csv's column "Count" was used as the model's "Sunspots".`);
   await expect(page.getByTestId('bundle-metric-test-rmse')).toHaveText(/^\d/);
 
+  // The saved image: the chart's size at 2x plus a title band with the chart's title drawn in it.
+  const image = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save image: sunspots-count.csv with the reopened model' }).click();
+  const png = readFileSync((await (await image).path())!);
+  const box = (await page.getByTestId('bundle-prediction-chart').locator('.chart-body').boundingBox())!;
+  expect(Math.abs(png.readUInt32BE(16) - 2 * box.width)).toBeLessThanOrEqual(2);
+  expect(Math.abs(png.readUInt32BE(20) - 2 * (box.height + 36))).toBeLessThanOrEqual(2);
+  const darkInTitleBand = await page.evaluate(async (base64) => {
+    const picture = new Image();
+    picture.src = `data:image/png;base64,${base64}`;
+    await picture.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = picture.width;
+    canvas.height = picture.height;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(picture, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, 72).data;
+    let dark = 0;
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i] < 110 && pixels[i + 1] < 110 && pixels[i + 2] < 130) dark++;
+    return dark;
+  }, png.toString('base64'));
+  expect(darkInTitleBand).toBeGreaterThan(200);
+  writeFileSync(join(screenshotDir, 'saved-chart-image.png'), png);
+
   // A file of another shape is refused with the reason.
   const other = join(server.scratch, 'other-columns.csv');
   writeFileSync(other, 'when,temperature\n' + Array.from({ length: 100 }, (_, i) => `${i},${i % 7}`).join('\n') + '\n');

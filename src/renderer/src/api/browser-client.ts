@@ -12,6 +12,7 @@ import { parseRunEvent, type RunEvent } from '../../../contract/run-events';
 import { DATASET_PROGRESS_STREAM, DatasetProgressSchema, type Channel, type ChannelRequest, type ChannelResponse, type DatasetProgress } from '../../../contract/workbench-api';
 import type { UploadListener, WorkbenchClient } from './client';
 import { HostCallError, unwrapReply } from './reply';
+import { download } from '../lib/format';
 
 interface Pending {
   channel: Channel;
@@ -170,15 +171,7 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
     if (!response.ok) throw refusal(response.status, await response.json().catch(() => null), 'Downloading the model failed');
     const fileName = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get('content-disposition') ?? '')?.[1];
     const saveAs = fileName ? decodeURIComponent(fileName) : `${name ?? runId}.zip`;
-    const url = URL.createObjectURL(await response.blob());
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = saveAs;
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    download(saveAs, await response.blob());
     return { name: saveAs, path: null };
   }
 
