@@ -6,8 +6,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, screenshotDir, setField, test, zipEntryNames } from './fixtures';
+
+/** axe's critical and serious findings inside the bundle panel. */
+async function panelViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="bundle-panel"]').analyze();
+  return violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id}: ${v.help}`);
+}
 
 async function trainShortRun(page: Page): Promise<void> {
   await page.getByTestId('tab-training').click();
@@ -73,6 +80,7 @@ test('download a bundle as a zip, upload it again, forecast other CSVs with it (
   await expect(target).toHaveValue('Count');
   await mapping.scrollIntoViewIfNeeded();
   await page.getByTestId('bundle-panel').screenshot({ path: join(screenshotDir, 'bundle-column-map.png') });
+  expect(await panelViolations(page), 'bundle panel with the column mapping').toEqual([]);
   await target.focus();
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('bundle-predict-mapped')).toBeFocused();
@@ -130,6 +138,7 @@ test('download a bundle as a zip, upload it again, forecast other CSVs with it (
   await recent.selectOption({ label: (await recent.locator('option', { hasText: 'Bundle: sunspots-e2e' }).textContent())!.trim() });
   await page.getByTestId('bundle-open-recent').click();
   await expect(page.getByTestId('bundle-summary')).toContainText('sunspots-e2e');
+  expect(await panelViolations(page), 'bundle panel with the recent list').toEqual([]);
 
   const panel = page.getByTestId('bundle-panel');
   await panel.scrollIntoViewIfNeeded();
