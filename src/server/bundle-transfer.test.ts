@@ -120,6 +120,10 @@ describe('bundles as zip archives in browser mode', () => {
     const run = await call('bundles:open-recent', { id: `run-${runId}` });
     expect(run).toMatchObject({ ok: true, response: { runId } });
     expect(JSON.stringify(run)).not.toContain(dir);
+    // Anatomy of the uploaded bundle, named by its handle.
+    const anatomy = await call('anatomy:compute', { source: 'bundle', bundleDir: summary.dir, input: null });
+    expect(anatomy).toMatchObject({ ok: true, response: { source: 'bundle', bundleDir: summary.dir } });
+    expect(JSON.stringify(anatomy)).not.toContain(dir);
     const gone = await call('bundles:open-recent', { id: 'bundle-0123456789abcdef' });
     expect(gone).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: 'That model bundle is no longer there: open or upload it again.' } });
   });

@@ -191,7 +191,10 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     'anatomy:compute': async (request) => {
       if (request.source === 'bundle') {
         if (!request.bundleDir) throw new InvalidInputError('Choose a bundle folder to explain.');
-        return engine.computeAnatomy({ ...request, bundleDir: await resolveBundleDir(request.bundleDir) });
+        const dir = await resolveBundleDir(request.bundleDir);
+        const report = await namingBundle(dir, basename(dir), () => engine.computeAnatomy({ ...request, bundleDir: dir }));
+        // Browser mode: the bundle as the page named it, not the server path.
+        return namesByHandle ? { ...report, bundleDir: request.bundleDir } : report;
       }
       return engine.computeAnatomy(request);
     },
