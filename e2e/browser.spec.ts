@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, lossPoints, screenshotDir, setField, test } from './fixtures';
+import { expect, lossPoints, screenshotDir, setField, test, zipEntryNames } from './fixtures';
 
 const shots = screenshotDir;
 
@@ -65,7 +65,7 @@ async function waitFinished(page: Page, timeout = 180_000): Promise<void> {
   await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', 'finished');
 }
 
-test('sunspots: a short tutorial-like run plots the loss per epoch, the predictions with the split line, the RMSEs, and exports', async ({ app: page }) => {
+test('sunspots: a short tutorial-like run plots the loss per epoch, the predictions with the split line, the RMSEs, and exports', async ({ app: page, server }) => {
   // First start: the bundled sunspots series is open and plotted, the tutorial settings are filled in.
   await expect(page.getByTestId('dataset-select')).toHaveValue(/sunspots/i);
   await expect(page.getByTestId('series-chart')).toHaveAttribute('data-points', '2820');
@@ -129,11 +129,16 @@ test('sunspots: a short tutorial-like run plots the loss per epoch, the predicti
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(shots, 'results-short-run.png'), fullPage: true });
 
-  // Export writes a folder with model.json.
+  // Export downloads the bundle as one zip archive holding model.json (nothing is written on the server's disk).
+  const bundleDownload = page.waitForEvent('download');
   await page.getByTestId('export-button').click();
-  const exported = (await page.getByTestId('export-path').textContent({ timeout: 60_000 }))!.trim();
-  expect(existsSync(exported), exported).toBe(true);
-  expect(readdirSync(exported)).toContain('model.json');
+  const archive = await bundleDownload;
+  expect(archive.suggestedFilename()).toMatch(/\.zip$/);
+  const saved = join(server.scratch, archive.suggestedFilename());
+  await archive.saveAs(saved);
+  expect(existsSync(saved), saved).toBe(true);
+  expect(await zipEntryNames(saved)).toContainEqual(expect.stringMatching(/\/model\.json$/));
+  await expect(page.getByTestId('export-downloaded')).toContainText(archive.suggestedFilename());
 
   // Chart images and the loss history download.
   const download = page.waitForEvent('download');
@@ -379,45 +384,7 @@ test('one click on Train reproduces the tutorial (SimpleRNN(3) → Dense(1), 20 
   await expect(page.getByTestId('seed')).not.toHaveValue('1');
 });
 
-test('export, reopen the bundle and forecast another CSV; a mismatched CSV is refused with the reason', async ({ app: page, server }) => {
-  await openTrainingTab(page);
-  await setField(page, 'epochs', '2');
-  await setField(page, 'batch-size', '16');
-  await setField(page, 'forecast-steps', '12');
-  await page.getByTestId('train-button').click();
-  await waitFinished(page);
-  await page.getByLabel('Folder name').fill('sunspots-e2e');
-  await page.getByTestId('export-button').click();
-  const exported = (await page.getByTestId('export-path').textContent({ timeout: 60_000 }))!.trim();
-  expect(readdirSync(exported)).toContain('model.json');
-
-  // A second file of the same shape: the last 600 months of sunspots, written by the test.
-  const lines = (await import('node:fs')).readFileSync(resolve('resources/datasets/sunspots.csv'), 'utf8').trim().split('\n');
-  const second = join(server.scratch, 'sunspots-recent.csv');
-  writeFileSync(second, [lines[0], ...lines.slice(-600)].join('\n') + '\n');
-  const other = join(server.scratch, 'other-columns.csv');
-  writeFileSync(other, 'when,temperature\n' + Array.from({ length: 100 }, (_, i) => `${i},${i % 7}`).join('\n') + '\n');
-
-  page.once('dialog', (d) => void d.accept(exported.split(/[\\/]/).pop()!));
-  await page.getByTestId('bundle-open').click();
-  await expect(page.getByTestId('bundle-summary')).toContainText('sunspots-e2e', { timeout: 30_000 });
-
-  let chooser = page.waitForEvent('filechooser');
-  await page.getByTestId('bundle-dataset-select').selectOption('__open__');
-  await page.getByTestId('bundle-predict').click();
-  await (await chooser).setFiles(second);
-  await expect(page.getByTestId('bundle-prediction-chart')).toBeVisible({ timeout: 60_000 });
-  expect(Number(await page.getByTestId('bundle-prediction-chart').getAttribute('data-series-count'))).toBeGreaterThanOrEqual(2);
-  await expect(page.getByTestId('bundle-metric-test-rmse')).toHaveText(/^\d/);
-  await page.getByTestId('bundle-panel').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(shots, 'bundle-forecast.png'), fullPage: true });
-
-  chooser = page.waitForEvent('filechooser');
-  await page.getByTestId('bundle-dataset-select').selectOption('__open__');
-  await page.getByTestId('bundle-predict').click();
-  await (await chooser).setFiles(other);
-  await expect(page.getByTestId('bundle-error')).toContainText(/Sunspots|column/i, { timeout: 60_000 });
-});
+// Export, reopening the bundle and forecasting another CSV with it: e2e/bundle-files.spec.ts.
 
 test('a training process that dies mid-run is recovered from its last checkpoint, and the next run works', async ({ app: page }) => {
   await openTrainingTab(page);

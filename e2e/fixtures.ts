@@ -70,3 +70,13 @@ export async function setField(page: Page, testId: string, value: string): Promi
 export async function lossPoints(page: Page): Promise<number> {
   return Number((await page.getByTestId('loss-chart').getAttribute('data-points')) ?? '0');
 }
+
+/** The entry names of a zip archive on disk (a downloaded bundle). */
+export async function zipEntryNames(path: string): Promise<string[]> {
+  const { default: yauzl } = await import('yauzl');
+  const zip = await yauzl.openPromise(path, { lazyEntries: true });
+  const names: string[] = [];
+  for await (const entry of zip.eachEntry()) names.push(entry.fileName);
+  zip.close();
+  return names;
+}

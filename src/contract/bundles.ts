@@ -35,6 +35,33 @@ export const BUNDLE_FILES = {
   onnxPreprocessing: 'preprocessing.json',
 } as const;
 
+/** The charts a bundle may hold (SVG always, PNG where a rasteriser worked). */
+export const BUNDLE_CHART_FILES = ['loss.svg', 'predictions.svg', 'loss.png', 'predictions.png'] as const;
+
+/** Every file name a bundle folder may hold: the only names a bundle archive (zip) may carry. */
+export const BUNDLE_FILE_NAMES: readonly string[] = [...Object.values(BUNDLE_FILES), ...BUNDLE_CHART_FILES];
+
+/** Limits on a bundle archive (zip) a host accepts: compressed size, entries, and bytes once unpacked. */
+export const BUNDLE_ARCHIVE_LIMITS = {
+  archiveBytes: 256 * 1024 * 1024,
+  entries: 64,
+  unpackedBytes: 768 * 1024 * 1024,
+} as const;
+
+/** A bundle the host can reopen without a path: one opened or uploaded recently, or the bundle of a recent run. */
+export const RecentBundleSchema = z.object({
+  /** The host's handle for the bundle ('bundles:open-recent'); never a path. */
+  id: z.string().min(1),
+  /** Folder or archive name, as shown to people. */
+  name: z.string(),
+  kind: z.enum(['bundle', 'run']),
+  /** ISO 8601: when it was last opened (bundles) or finished (runs). */
+  at: z.string(),
+  /** One line about it: the target column and model. */
+  detail: z.string(),
+});
+export type RecentBundle = z.infer<typeof RecentBundleSchema>;
+
 /** How the model's inputs are cut from a series: enough to window new data the same way. */
 export const BundleWindowingSchema = z.object({
   timeSteps: z.number().int().min(1),
@@ -83,7 +110,10 @@ export const BundleMetadataSchema = RunResultSchema.omit({ predictions: true, bu
 export type BundleMetadata = z.infer<typeof BundleMetadataSchema>;
 
 export const BundleSummarySchema = z.object({
-  /** Absolute path of the bundle folder. */
+  /**
+   * The bundle folder as this host names it to the renderer: its path in the CLI and on the desktop, the
+   * host's handle (see RecentBundleSchema.id) in browser mode, so that no server path leaves the server.
+   */
   dir: z.string(),
   /** Folder name, as shown to people. */
   name: z.string(),
@@ -111,6 +141,23 @@ export const BundleSummarySchema = z.object({
 });
 export type BundleSummary = z.infer<typeof BundleSummarySchema>;
 
+/**
+ * For predicting with a bundle: which column of the new file stands for each column the bundle expects
+ * (its windowing.features), e.g. { Passengers: 'Total' }. Columns not named are read by their own name.
+ */
+export const BundleColumnMapSchema = z.record(z.string().min(1).max(1000), z.string().min(1).max(1000));
+export type BundleColumnMap = z.infer<typeof BundleColumnMapSchema>;
+
+/** Why a column map does not fit a bundle's features (a sentence), or null when it does. */
+export function checkColumnMap(features: readonly string[], map: BundleColumnMap): string | null {
+  const unknown = Object.keys(map).filter((k) => !features.includes(k));
+  if (unknown.length) return `it maps ${unknown.map((k) => `"${k}"`).join(', ')}, which the model does not use.`;
+  const used = features.map((f) => map[f] ?? f);
+  const twice = used.find((c, i) => used.indexOf(c) !== i);
+  if (twice) return `the file's column "${twice}" would feed two of the model's columns.`;
+  return null;
+}
+
 export const BundlePredictionRowSchema = z.object({
   /** Row index in the new (cleaned) series of the predicted value. */
   index: z.number().int(),
@@ -123,6 +170,7 @@ export const BundlePredictionRowSchema = z.object({
 export type BundlePredictionRow = z.infer<typeof BundlePredictionRowSchema>;
 
 export const BundlePredictionSchema = z.object({
+  /** As BundleSummary.dir. */
   bundleDir: z.string(),
   /** The new data as loaded with the bundle's columns and missing-value policy. */
   dataset: DatasetInfoSchema,

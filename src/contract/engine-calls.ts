@@ -16,7 +16,7 @@
  */
 import { z } from 'zod';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
-import { BundlePredictionSchema, BundleSummarySchema } from './bundles.js';
+import { BundleColumnMapSchema, BundlePredictionSchema, BundleSummarySchema } from './bundles.js';
 import { CsvInspectionSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
 
 const Path = z.string().min(1);
@@ -40,8 +40,8 @@ export const engineCalls = {
   /** The demo network or a bundle's, computed step by step beside model.predict (loads TensorFlow.js). */
   computeAnatomy: { args: z.tuple([AnatomyRequestSchema]), result: AnatomyReportSchema, deadlineMs: 3 * MINUTE, activity: 'computing the anatomy' },
   openBundle: { args: z.tuple([Path]), result: BundleSummarySchema, deadlineMs: 2 * MINUTE, activity: 'opening the model' },
-  /** Forecast a CSV with a bundle: reads the file and predicts every window. */
-  predictWithBundle: { args: z.tuple([Path, Path]), result: BundlePredictionSchema, deadlineMs: 10 * MINUTE, activity: 'predicting with the model' },
+  /** Forecast a CSV with a bundle: reads the file and predicts every window (third: which file column stands for each expected one). */
+  predictWithBundle: { args: z.tuple([Path, Path, z.object({ columns: BundleColumnMapSchema.optional() }).optional()]), result: BundlePredictionSchema, deadlineMs: 10 * MINUTE, activity: 'predicting with the model' },
   /** Copy a bundle folder to a destination that must not exist (atomically); returns the destination. */
   exportBundle: { args: z.tuple([Path, Path]), result: z.string(), deadlineMs: 10 * MINUTE, activity: 'exporting the model' },
 } as const satisfies Record<string, EngineCallSpec>;

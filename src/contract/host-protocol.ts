@@ -36,5 +36,9 @@ export const TOKEN_HEADER = 'x-workbench-token';
 /** Browser mode: path of the WebSocket and of the upload endpoint. */
 export const WS_PATH = '/ws';
 export const UPLOAD_PATH = '/upload';
+/** Browser mode: GET ?runId=…&name=… downloads a run's bundle as one zip archive. */
+export const BUNDLE_DOWNLOAD_PATH = '/bundle.zip';
+/** Browser mode: POST ?name=….zip uploads a bundle archive; the reply is the opened BundleSummary. */
+export const BUNDLE_UPLOAD_PATH = '/upload-bundle';
 /** Browser mode: largest CSV upload accepted. */
 export const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;

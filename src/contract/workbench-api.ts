@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { parseWith, RunConfigSchema } from './run-config.js';
 import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
-import { BundleSummarySchema, BundlePredictionSchema } from './bundles.js';
+import { BundleColumnMapSchema, BundleSummarySchema, BundlePredictionSchema, RecentBundleSchema } from './bundles.js';
 import { runHistoryChannels } from './run-history.js';
 import { InterruptedRunSchema } from './training-process.js';
 
@@ -18,7 +18,7 @@ const PathRequest = z.object({ path: z.string().min(1) });
 const RunIdRequest = z.object({ runId: z.string().min(1) });
 
 export const channels = {
-  /** Host facts: which host, which training backend, where runs and exports go. */
+  /** Host facts: which host, which training backend, where exports go (browser mode: the folder's name only). */
   'app:info': {
     request: z.object({}),
     response: z.object({
@@ -43,15 +43,22 @@ export const channels = {
   'runs:recover': { request: RunIdRequest, response: RunIdRequest },
   /** Remove an interrupted run's checkpoint instead of recovering it. */
   'runs:discard': { request: RunIdRequest, response: z.object({ discarded: z.boolean() }) },
-  /** Copy a finished run's bundle to a folder: desktop asks with a save dialog; browser mode writes under its exports folder. */
+  /**
+   * Copy a finished run's bundle to a folder: desktop asks with a save dialog (path = the folder written);
+   * browser mode writes under its exports folder (path = the folder's name there; its page downloads a zip instead).
+   */
   'runs:export': {
     request: z.object({ runId: z.string().min(1), name: z.string().min(1).max(200).nullable().default(null) }),
     response: z.object({ path: z.string() }).nullable(),
   },
   'bundles:open-dialog': { request: z.object({}), response: BundleSummarySchema.nullable() },
   'bundles:open-path': { request: PathRequest, response: BundleSummarySchema },
+  /** Bundles opened or uploaded recently and the bundles of recent runs, newest first (no paths). */
+  'bundles:recent': { request: z.object({}), response: z.array(RecentBundleSchema) },
+  /** Open one of 'bundles:recent' by its id. */
+  'bundles:open-recent': { request: z.object({ id: z.string().min(1).max(200) }), response: BundleSummarySchema },
   'bundles:predict': {
-    request: z.object({ bundleDir: z.string().min(1), path: z.string().min(1) }),
+    request: z.object({ bundleDir: z.string().min(1), path: z.string().min(1), columns: BundleColumnMapSchema.default({}) }),
     response: BundlePredictionSchema,
   },
   'anatomy:compute': { request: AnatomyRequestSchema, response: AnatomyReportSchema },

@@ -15,6 +15,6 @@ export const engineImplementation: EngineApi = {
   loadSeriesPreview: async (request, options) => (await series()).loadSeriesPreview(request, options),
   computeAnatomy: async (request) => (await anatomy()).computeAnatomy(request),
   openBundle: async (dir) => (await bundle()).openBundle(dir),
-  predictWithBundle: async (bundleDir, csvPath) => (await bundle()).predictWithBundle(bundleDir, csvPath),
+  predictWithBundle: async (bundleDir, csvPath, options) => (await bundle()).predictWithBundle(bundleDir, csvPath, options),
   exportBundle: async (sourceDir, destinationDir) => (await bundle()).exportBundle(sourceDir, destinationDir),
 };

@@ -19,6 +19,8 @@ export const CHANNEL_NAMES = [
   'runs:export',
   'bundles:open-dialog',
   'bundles:open-path',
+  'bundles:recent',
+  'bundles:open-recent',
   'bundles:predict',
   'anatomy:compute',
   'history:list',

@@ -157,7 +157,9 @@ describe('browser-mode server', () => {
   it('answers calls over the WebSocket, validating requests', async () => {
     const c = await client();
     const info = await c.call('app:info');
-    expect(info).toEqual({ id: expect.any(Number), ok: true, response: expect.objectContaining({ host: 'browser', exportsDir: join(dir, 'exports') }) });
+    // The exports folder by name: no server path in a reply.
+    expect(info).toEqual({ id: expect.any(Number), ok: true, response: expect.objectContaining({ host: 'browser', exportsDir: 'exports' }) });
+    expect(JSON.stringify(info)).not.toContain(dir);
     const list = await c.call('datasets:list');
     expect(list.ok).toBe(true);
     expect(list.response[0]).toMatchObject({ name: 'sunspots.csv', bundled: true });
@@ -221,12 +223,20 @@ describe('browser-mode server', () => {
 
     // Export the run's bundle under the exports folder; never over an existing one.
     const exported = await c.call('runs:export', { runId, name: 'my-model' });
-    expect(exported).toMatchObject({ ok: true, response: { path: join(dir, 'exports', 'my-model') } });
+    // Written to exports/my-model, and named so in the reply: the folder's name, not its server path.
+    expect(exported).toMatchObject({ ok: true, response: { path: 'my-model' } });
+    expect(JSON.stringify(exported)).not.toContain(dir);
     expect(JSON.parse(await readFile(join(dir, 'exports', 'my-model', 'model.json'), 'utf8'))).toHaveProperty('modelTopology');
     const again = await c.call('runs:export', { runId, name: 'my-model' });
     expect(again).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/already exists/) } });
     const opened = await c.call('bundles:open-path', { path: 'my-model' });
-    expect(opened).toMatchObject({ ok: true, response: { dir: join(dir, 'exports', 'my-model') } });
+    // The folder exports/my-model, named by the host's handle and its name; no server path in the reply.
+    expect(opened).toMatchObject({ ok: true, response: { dir: expect.stringMatching(/^bundle-[0-9a-f]{16}$/), name: 'my-model' } });
+    expect(JSON.stringify(opened)).not.toContain(dir);
+    const recent = await c.call('bundles:recent');
+    expect(recent.response).toContainEqual(expect.objectContaining({ id: opened.response.dir, name: 'my-model', kind: 'bundle' }));
+    expect(recent.response).toContainEqual(expect.objectContaining({ id: `run-${runId}`, kind: 'run' }));
+    expect(JSON.stringify(recent)).not.toContain(dir);
     const outside = await c.call('bundles:open-path', { path: dir });
     expect(outside).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
 

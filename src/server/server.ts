@@ -9,6 +9,7 @@
  * - GET /… serves the built renderer (static-files.ts) with a strict CSP.
  * - /ws (websocket.ts): calls and replies, pushed run events and dataset progress.
  * - POST /upload?name=… (upload.ts) streams a CSV to a private uploads folder, registered as a dataset.
+ * - GET /bundle.zip and POST /upload-bundle (bundle-transfer.ts): a bundle downloaded or uploaded as one zip.
  * This file is the lifecycle: start the host, route requests, listen, close.
  */
 import { mkdir, readFile } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MAX_UPLOAD_BYTES, TOKEN_QUERY, UPLOAD_PATH } from '../contract/host-protocol.js';
+import { BUNDLE_DOWNLOAD_PATH, BUNDLE_UPLOAD_PATH, MAX_UPLOAD_BYTES, TOKEN_QUERY, UPLOAD_PATH } from '../contract/host-protocol.js';
 import { InvalidInputError } from '../contract/run-config.js';
 import { createStandardHost, type StandardHost } from '../services/create-host.js';
 import type { HostEngine } from '../services/engine-bindings.js';
@@ -30,6 +31,7 @@ import { requestUrl, sendJson, sendText } from './replies.js';
 import { staticFileHandler } from './static-files.js';
 import { createUploadStore, MAX_UPLOADS_TOTAL_BYTES } from './upload.js';
 import { createWorkbenchSockets } from './websocket.js';
+import { handleBundleDownload, handleBundleUpload } from './bundle-transfer.js';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -127,7 +129,8 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { pathname } = requestUrl(req);
-    const why = access.refusal(req, pathname === UPLOAD_PATH ? 'api' : 'static');
+    const api = pathname === UPLOAD_PATH || pathname === BUNDLE_UPLOAD_PATH || pathname === BUNDLE_DOWNLOAD_PATH;
+    const why = access.refusal(req, api ? 'api' : 'static');
     if (why) {
       req.resume();
       return sendText(res, 403, `Forbidden: ${why}. Open the URL with the token that \`npm run serve\` printed.`);
@@ -135,6 +138,14 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     if (pathname === UPLOAD_PATH) {
       if (req.method !== 'POST') return sendText(res, 405, 'Use POST to upload a file.');
       return uploads.handle(req, res);
+    }
+    if (pathname === BUNDLE_UPLOAD_PATH) {
+      if (req.method !== 'POST') return sendText(res, 405, 'Use POST to upload a bundle archive.');
+      return handleBundleUpload(host, req, res);
+    }
+    if (pathname === BUNDLE_DOWNLOAD_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Use GET to download a bundle.');
+      return handleBundleDownload(host, req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       req.resume();

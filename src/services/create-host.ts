@@ -11,6 +11,8 @@ import { TrainingSupervisor } from './training-supervisor.js';
 import { RunStore } from '../engine/runs/store.js';
 import { RecordingTrainingSupervisor, RunHistoryService } from './run-history-service.js';
 import { SweepService } from './sweep-service.js';
+import { RecentBundles } from './recent-bundles.js';
+import { join } from 'node:path';
 import { createWorkbenchHost, type HostDialogs, type WorkbenchHost } from './workbench-host.js';
 
 export interface StandardHostOptions {
@@ -28,7 +30,12 @@ export interface StandardHostOptions {
   /** Else call this engine in-process (default engineBindings: tests, CLI). */
   engine?: HostEngine;
   log?: (text: string) => void;
+  /** Browser mode: where uploaded bundle archives are unpacked (default exportsDir). */
+  bundleLibraryDir?: string;
 }
+
+/** The recent-models list's file, in the runs folder (a dot file, which the run store passes over). */
+export const RECENT_BUNDLES_FILE = '.recent-bundles.json';
 
 export interface StandardHost {
   host: WorkbenchHost;
@@ -65,6 +72,11 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     runsDir: options.runsDir,
     copyBundle: (source, destination) => engine.exportBundle(source, destination),
   });
+  const recentBundles = new RecentBundles({
+    file: join(options.runsDir, RECENT_BUNDLES_FILE),
+    listRuns: async () => (await runs.list()).runs,
+    runBundle: async (runId) => (await runs.get(runId)).bundleDir,
+  });
   const workbenchHost = createWorkbenchHost({
     kind: options.kind,
     version: options.version,
@@ -75,6 +87,8 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     dialogs: options.dialogs,
     exportsDir: options.exportsDir,
     acceptDroppedPaths: options.acceptDroppedPaths,
+    recentBundles,
+    bundleLibraryDir: options.bundleLibraryDir ?? null,
     runHistory,
   });
   // Shutting the host down ends the engine worker as well as the training processes.

@@ -15,11 +15,11 @@ import type { HostDialogs } from './workbench-host.js';
 const DATASETS = fileURLToPath(new URL('../../resources/datasets', import.meta.url));
 let dir: string;
 let services: StandardHost;
-const picks: { csv: string | null; exportTo: string | null } = { csv: null, exportTo: null };
+const picks: { csv: string | null; exportTo: string | null; bundle: string | null } = { csv: null, exportTo: null, bundle: null };
 const dialogs: HostDialogs = {
   openCsv: async () => picks.csv,
   chooseExportFolder: async () => picks.exportTo,
-  openBundleFolder: async () => null,
+  openBundleFolder: async () => picks.bundle,
 };
 
 beforeAll(async () => {
@@ -78,6 +78,17 @@ describe('workbench host (desktop flavour)', () => {
     await expect(services.host.call('runs:export', { runId, name: null })).rejects.toThrow(/already exists/);
     const info = (await services.host.call('app:info', {})) as { host: string; backend: string };
     expect(info).toMatchObject({ host: 'desktop', backend: expect.stringMatching(/^(tensorflow|cpu|wasm)$/) });
+
+    // The recent-models list: the exported folder and the run, reopened without a dialog (the desktop keeps its paths).
+    const recent = (await services.host.call('bundles:recent', {})) as Array<{ id: string; name: string; kind: string }>;
+    expect(recent[0]).toMatchObject({ name: 'exported', kind: 'bundle' });
+    expect(recent).toContainEqual(expect.objectContaining({ id: `run-${runId}`, kind: 'run' }));
+    expect(await services.host.call('bundles:open-recent', { id: recent[0].id })).toMatchObject({ dir: join(dir, 'exported'), runId });
+    picks.bundle = null;
+    expect(await services.host.call('bundles:open-dialog', {})).toBeNull();
+    picks.bundle = join(dir, 'runs', runId);
+    expect(await services.host.call('bundles:open-dialog', {})).toMatchObject({ dir: join(dir, 'runs', runId) });
+    expect(((await services.host.call('bundles:recent', {})) as Array<{ name: string }>)[0]).toMatchObject({ name: runId });
   });
 
   it('lists interrupted runs (none here) and refuses to recover or discard a run that has no checkpoint, with a sentence', async () => {

@@ -4,7 +4,8 @@
  * (`parseRequest`) and lets only host-handed-out paths through; what differs per host (native dialogs,
  * where exports go, whether dropped paths are accepted) comes in through `WorkbenchHostDeps`.
  */
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { InvalidInputError } from '../contract/run-config.js';
 import type { RunEventListener } from '../contract/run-events.js';
@@ -17,8 +18,11 @@ import {
   type ChannelResponse,
   type RunHistoryChannel,
 } from '../contract/workbench-api.js';
+import type { BundleSummary } from '../contract/bundles.js';
+import { importBundleArchive, zipBundleFolder } from './bundle-archive.js';
 import type { DatasetProgressListener, DatasetService } from './dataset-service.js';
 import { pageEvents } from './result-for-page.js';
+import { bundleDetail, isBundleHandle, type RecentBundles } from './recent-bundles.js';
 import type { HostEngine } from './engine-bindings.js';
 import { safeFolderName, type ExportService } from './export-service.js';
 import type { TrainingSupervisor } from './training-supervisor.js';
@@ -44,6 +48,10 @@ export interface WorkbenchHostDeps {
   exportsDir: string | null;
   /** Accept 'datasets:open-path' (a file dropped on the desktop window). */
   acceptDroppedPaths: boolean;
+  /** The recent-models list ('bundles:recent'); also resolves the handles browser mode uses instead of paths. */
+  recentBundles: RecentBundles;
+  /** Browser mode: where uploaded bundle archives are unpacked (default exportsDir). */
+  bundleLibraryDir?: string | null;
   /** Answers the run-history and sweep channels (services/run-history-service.ts); absent = not offered. */
   runHistory?: { handles(channel: string): boolean; call(channel: RunHistoryChannel, request: never): Promise<unknown>; dispose(): void };
 }
@@ -56,6 +64,10 @@ export interface WorkbenchHost {
   onRunEvent(listener: RunEventListener): () => void;
   /** How far 'datasets:inspect' and 'datasets:series' have read their file; returns an unsubscribe function. */
   onDatasetProgress(listener: DatasetProgressListener): () => void;
+  /** A finished run's bundle as one zip archive, for a download: the archive's file name and its bytes. */
+  bundleArchive(runId: string, name: string | null): Promise<{ fileName: string; stream: Readable }>;
+  /** Unpack an uploaded bundle archive (treated as hostile), validate it as a bundle and open it. */
+  importBundle(archiveName: string, archive: Buffer): Promise<BundleSummary>;
   dispose(): void;
 }
 
@@ -79,16 +91,47 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
   const bundleRoots = [supervisor.runsDir, deps.exportsDir].filter((d): d is string => !!d);
   const forPage = pageEvents();
 
-  /** A bundle folder the renderer may use: handed out by a dialog or an export, or under runs/exports. */
-  function resolveBundleDir(path: string): string {
+  const recent = deps.recentBundles;
+  /** Browser mode names bundles by handle, never by server path. */
+  const namesByHandle = deps.kind === 'browser';
+
+  /** A bundle folder the renderer may use: a handle of the recent list, handed out by a dialog or an export, or under runs/exports. */
+  async function resolveBundleDir(path: string): Promise<string> {
+    if (isBundleHandle(path)) {
+      const dir = await recent.resolve(path);
+      if (!dir) throw new InvalidInputError('That model bundle is no longer there: open or upload it again.');
+      return dir;
+    }
     const candidate = deps.exportsDir && !isAbsolute(path) ? resolve(deps.exportsDir, safeFolderName(path)) : resolve(path);
     if (handedOutBundles.has(candidate) || bundleRoots.some((root) => isInside(root, candidate))) return candidate;
     if (deps.kind === 'desktop' && deps.acceptDroppedPaths) return candidate;
     throw new InvalidInputError(`The workbench has not opened the bundle "${path}": pick an exported bundle folder first.`);
   }
 
+  /** Browser mode: an engine sentence about a bundle folder names the bundle, not the server path. */
+  async function namingBundle<T>(dir: string, name: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!namesByHandle || !(error instanceof InvalidInputError)) throw error;
+      throw new InvalidInputError(error.message.split(dir).join(`the bundle "${name}"`), error.problems);
+    }
+  }
+
+  /** Open a bundle folder, put it at the top of the recent list, and name it as this host names bundles. */
+  async function openAndRemember(dir: string, name?: string): Promise<BundleSummary> {
+    const summary = await namingBundle(dir, name ?? basename(dir), () => engine.openBundle(dir));
+    handedOutBundles.add(resolve(dir));
+    const id = await recent.remember(dir, name ?? summary.name, bundleDetail(summary));
+    if (!namesByHandle) return summary;
+    // No server path leaves the server: the handle for the folder, the training file's name for its path.
+    const trainedOn = summary.dataset.name;
+    return { ...summary, dir: id, name: name ?? summary.name, dataset: { ...summary.dataset, path: trainedOn }, config: { ...summary.config, data: { ...summary.config.data, path: trainedOn } } };
+  }
+
   const handlers: Handlers = {
-    'app:info': async () => ({ host: deps.kind, version: deps.version, backend: supervisor.backend, exportsDir: deps.exportsDir }),
+    // Browser mode names the exports folder, never its server path.
+    'app:info': async () => ({ host: deps.kind, version: deps.version, backend: supervisor.backend, exportsDir: deps.exportsDir && (namesByHandle ? basename(deps.exportsDir) : deps.exportsDir) }),
     'datasets:list': () => datasets.list(),
     'datasets:open-dialog': async () => {
       if (!dialogs) throw new InvalidInputError('There is no file dialog in browser mode: choose a file to upload instead.');
@@ -124,29 +167,37 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       }
       const path = await exports.exportRun(runId, destination);
       handedOutBundles.add(path);
-      return { path };
+      const summary = await engine.openBundle(path).catch(() => null);
+      if (summary) await recent.remember(path, basename(path), bundleDetail(summary));
+      // Browser mode: the folder's name in the exports folder (which 'bundles:open-path' accepts), not its path.
+      return { path: namesByHandle ? basename(path) : path };
     },
     'bundles:open-dialog': async () => {
       if (!dialogs) throw new InvalidInputError('There is no folder dialog in browser mode: type the name of a bundle in the exports folder.');
       const dir = await dialogs.openBundleFolder();
       if (!dir) return null;
-      handedOutBundles.add(resolve(dir));
-      return engine.openBundle(resolve(dir));
+      return openAndRemember(resolve(dir));
     },
-    'bundles:open-path': async ({ path }) => {
-      const dir = resolveBundleDir(path);
-      const summary = await engine.openBundle(dir);
-      handedOutBundles.add(dir);
-      return summary;
+    'bundles:open-path': async ({ path }) => openAndRemember(await resolveBundleDir(path)),
+    'bundles:recent': () => recent.list(),
+    'bundles:open-recent': async ({ id }) => {
+      const entry = (await recent.list()).find((e) => e.id === id);
+      return openAndRemember(await resolveBundleDir(id), entry?.kind === 'bundle' ? entry.name : undefined);
     },
-    'bundles:predict': async ({ bundleDir, path }) => {
+    'bundles:predict': async ({ bundleDir, path, columns }) => {
       await datasets.list();
-      return engine.predictWithBundle(resolveBundleDir(bundleDir), datasets.resolve(path).path);
+      const dir = await resolveBundleDir(bundleDir);
+      const ref = datasets.resolve(path);
+      const prediction = await namingBundle(dir, basename(dir), () => engine.predictWithBundle(dir, ref.path, { columns }));
+      return namesByHandle ? { ...prediction, bundleDir, dataset: { ...prediction.dataset, path } } : prediction;
     },
     'anatomy:compute': async (request) => {
       if (request.source === 'bundle') {
         if (!request.bundleDir) throw new InvalidInputError('Choose a bundle folder to explain.');
-        return engine.computeAnatomy({ ...request, bundleDir: resolveBundleDir(request.bundleDir) });
+        const dir = await resolveBundleDir(request.bundleDir);
+        const report = await namingBundle(dir, basename(dir), () => engine.computeAnatomy({ ...request, bundleDir: dir }));
+        // Browser mode: the bundle as the page named it, not the server path.
+        return namesByHandle ? { ...report, bundleDir: request.bundleDir } : report;
       }
       return engine.computeAnatomy(request);
     },
@@ -164,6 +215,18 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     },
     onRunEvent: (listener) => supervisor.onEvent((event) => listener(forPage(event))),
     onDatasetProgress: (listener) => datasets.onProgress(listener),
+    async bundleArchive(runId, name) {
+      const dir = await exports.bundleOf(runId);
+      const folder = safeFolderName(name ?? runId);
+      return { fileName: `${folder}.zip`, stream: await zipBundleFolder(dir, folder) };
+    },
+    async importBundle(archiveName, archive) {
+      const libraryDir = deps.bundleLibraryDir ?? deps.exportsDir;
+      if (!libraryDir) throw new Error('This host has no folder for uploaded bundles.');
+      if (!/\.zip$/i.test(archiveName)) throw new InvalidInputError(`${archiveName} is not a zip archive: upload the .zip file that "Export model" downloaded.`);
+      const dir = await importBundleArchive({ archive, archiveName, libraryDir, validate: async (folder) => void (await engine.openBundle(folder)) });
+      return openAndRemember(dir, archiveName.replace(/\.zip$/i, ''));
+    },
     dispose: () => {
       supervisor.dispose();
       deps.runHistory?.dispose();

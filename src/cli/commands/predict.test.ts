@@ -83,4 +83,19 @@ describe('forecast-workbench predict', () => {
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatch(/other\.csv does not fit this bundle, which needs target "Value"/);
   });
+
+  it('--map Value=Total reads a file whose column is named differently, with the same predictions as the original names', async () => {
+    const renamed = join(root, 'renamed.csv');
+    const fs = await import('node:fs/promises');
+    await fs.writeFile(renamed, (await readFile(second, 'utf8')).replace(/^Month,Value\n/, 'Month,Total\n'));
+    await expect(predictInProcess([bundle, '--csv', renamed])).rejects.toThrow(/renamed\.csv does not fit this bundle, which needs target "Value"/);
+    const mapped = BundlePredictionSchema.parse(JSON.parse(await predictInProcess([bundle, '--csv', renamed, '--map', 'Value=Total', '--json'])));
+    const original = BundlePredictionSchema.parse(JSON.parse(await predictInProcess([bundle, '--csv', second, '--json'])));
+    expect(mapped.predictions).toEqual(original.predictions);
+    expect(mapped.forecast).toEqual(original.forecast);
+    expect(mapped.dataset.column).toBe('Total');
+    expect(mapped.warnings).toContain(`renamed.csv's column "Total" was used as the model's "Value".`);
+    await expect(predictInProcess([bundle, '--csv', renamed, '--map', 'Valu=Total'])).rejects.toThrow(/The column mapping does not fit this bundle.*"Valu", which the model does not use/);
+    await expect(predictInProcess([bundle, '--csv', renamed, '--map', 'Total'])).rejects.toThrow(/--map takes EXPECTED=OWN/);
+  });
 });

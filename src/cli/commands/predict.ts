@@ -14,6 +14,7 @@ interface PredictOptions {
   steps?: string;
   json?: boolean;
   out?: string;
+  map: string[];
 }
 
 export function registerPredictCommand(program: Command, write: (text: string) => void = (text) => process.stdout.write(text)): Command {
@@ -25,13 +26,29 @@ export function registerPredictCommand(program: Command, write: (text: string) =
     .option('--steps <n>', "steps to forecast beyond the end of the data (default: the bundle's own forecast steps)")
     .option('--json', 'print one JSON object (the predictions, metrics and forecast)')
     .option('--out <file.csv>', 'also write kind,index,time,step,actual,predicted rows to this new CSV file')
+    .option('--map <expected=own>', "use the file's column OWN for the model's column EXPECTED, e.g. --map Passengers=Total (repeatable)", (value: string, all: string[]) => [...all, value], [])
     .action(async (bundle: string, options: PredictOptions) => {
       const steps = options.steps === undefined ? undefined : parseSteps(options.steps);
+      const columns = parseColumnMap(options.map);
       const { predictWithBundle } = await import('../../engine/bundle/index.js');
-      const prediction = await predictWithBundle(bundle, options.csv, { steps });
+      const prediction = await predictWithBundle(bundle, options.csv, { steps, columns });
       const out = options.out ? await writePredictionCsv(options.out, prediction) : null;
       write(options.json ? `${JSON.stringify({ ...prediction, out })}\n` : formatPrediction(prediction, out));
     });
+}
+
+/** `--map Passengers=Total --map Temp=T2` → { Passengers: 'Total', Temp: 'T2' }. */
+function parseColumnMap(pairs: string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const expected = pair.slice(0, at).trim();
+    const own = pair.slice(at + 1).trim();
+    if (at < 0 || !expected || !own) throw new InvalidInputError(`--map takes EXPECTED=OWN (the model's column, then the file's), e.g. --map Passengers=Total; got "${pair}".`);
+    if (expected in map) throw new InvalidInputError(`--map names the model's column "${expected}" twice.`);
+    map[expected] = own;
+  }
+  return map;
 }
 
 function parseSteps(text: string): number {

@@ -1,3 +1,4 @@
+import { CHART_COLORS } from '../../contract/chart-colors.js';
 import { writeFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -113,12 +114,26 @@ describe('writeRunBundle', () => {
     expect(forecast).toHaveLength(7);
     expect(forecast[1]).toMatch(/^1,2006-01,-?\d/);
     const losses = (await readFile(join(bundle, 'loss-history.csv'), 'utf8')).trim().split('\n');
-    expect(losses[0]).toBe('epoch,loss,val_loss,seconds');
+    expect(losses[0]).toBe('epoch,train_loss_mse_scaled,validation_loss_mse_scaled,epoch_seconds');
     expect(losses).toHaveLength(3);
+    // Rounded to six significant digits: what a loss is worth reading.
+    const [epoch, train, validation] = losses[1].split(',');
+    expect(epoch).toBe('1');
+    expect(Number(train)).toBe(Number(tiny.result.history[0].loss.toPrecision(6)));
+    expect(Number(validation)).toBe(Number(tiny.result.history[0].valLoss!.toPrecision(6)));
+    expect(train.replace(/^-?0\.0*/, '').replace('.', '').replace(/e.*$/, '').length).toBeLessThanOrEqual(6);
 
     const svg = await readFile(join(bundle, 'predictions.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('train | test');
+    // Drawn in the app's colours (one palette for the screen and the bundle).
+    for (const color of [CHART_COLORS.actual, CHART_COLORS.test, CHART_COLORS.split]) expect(svg.toLowerCase()).toContain(color);
+    const lossSvg = (await readFile(join(bundle, 'loss.svg'), 'utf8')).toLowerCase();
+    expect(lossSvg).toContain(CHART_COLORS.loss);
+    // Well-formed tags (a quote inside an attribute, e.g. a font name, would break every SVG reader).
+    for (const text of [svg, lossSvg]) {
+      for (const tag of text.match(/<[a-zA-Z][^>]*>/g) ?? []) expect(tag).toMatch(/^<[a-zA-Z][\w:-]*(\s+[\w:.-]+="[^"<]*")*\s*\/?>$/);
+    }
     if (files.includes('predictions.png')) {
       const png = await readFile(join(bundle, 'predictions.png'));
       expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -4,12 +4,14 @@
  * bundle holds the SVG charts only.
  */
 import type { EChartsCoreOption } from 'echarts';
+import { CHART_COLORS, CHART_TEXT } from '../../contract/chart-colors.js';
 import { extent } from '../../contract/extent.js';
 import type { EpochRecord, ForecastPoint, PredictionRow } from '../../contract/run-result.js';
 
 const WIDTH = 1000;
 const HEIGHT = 420;
-const COLORS = { actual: '#5470c6', train: '#91cc75', validation: '#fac858', test: '#ee6666', forecast: '#9a60b4', split: '#666' };
+/** The app's palette, so a bundle's PNG looks like the chart on screen. */
+const COLORS = CHART_COLORS;
 
 export interface PredictionChartInput {
   title: string;
@@ -32,7 +34,7 @@ async function render(option: EChartsCoreOption): Promise<string> {
   const echarts = await echartsModule;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   try {
-    chart.setOption({ animation: false, backgroundColor: '#ffffff', ...option });
+    chart.setOption({ animation: false, backgroundColor: '#ffffff', textStyle: { ...CHART_TEXT }, ...option });
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -86,14 +88,23 @@ export function lossChartSvg(history: readonly EpochRecord[], title = 'Training 
   const range = yRange(history.flatMap((h) => [drawn(h.loss, unit.factor), drawn(h.valLoss, unit.factor)]));
   return render({
     title: { text: title, left: 'center', top: 6 },
-    legend: { top: 40, data: hasVal ? ['loss', 'val_loss'] : ['loss'] },
+    legend: { top: 40, itemGap: 24, data: hasVal ? ['training loss', 'validation loss'] : ['training loss'] },
     grid: { left: 70, right: 40, top: 85, bottom: 50 },
     xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 28, minInterval: 1, min: 1 },
     yAxis: { type: 'value', name: `loss (MSE, scaled)${unit.suffix}`, scale: true, ...range },
     series: [
-      { name: 'loss', type: 'line', showSymbol: history.length <= 50, data: history.map((h) => [h.epoch, drawn(h.loss, unit.factor)]) },
+      { name: 'training loss', type: 'line', showSymbol: history.length <= 50, lineStyle: { width: 2, color: COLORS.loss }, itemStyle: { color: COLORS.loss }, data: history.map((h) => [h.epoch, drawn(h.loss, unit.factor)]) },
       ...(hasVal
-        ? [{ name: 'val_loss', type: 'line', showSymbol: history.length <= 50, data: history.filter((h) => h.valLoss !== null).map((h) => [h.epoch, drawn(h.valLoss, unit.factor)]) }]
+        ? [
+            {
+              name: 'validation loss',
+              type: 'line',
+              showSymbol: history.length <= 50,
+              lineStyle: { width: 2, color: COLORS.valLoss },
+              itemStyle: { color: COLORS.valLoss },
+              data: history.filter((h) => h.valLoss !== null).map((h) => [h.epoch, drawn(h.valLoss, unit.factor)]),
+            },
+          ]
         : []),
     ],
   });
@@ -123,7 +134,7 @@ export function predictionChartSvg(input: PredictionChartInput): Promise<string>
   const timeOf = input.timeOf;
   return render({
     title: { text: input.title, left: 'center', top: 6 },
-    legend: { top: 40, data: names },
+    legend: { top: 40, itemGap: 24, data: names },
     grid: { left: 70, right: 40, top: 85, bottom: 50 },
     xAxis: {
       type: 'value',
@@ -137,7 +148,7 @@ export function predictionChartSvg(input: PredictionChartInput): Promise<string>
         markLine: {
           symbol: 'none',
           silent: true,
-          label: { formatter: 'train | test', position: 'end' },
+          label: { formatter: 'train | test', position: 'end', color: COLORS.split, fontWeight: 600 },
           lineStyle: { color: COLORS.split, type: 'dashed', width: 1.5 },
           data: [{ xAxis: input.splitIndex }],
         },

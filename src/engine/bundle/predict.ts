@@ -5,7 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { BundlePrediction, BundlePredictionRow } from '../../contract/bundles.js';
+import { checkColumnMap, type BundleColumnMap, type BundlePrediction, type BundlePredictionRow } from '../../contract/bundles.js';
 import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
 import type { ForecastPoint } from '../../contract/run-result.js';
 import { inspectCsv } from '../data/csv/inspect.js';
@@ -25,6 +25,11 @@ import { modelShape } from './write.js';
 export interface PredictWithBundleOptions {
   /** Steps to forecast beyond the end; default: the bundle's config.evaluation.forecastSteps. */
   steps?: number;
+  /**
+   * Which column of the new file stands for each column the bundle expects, e.g. { Passengers: 'Total' }
+   * (BundleColumnMap); columns not named are read by their own name.
+   */
+  columns?: BundleColumnMap;
 }
 
 const MAX_STEPS = 10_000;
@@ -36,10 +41,15 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     throw new InvalidInputError(`The number of forecast steps must be a whole number from 0 to ${MAX_STEPS}; got ${steps}.`);
   }
   const { timeSteps, windowing, horizon, features } = m.windowing;
-  const target = m.dataset.column;
-  const inputs = m.dataset.inputColumns;
   const fileName = basename(csvPath);
-  const columnsText = `target "${target}"` + (inputs.length ? ` and input columns ${inputs.map((c) => `"${c}"`).join(', ')}` : '');
+  const expectedText = `target "${m.dataset.column}"` + (m.dataset.inputColumns.length ? ` and input columns ${m.dataset.inputColumns.map((c) => `"${c}"`).join(', ')}` : '');
+  // The file's own column for each expected one (the mapping, else the same name).
+  const columnMap = options.columns ?? {};
+  const mapProblem = checkColumnMap(features, columnMap);
+  if (mapProblem) throw new InvalidInputError(`The column mapping does not fit this bundle, which needs ${expectedText}: ${mapProblem}`);
+  const target = columnMap[m.dataset.column] ?? m.dataset.column;
+  const inputs = m.dataset.inputColumns.map((c) => columnMap[c] ?? c);
+  const columnsText = target === m.dataset.column && inputs.every((c, i) => c === m.dataset.inputColumns[i]) ? expectedText : `${expectedText} (mapped to ${[target, ...inputs].map((c) => `"${c}"`).join(', ')})`;
 
   let series: SeriesData;
   let timeColumn = m.dataset.timeColumn;
@@ -75,6 +85,7 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       );
     }
     const warnings: string[] = [];
+    for (const [expected, own] of Object.entries(columnMap)) if (own !== expected) warnings.push(`${fileName}'s column "${own}" was used as the model's "${expected}".`);
     if (m.dataset.timeColumn && !timeColumn) warnings.push(`${fileName} has no "${m.dataset.timeColumn}" column; its rows are numbered instead.`);
     const scaler = MinMaxScaler.fromState(m.scaler);
     const scaled = series.features.map((f, i) => scaler.transform(f, i));

@@ -18,6 +18,7 @@ import {
 import type { RunResult } from '../../contract/run-result.js';
 import { APP_NAME, APP_VERSION } from '../app-version.js';
 import { writeFolderAtomically } from './atomic.js';
+import { LOSS_HISTORY_COLUMNS, lossHistoryRows } from '../../contract/loss-history.js';
 import { lossChartSvg, predictionChartSvg, svgToPng } from './charts.js';
 import { forecastCsv, predictionsCsv, toCsv } from './csv.js';
 import { regularTimeAxis } from '../evaluate/time-labels.js';
@@ -160,7 +161,7 @@ function readmeText(meta: BundleMetadata): string {
     'predictions.csv    index,time,split,step,actual,predicted for every window of the training data (original units).',
     '                   With prediction intervals: lower_L,upper_L per level L % on the test rows (split conformal).',
     'forecast.csv       step,time,value: the forecast beyond the end of the data (original units), with lower_L,upper_L.',
-    'loss-history.csv   epoch,loss,val_loss,seconds.',
+    `loss-history.csv   ${LOSS_HISTORY_COLUMNS.join(',')} (losses: MSE on the scaled series, 6 significant digits).`,
     ...meta.files.charts.map((c) => `${c.padEnd(19)}${c.startsWith('loss') ? 'Loss per epoch.' : 'Actual vs predicted, the train/test split line, and the forecast.'}`),
     '',
     'Inputs are MinMax-scaled with the saved min/max: x_scaled = (x - min) / (max - min) (max = min: x - min),',
@@ -240,7 +241,7 @@ export async function writeRunBundle({ dir, model, result, onFileWritten }: Writ
     await put(BUNDLE_FILES.forecast, forecastCsv(result));
     await put(
       BUNDLE_FILES.lossHistory,
-      toCsv(['epoch', 'loss', 'val_loss', 'seconds'], result.history.map((h) => [h.epoch, h.loss, h.valLoss, h.seconds])),
+      toCsv([...LOSS_HISTORY_COLUMNS], lossHistoryRows(result.history)),
     );
     for (const chart of charts) await put(chart.name, chart.content);
     await put(BUNDLE_FILES.readme, readmeText(metadata));

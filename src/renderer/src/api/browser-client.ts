@@ -5,13 +5,14 @@
  * removes it from the address bar. It is sent on the WebSocket and uploads, never in a cookie
  * (cookies for 127.0.0.1 reach every port; see SECURITY.md).
  */
-import type { BundleSummary } from '../../../contract/bundles';
+import { BundleSummarySchema, type BundleSummary } from '../../../contract/bundles';
 import { DatasetRefSchema, type DatasetRef } from '../../../contract/datasets';
-import { TOKEN_HEADER, TOKEN_QUERY, UPLOAD_PATH, WS_PATH, WsServerFrameSchema } from '../../../contract/host-protocol';
+import { BUNDLE_DOWNLOAD_PATH, BUNDLE_UPLOAD_PATH, TOKEN_HEADER, TOKEN_QUERY, UPLOAD_PATH, WS_PATH, WsServerFrameSchema } from '../../../contract/host-protocol';
 import { parseRunEvent, type RunEvent } from '../../../contract/run-events';
 import { DATASET_PROGRESS_STREAM, DatasetProgressSchema, type Channel, type ChannelRequest, type ChannelResponse, type DatasetProgress } from '../../../contract/workbench-api';
 import type { UploadListener, WorkbenchClient } from './client';
 import { HostCallError, unwrapReply } from './reply';
+import { download } from '../lib/format';
 
 interface Pending {
   channel: Channel;
@@ -119,8 +120,8 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
   }
 
   /** POST the file with XMLHttpRequest, whose upload events (unlike fetch) say how much has been sent. */
-  function post(file: File, onUpload?: UploadListener): Promise<{ status: number; body: unknown }> {
-    const url = `${UPLOAD_PATH}?${TOKEN_QUERY}=${encodeURIComponent(token!)}&name=${encodeURIComponent(file.name)}`;
+  function post(file: File, onUpload?: UploadListener, path: string = UPLOAD_PATH): Promise<{ status: number; body: unknown }> {
+    const url = `${path}?${TOKEN_QUERY}=${encodeURIComponent(token!)}&name=${encodeURIComponent(file.name)}`;
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', url);
@@ -138,22 +139,49 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
 
   async function upload(file: File, onUpload?: UploadListener): Promise<DatasetRef> {
     const { status, body } = await post(file, onUpload);
-    if (status < 200 || status >= 300) {
-      const message = (body as { message?: unknown } | null)?.message;
-      throw new HostCallError(typeof message === 'string' ? message : `Uploading ${file.name} failed (HTTP ${status}).`, status < 500 ? 'invalid-input' : 'internal');
-    }
+    if (status < 200 || status >= 300) throw refusal(status, body, `Uploading ${file.name} failed`);
     const ref = DatasetRefSchema.safeParse(body);
     if (!ref.success) throw new HostCallError(`The server's answer to the upload of ${file.name} was unreadable.`, 'internal');
     return ref.data;
   }
 
-  function chooseFile(): Promise<File | null> {
+  /** The sentence of a refused HTTP request, from its JSON body. */
+  function refusal(status: number, body: unknown, fallback: string): HostCallError {
+    const message = (body as { message?: unknown } | null)?.message;
+    return new HostCallError(typeof message === 'string' ? message : `${fallback} (HTTP ${status}).`, status < 500 ? 'invalid-input' : 'internal');
+  }
+
+  async function uploadBundle(file: File): Promise<BundleSummary> {
+    const { status, body } = await post(file, undefined, BUNDLE_UPLOAD_PATH);
+    if (status < 200 || status >= 300) throw refusal(status, body, `Uploading ${file.name} failed`);
+    const summary = BundleSummarySchema.safeParse(body);
+    if (!summary.success) throw new HostCallError(`The server's answer to the upload of ${file.name} was unreadable.`, 'internal');
+    return summary.data;
+  }
+
+  /** Download a run's bundle archive and hand it to the browser as a file download. */
+  async function downloadBundle(runId: string, name: string | null): Promise<{ name: string; path: null }> {
+    const query = new URLSearchParams({ runId, ...(name ? { name } : {}) });
+    let response: Response;
+    try {
+      response = await fetch(`${BUNDLE_DOWNLOAD_PATH}?${query}`, { headers: { [TOKEN_HEADER]: token! } });
+    } catch {
+      throw new HostCallError('Downloading the model failed: the workbench server cannot be reached.', 'connection');
+    }
+    if (!response.ok) throw refusal(response.status, await response.json().catch(() => null), 'Downloading the model failed');
+    const fileName = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+    const saveAs = fileName ? decodeURIComponent(fileName) : `${name ?? runId}.zip`;
+    download(saveAs, await response.blob());
+    return { name: saveAs, path: null };
+  }
+
+  function chooseFile(accept = '.csv,.txt,.tsv', testId = 'dataset-file-input'): Promise<File | null> {
     return new Promise((resolve) => {
       const input = document.createElement('input');
       input.type = 'file';
-      input.accept = '.csv,.txt,.tsv';
+      input.accept = accept;
       input.hidden = true;
-      input.setAttribute('data-testid', 'dataset-file-input');
+      input.setAttribute('data-testid', testId);
       const done = (file: File | null) => {
         input.remove();
         resolve(file);
@@ -182,9 +210,9 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
     },
     datasetFromFile: upload,
     async pickBundle(): Promise<BundleSummary | null> {
-      const name = window.prompt('Name of an exported bundle folder in the server’s exports folder:');
-      if (!name || !name.trim()) return null;
-      return call('bundles:open-path', { path: name.trim() });
+      const file = await chooseFile('.zip,application/zip', 'bundle-file-input');
+      return file ? uploadBundle(file) : null;
     },
+    exportBundle: downloadBundle,
   };
 }

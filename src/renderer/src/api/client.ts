@@ -28,6 +28,11 @@ export interface WorkbenchClient {
   datasetFromFile(file: File, onUpload?: UploadListener): Promise<DatasetRef>;
   /** Commands chosen in the host's own menu (desktop: File > Open CSV…, Export model…); absent in a browser. */
   onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
-  /** Let the user pick an exported bundle folder (desktop dialog; browser: a folder path typed or chosen on the server). */
+  /** Let the user pick an exported bundle: a folder in a native dialog on the desktop, a .zip archive uploaded in a browser. Null if cancelled. */
   pickBundle(): Promise<BundleSummary | null>;
+  /**
+   * Export a finished run's bundle: the desktop asks where with a save dialog and writes the folder; a
+   * browser downloads it as one zip archive. Null if cancelled. `path` is the folder written (desktop only).
+   */
+  exportBundle(runId: string, name: string | null): Promise<{ name: string; path: string | null } | null>;
 }

@@ -46,5 +46,9 @@ export function createDesktopClient(bridge: WorkbenchBridge): DesktopClient {
       return call('datasets:open-path', { path });
     },
     pickBundle: (): Promise<BundleSummary | null> => call('bundles:open-dialog', {}),
+    async exportBundle(runId, name) {
+      const answer = await call('runs:export', { runId, name });
+      return answer ? { name: answer.path.split(/[\\/]/).pop() ?? answer.path, path: answer.path } : null;
+    },
   };
 }
