@@ -19,3 +19,8 @@ export function list(value: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** A flag that may be given more than once: every value, parsed, in order. */
+export function repeatable<T>(parse: (value: string) => T): (value: string, previous?: unknown) => T[] {
+  return (value, previous) => [...((previous as T[] | undefined) ?? []), parse(value)];
+}

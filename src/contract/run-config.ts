@@ -7,7 +7,10 @@
  */
 import { z } from 'zod';
 import { CELL_TYPE_IDS } from './cell-types.js';
+import { InvalidInputError } from './invalid-input.js';
 import { reasonFor } from './validation-messages.js';
+
+export { InvalidInputError };
 
 /** The recurrent cell types of contract/cell-types.ts. */
 export const RECURRENT_LAYER_TYPES = CELL_TYPE_IDS;
@@ -145,17 +148,6 @@ export type RunConfigInput = z.input<typeof RunConfigSchema>;
 /** Validate and complete a run configuration; throws an InvalidInputError listing every problem. */
 export function parseRunConfig(input: unknown): RunConfig {
   return parseWith(RunConfigSchema, input, 'run configuration');
-}
-
-/** A problem with what a user or another process supplied; its message is meant for people. */
-export class InvalidInputError extends Error {
-  override name = 'InvalidInputError';
-  constructor(
-    message: string,
-    readonly problems: string[] = [message],
-  ) {
-    super(message);
-  }
 }
 
 /** Parse with a zod schema and turn its issues into one readable sentence per problem. */

@@ -10,7 +10,7 @@ import { SWEEP_PARAMETERS, type RunRecord, type Spread, type SweepParameter, typ
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
 import { integer } from '../parse-flags.js';
-import { configFromFlags } from './train.js';
+import { addRunFlags, configFromFlags, givenOptions } from '../run-flags.js';
 
 /** Parse one `--grid name=v1,v2,…` flag into the grid so far. */
 function gridFlag(text: string, grid: Record<string, Array<string | number>> = {}): Record<string, Array<string | number>> {
@@ -142,10 +142,7 @@ export function repeatJson(status: SweepStatus, records: RunRecord[]) {
   };
 }
 
-const HIDDEN_TRAIN_FLAGS = new Set(['--out', '--json', '--quiet', '--repeat', '--parallel', '--runs-dir']);
-
 export function registerSweepCommand(program: Command): void {
-  const train = program.commands.find((c) => c.name() === 'train');
   const command = program
     .command('sweep')
     .description(`Train every combination of the --grid values (or --random N of them), each over --repeat seeds, in parallel processes; every run is stored. Settings: ${SWEEP_PARAMETERS.join(', ')}. Other flags as for train set the base settings.`)
@@ -157,9 +154,9 @@ export function registerSweepCommand(program: Command): void {
     .option('--yes', 'start a sweep above the confirmation limit without asking')
     .option('--runs-dir <dir>', 'the run store (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder)')
     .option('--json', 'print one JSON object: every run\'s settings and metrics, the ranked points and the best one');
-  for (const option of train?.options ?? []) if (!HIDDEN_TRAIN_FLAGS.has(option.long ?? '')) command.addOption(option);
+  addRunFlags(command);
   command.action(async (flags: Record<string, unknown>) => {
-    const base: RunConfig = configFromFlags(flags as never);
+    const base: RunConfig = configFromFlags(givenOptions(command));
     const grid = (flags['grid'] as Record<string, Array<string | number>> | undefined) ?? {};
     const print = (line: string) => console.log(line);
     const { status, records } = await runCliSweep(
