@@ -13,6 +13,15 @@ export function float(value: string): number {
   return n;
 }
 
+/** Comma-separated numbers, e.g. `0.1, 0.2, 3`. */
+export function numbers(value: string): number[] {
+  return value.split(',').map((part, i) => {
+    const n = Number(part);
+    if (part.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`It must be numbers separated by commas; value ${i + 1} is "${part.trim()}".`);
+    return n;
+  });
+}
+
 export function list(value: string): string[] {
   return value
     .split(',')
