@@ -19,8 +19,7 @@ import { forecastAhead } from '../evaluate/forecast.js';
 import { maseScale } from '../evaluate/metrics.js';
 import { scorePart } from '../evaluate/test-targets.js';
 import { trainerNamed } from '../train/choose-trainer.js';
-import { loadBundleModel, readBundleMetadata } from './read.js';
-import { modelShape } from './write.js';
+import { loadCheckedModel, readBundleMetadata } from './read.js';
 
 export interface PredictWithBundleOptions {
   /** Steps to forecast beyond the end; default: the bundle's config.evaluation.forecastSteps. */
@@ -66,14 +65,8 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     );
   }
 
-  const model = await loadBundleModel(folder);
+  const model = await loadCheckedModel(folder, m);
   try {
-    const shape = modelShape(model);
-    if (shape.timeSteps !== timeSteps || shape.features !== features.length || shape.horizon !== horizon) {
-      throw new InvalidInputError(
-        `The bundle ${folder} is inconsistent: its model takes [${shape.timeSteps}, ${shape.features}] and predicts ${shape.horizon}, but metadata.json says [${timeSteps}, ${features.length}] and ${horizon}.`,
-      );
-    }
     const warnings: string[] = [];
     if (m.dataset.timeColumn && !timeColumn) warnings.push(`${fileName} has no "${m.dataset.timeColumn}" column; its rows are numbered instead.`);
     const scaler = MinMaxScaler.fromState(m.scaler);

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUNDLE_FILES } from '../../contract/bundles.js';
 import type { InterruptedRun } from '../../contract/training-process.js';
 import { REPLACED_SUFFIX, REPLACING_SUFFIX, replacedFolderPaths } from '../bundle/atomic.js';
 
@@ -21,7 +22,12 @@ export function hasCheckpoint(runsDir: string, runId: string): boolean {
 
 /** A run whose process died can be finished if it left a checkpoint, or had already written its bundle. */
 export function isRecoverable(runsDir: string, runId: string): boolean {
-  return hasCheckpoint(runsDir, runId) || existsSync(join(runsDir, runId, 'metadata.json'));
+  return hasCheckpoint(runsDir, runId) || bundleWritten(runsDir, runId);
+}
+
+/** The run's bundle is in the store (its metadata, written last, is there). */
+function bundleWritten(runsDir: string, runId: string): boolean {
+  return existsSync(join(runsDir, runId, BUNDLE_FILES.metadata));
 }
 
 /**
@@ -102,7 +108,7 @@ export function interruptedRuns(
   const found: InterruptedRun[] = [];
   for (const runId of runIds) {
     if (active.has(runId)) continue;
-    const recoverable = repairCheckpoint(runsDir, runId) || existsSync(join(runsDir, runId, 'metadata.json'));
+    const recoverable = repairCheckpoint(runsDir, runId) || bundleWritten(runsDir, runId);
     if (recoverable) found.push(summarize(runsDir, runId));
     if (!options.sweep) continue;
     const dir = checkpointDir(runsDir, runId);
