@@ -6,7 +6,7 @@
 import { basename, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { BundlePrediction, BundlePredictionRow } from '../../contract/bundles.js';
-import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { EvaluationSpecSchema, InvalidInputError, type DataSpec } from '../../contract/run-config.js';
 import type { ForecastPoint } from '../../contract/run-result.js';
 import { inspectCsv } from '../data/csv/inspect.js';
 import { loadSeries } from '../data/load-series.js';
@@ -26,7 +26,8 @@ export interface PredictWithBundleOptions {
   steps?: number;
 }
 
-const MAX_STEPS = 10_000;
+/** The most forecast steps a run may ask for (the run configuration's limit). */
+const MAX_STEPS = EvaluationSpecSchema.shape.forecastSteps.unwrap().maxValue ?? Infinity;
 
 export async function predictWithBundle(dir: string, csvPath: string, options: PredictWithBundleOptions = {}): Promise<BundlePrediction> {
   const { dir: folder, metadata: m } = await readBundleMetadata(dir);
