@@ -102,10 +102,11 @@ function describe(entry: RunFlag, defaults: RunConfig): string {
   return shown ? entry.description : `${entry.description} (default: ${JSON.stringify(value)})`;
 }
 
-/** Add every run flag to `command`, with no commander defaults. */
-export function addRunFlags(command: Command): Command {
+/** Add the run flags (all, or those named in `only`) to `command`, with no commander defaults. */
+export function addRunFlags(command: Command, only?: readonly string[]): Command {
   const defaults = schemaDefaults();
   for (const entry of RUN_FLAGS) {
+    if (only && !only.includes(entry.flag.split(' ')[0])) continue;
     const option = new Option(entry.flag, describe(entry, defaults));
     if (entry.choices) option.choices(entry.choices);
     if (entry.parse) option.argParser(entry.parse);
