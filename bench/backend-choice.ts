@@ -30,7 +30,7 @@ const cases: Case[] = [
 async function secondsPerBatch(backend: string, c: Case): Promise<{ seconds: number; parameters: number }> {
   await tf.setBackend(backend);
   await tf.ready();
-  const spec: ModelSpec = { layers: [{ type: c.type, units: c.units, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 };
+  const spec: ModelSpec = { family: 'recurrent', layers: [{ type: c.type, units: c.units, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 };
   const model = buildModel(spec, { timeSteps: c.timeSteps, features: c.features, seed: 1 });
   const optimizer = makeOptimizer('adam', 0.001);
   model.compile({ loss: 'meanSquaredError', optimizer });

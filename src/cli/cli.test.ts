@@ -22,6 +22,21 @@ describe('forecast-workbench command line', () => {
     }
   });
 
+  it('loads commander alone for the overview: no zod, papaparse, TensorFlow.js or command module', () => {
+    const hooks = join(import.meta.dirname, 'test-support', 'log-resolved.mjs');
+    const r = spawnSync(process.execPath, ['--import', hooks, bin, '--help'], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/train/);
+    const resolved = r.stderr.split('\n').filter((line) => line.startsWith('resolved ')).map((line) => line.slice('resolved '.length));
+    expect(resolved.some((url) => url.includes('/commander/'))).toBe(true);
+    expect(resolved.filter((url) => /\/(zod|papaparse|@tensorflow)\/|\/cli\/commands\//.test(url))).toEqual([]);
+    // train's help loads its module (and the schema whose defaults it shows), but still no TensorFlow.js.
+    const t = spawnSync(process.execPath, ['--import', hooks, bin, 'train', '--help'], { encoding: 'utf8', timeout: 120_000 });
+    const trainResolved = t.stderr.split('\n').filter((line) => line.startsWith('resolved '));
+    expect(trainResolved.some((line) => line.includes('/cli/commands/train.'))).toBe(true);
+    expect(trainResolved.filter((line) => line.includes('/@tensorflow/'))).toEqual([]);
+  });
+
   it('prints one JSON object with backend, hyperparameters, samples, losses, metrics, trainSeconds', () => {
     const r = cli('train', '--epochs', '2', '--batch-size', '16', '--seed', '3', '--json');
     expect(r.code, r.stderr).toBe(0);

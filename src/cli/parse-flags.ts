@@ -13,9 +13,23 @@ export function float(value: string): number {
   return n;
 }
 
+/** Comma-separated numbers, e.g. `0.1, 0.2, 3`. */
+export function numbers(value: string): number[] {
+  return value.split(',').map((part, i) => {
+    const n = Number(part);
+    if (part.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`It must be numbers separated by commas; value ${i + 1} is "${part.trim()}".`);
+    return n;
+  });
+}
+
 export function list(value: string): string[] {
   return value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** A flag that may be given more than once: every value, parsed, in order. */
+export function repeatable<T>(parse: (value: string) => T): (value: string, previous?: unknown) => T[] {
+  return (value, previous) => [...((previous as T[] | undefined) ?? []), parse(value)];
 }

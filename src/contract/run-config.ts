@@ -7,7 +7,10 @@
  */
 import { z } from 'zod';
 import { CELL_TYPE_IDS } from './cell-types.js';
+import { InvalidInputError } from './invalid-input.js';
 import { reasonFor } from './validation-messages.js';
+
+export { InvalidInputError };
 
 /** The recurrent cell types of contract/cell-types.ts. */
 export const RECURRENT_LAYER_TYPES = CELL_TYPE_IDS;
@@ -50,7 +53,10 @@ export const LayerSpecSchema = z.object({
 });
 export type LayerSpec = z.infer<typeof LayerSpecSchema>;
 
-export const ModelSpecSchema = z.object({
+/** A stack of recurrent layers (SimpleRNN, LSTM, GRU) and a Dense head: the tutorial's kind of model. */
+export const RecurrentModelSpecSchema = z.object({
+  /** The model family; left out, it is 'recurrent' (configs and bundles from before families). */
+  family: z.literal('recurrent').default('recurrent'),
   /** 1 to 4 stacked recurrent layers; all but the last return sequences. */
   layers: z.array(LayerSpecSchema).min(1).max(4).default(() => [{ type: 'simpleRNN' as const, units: 3, activation: 'tanh' as const, dropout: 0 }]),
   /** Activation of the Dense output head (the tutorial uses tanh). */
@@ -58,6 +64,13 @@ export const ModelSpecSchema = z.object({
   /** Units of the Dense head: 1 = next value; H > 1 = direct multi-step output of the next H values. */
   outputUnits: int(1, 365).default(1),
 });
+export type RecurrentModelSpec = z.infer<typeof RecurrentModelSpecSchema>;
+
+/**
+ * The model, one member per family, told apart by `family`. A new family (docs/ARCHITECTURE.md, "One place
+ * for each fact") is one member here and one folder in src/engine/model/.
+ */
+export const ModelSpecSchema = z.discriminatedUnion('family', [RecurrentModelSpecSchema]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
 export const DataSpecSchema = z.object({
@@ -145,17 +158,6 @@ export type RunConfigInput = z.input<typeof RunConfigSchema>;
 /** Validate and complete a run configuration; throws an InvalidInputError listing every problem. */
 export function parseRunConfig(input: unknown): RunConfig {
   return parseWith(RunConfigSchema, input, 'run configuration');
-}
-
-/** A problem with what a user or another process supplied; its message is meant for people. */
-export class InvalidInputError extends Error {
-  override name = 'InvalidInputError';
-  constructor(
-    message: string,
-    readonly problems: string[] = [message],
-  ) {
-    super(message);
-  }
 }
 
 /** Parse with a zod schema and turn its issues into one readable sentence per problem. */

@@ -10,6 +10,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput } from '../contract/run-config.js';
 import type { RunEventListener } from '../contract/run-events.js';
 import type { EpochRecord, RunResult } from '../contract/run-result.js';
+import { BUNDLE_FILES } from '../contract/bundles.js';
 import { loadSeries } from './data/load-series.js';
 import { prepareData, type PreparedData } from './data/prepare.js';
 import type { SeriesData } from './data/series.js';
@@ -209,7 +210,7 @@ export async function recoverRun(runId: string, runsDir: string, options: Pick<R
 async function recoverFrom(runId: string, runsDir: string, options: Pick<RunOptions, 'onEvent'>): Promise<RunResult> {
   const checkpoint = checkpointDir(runsDir, runId);
   const bundleDir = join(runsDir, runId);
-  const written = existsSync(join(bundleDir, 'metadata.json'));
+  const written = existsSync(join(bundleDir, BUNDLE_FILES.metadata));
   const { state, model } = written ? await fromBundle(bundleDir) : await fromCheckpoint(checkpoint);
   try {
     await initBackend(state.config.backend);
@@ -228,10 +229,10 @@ async function recoverFrom(runId: string, runsDir: string, options: Pick<RunOpti
       warnings: state.warnings,
       emit,
     });
+    // bundleRun removes the checkpoint once the bundle is safe; a recovery that fails keeps it for another try.
     return await bundleRun(result, { model, emit, bundle: { dir: bundleDir, write: !written }, checkpoint });
   } finally {
     model.dispose();
-    await removeCheckpoint(checkpoint);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { BUNDLE_FILES } from '../contract/bundles.js';
 import { InvalidInputError } from '../contract/run-config.js';
 import type { RunResult } from '../contract/run-result.js';
 
@@ -38,7 +39,7 @@ export class ExportService {
       throw new InvalidInputError(`Run ${runId} has no result to export: only runs that finished in this session can be exported.`);
     }
     const dir = result.bundleDir ?? (this.options.runsDir ? join(this.options.runsDir, runId) : null);
-    if (!dir || !(await exists(join(dir, 'model.json')))) {
+    if (!dir || !(await exists(join(dir, BUNDLE_FILES.model)))) {
       throw new InvalidInputError(`Run ${runId} did not write a model bundle, so there is nothing to export.`);
     }
     return dir;

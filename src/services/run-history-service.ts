@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { BUNDLE_FILES } from '../contract/bundles.js';
 import { InvalidInputError, parseRunConfig } from '../contract/run-config.js';
 import { runHistoryChannels } from '../contract/run-history.js';
 import type { RunHistoryChannel } from '../contract/workbench-api.js';
@@ -82,7 +83,7 @@ export class RunHistoryService {
     'history:export': async ({ runId, name }) => {
       const record = await this.options.store.get(runId);
       const source = record.bundleDir;
-      if (!source || !existsSync(join(source, 'model.json'))) {
+      if (!source || !existsSync(join(source, BUNDLE_FILES.model))) {
         throw new InvalidInputError(`Run ${runId} has no model bundle on disk${record.status === 'failed' ? ' (it failed)' : ''}, so there is nothing to export.`);
       }
       let destination: string | null;

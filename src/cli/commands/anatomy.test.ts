@@ -6,7 +6,7 @@ import { registerAnatomyCommand } from './anatomy.js';
 
 async function run(...args: string[]): Promise<string> {
   let printed = '';
-  const program = new Command().exitOverride();
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => {} });
   registerAnatomyCommand(program, (text) => (printed += text));
   await program.parseAsync(['anatomy', ...args], { from: 'user' });
   return printed;
@@ -32,7 +32,8 @@ describe('forecast-workbench anatomy', () => {
 
   it('rejects a wrong count of input values or a non-number in one sentence', async () => {
     await expect(run('--input', '1,2')).rejects.toThrow(new InvalidInputError('The input has 2 values but the model reads 3 time steps × 1 feature = 3.'));
-    await expect(run('--input', '1,x,3')).rejects.toThrow('--input must be numbers separated by commas; value 2 is "x".');
-    await expect(run('--units', 'two')).rejects.toThrow('--units must be a whole number, not "two".');
+    // The flag parsers' sentences (src/cli/parse-flags.ts), after commander's naming of the flag and the value.
+    await expect(run('--input', '1,x,3')).rejects.toThrow(`option '--input <values>' argument '1,x,3' is invalid. It must be numbers separated by commas; value 2 is "x".`);
+    await expect(run('--units', 'two')).rejects.toThrow(`option '--units <m>' argument 'two' is invalid. "two" is not a whole number.`);
   });
 });

@@ -3,18 +3,18 @@
  * next to model.predict — for the tutorial's demo model or a trained bundle.
  */
 import { Command, Option } from 'commander';
-import { ANATOMY_ACTIVATIONS, ANATOMY_CELLS, type AnatomyReport, type AnatomyRequestInput, type AnatomyWeight } from '../../contract/anatomy.js';
-import { InvalidInputError } from '../../contract/run-config.js';
+import { ANATOMY_ACTIVATIONS, ANATOMY_CELLS, AnatomyRequestSchema, type AnatomyReport, type AnatomyRequestInput, type AnatomyWeight } from '../../contract/anatomy.js';
+import { integer, numbers } from '../parse-flags.js';
 
 interface AnatomyOptions {
-  cell: string;
-  units: string;
-  timeSteps: string;
-  features: string;
-  activation: string;
-  outputActivation?: string;
-  input?: string;
-  seed?: string;
+  cell?: AnatomyRequestInput['cell'];
+  units?: number;
+  timeSteps?: number;
+  features?: number;
+  activation?: AnatomyRequestInput['activation'];
+  outputActivation?: AnatomyRequestInput['outputActivation'];
+  input?: number[];
+  seed?: number;
   bundle?: string;
   json?: boolean;
 }
@@ -23,14 +23,14 @@ export function registerAnatomyCommand(program: Command, write: (text: string) =
   return program
     .command('anatomy')
     .description("Compute a recurrent network's output by hand, step by step, and compare it with model.predict")
-    .addOption(new Option('--cell <type>', 'recurrent cell of the demo model').choices([...ANATOMY_CELLS]).default('simpleRNN'))
-    .option('--units <m>', 'hidden units of the demo model', '2')
-    .option('--time-steps <T>', 'time steps of the demo model', '3')
-    .option('--features <F>', 'input features per time step of the demo model', '1')
-    .addOption(new Option('--activation <name>', 'activation of the demo recurrent layer').choices([...ANATOMY_ACTIVATIONS]).default('linear'))
+    .addOption(new Option('--cell <type>', `recurrent cell of the demo model${shownDefault('cell')}`).choices([...ANATOMY_CELLS]))
+    .option('--units <m>', `hidden units of the demo model${shownDefault('units')}`, integer)
+    .option('--time-steps <T>', `time steps of the demo model${shownDefault('timeSteps')}`, integer)
+    .option('--features <F>', `input features per time step of the demo model${shownDefault('features')}`, integer)
+    .addOption(new Option('--activation <name>', `activation of the demo recurrent layer${shownDefault('activation')}`).choices([...ANATOMY_ACTIVATIONS]))
     .addOption(new Option('--output-activation <name>', 'activation of the demo Dense head (default: --activation)').choices([...ANATOMY_ACTIVATIONS]))
-    .option('--input <values>', 'input sequence, comma-separated, T × F values row by row (default 1,2,3,… or a real window of a bundle)')
-    .option('--seed <n>', 'seed of the demo weights (default: random, reported)')
+    .option('--input <values>', 'input sequence, comma-separated, T × F values row by row (default 1,2,3,… or a real window of a bundle)', numbers)
+    .option('--seed <n>', 'seed of the demo weights (default: random, reported)', integer)
     .option('--bundle <dir>', 'explain the trained model in this bundle folder instead of the demo')
     .option('--json', 'print the whole report as one JSON object')
     .action(async (options: AnatomyOptions) => {
@@ -41,37 +41,25 @@ export function registerAnatomyCommand(program: Command, write: (text: string) =
     });
 }
 
-/** Turn the command-line options into an anatomy request; bad values give an InvalidInputError. */
+/** " (default: …)" for a demo setting, read from the request schema (commander holds no default). */
+function shownDefault(setting: 'cell' | 'units' | 'timeSteps' | 'features' | 'activation'): string {
+  return ` (default: ${JSON.stringify(AnatomyRequestSchema.parse({})[setting])})`;
+}
+
+/** Turn the command-line options into an anatomy request; what is not given takes the schema's default. */
 export function anatomyRequestFromOptions(options: AnatomyOptions): AnatomyRequestInput {
   return {
     source: options.bundle ? 'bundle' : 'demo',
     bundleDir: options.bundle ?? null,
-    cell: options.cell as AnatomyRequestInput['cell'],
-    units: parseInteger(options.units, '--units'),
-    timeSteps: parseInteger(options.timeSteps, '--time-steps'),
-    features: parseInteger(options.features, '--features'),
-    activation: options.activation as AnatomyRequestInput['activation'],
-    outputActivation: (options.outputActivation ?? null) as AnatomyRequestInput['outputActivation'],
-    input: options.input === undefined ? null : parseNumberList(options.input),
-    seed: options.seed === undefined ? null : parseInteger(options.seed, '--seed'),
+    cell: options.cell,
+    units: options.units,
+    timeSteps: options.timeSteps,
+    features: options.features,
+    activation: options.activation,
+    outputActivation: options.outputActivation,
+    input: options.input,
+    seed: options.seed,
   };
-}
-
-function parseInteger(text: string, flag: string): number {
-  const value = Number(text.trim());
-  if (text.trim() === '' || !Number.isInteger(value)) throw new InvalidInputError(`${flag} must be a whole number, not "${text}".`);
-  return value;
-}
-
-export function parseNumberList(text: string): number[] {
-  const parts = text.split(',').map((part) => part.trim());
-  return parts.map((part, i) => {
-    const value = Number(part);
-    if (part === '' || !Number.isFinite(value)) {
-      throw new InvalidInputError(`--input must be numbers separated by commas; value ${i + 1} is "${part}".`);
-    }
-    return value;
-  });
 }
 
 const number = (v: number): string => {

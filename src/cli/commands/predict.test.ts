@@ -21,7 +21,7 @@ let second: string;
 /** Run the command in this process with a fresh program; returns what it printed. */
 async function predictInProcess(args: string[]): Promise<string> {
   let printed = '';
-  const program = new Command('forecast-workbench').exitOverride();
+  const program = new Command('forecast-workbench').exitOverride().configureOutput({ writeErr: () => {} });
   registerPredictCommand(program, (text) => (printed += text));
   await program.parseAsync(['predict', ...args], { from: 'user' });
   return printed;
@@ -60,7 +60,8 @@ describe('forecast-workbench predict', () => {
     expect(lines[1]).toMatch(/^prediction,4,2000-05,1,[\d.-]+,[\d.-]+$/);
     expect(lines[28]).toMatch(/^forecast,31,2002-08,2,,[\d.-]+$/);
     await expect(predictInProcess([bundle, '--csv', second, '--out', out])).rejects.toThrow(/out\.csv already exists; choose another name/);
-    await expect(predictInProcess([bundle, '--csv', second, '--steps', 'many'])).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(predictInProcess([bundle, '--csv', second, '--steps', 'many'])).rejects.toThrow(`option '--steps <n>' argument 'many' is invalid. "many" is not a whole number.`);
+    await expect(predictInProcess([bundle, '--csv', second, '--steps', '-1'])).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('as a real process: --json prints one JSON object; a mismatched CSV gives one line on stderr and exit 1', async () => {

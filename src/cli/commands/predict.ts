@@ -5,13 +5,14 @@
  */
 import type { Command } from 'commander';
 import type { BundlePrediction } from '../../contract/bundles.js';
-import { InvalidInputError } from '../../contract/run-config.js';
 import { writeFileAtomically } from '../../engine/bundle/atomic.js';
 import { toCsv } from '../../engine/bundle/csv.js';
+import { integer } from '../parse-flags.js';
+import { InvalidInputError } from '../../contract/invalid-input.js';
 
 interface PredictOptions {
   csv: string;
-  steps?: string;
+  steps?: number;
   json?: boolean;
   out?: string;
   map: string[];
@@ -23,15 +24,14 @@ export function registerPredictCommand(program: Command, write: (text: string) =
     .description('Apply a saved model bundle to a CSV: predictions for every window, errors against the actual values, and a forecast beyond the end')
     .argument('<bundle>', 'bundle folder (written by `train --out DIR` or exported from the app)')
     .requiredOption('--csv <file>', 'CSV holding the columns the model was trained on (target, input columns)')
-    .option('--steps <n>', "steps to forecast beyond the end of the data (default: the bundle's own forecast steps)")
+    .option('--steps <n>', "steps to forecast beyond the end of the data (default: the bundle's own forecast steps)", integer)
     .option('--json', 'print one JSON object (the predictions, metrics and forecast)')
     .option('--out <file.csv>', 'also write kind,index,time,step,actual,predicted rows to this new CSV file')
     .option('--map <expected=own>', "use the file's column OWN for the model's column EXPECTED, e.g. --map Passengers=Total (repeatable)", (value: string, all: string[]) => [...all, value], [])
     .action(async (bundle: string, options: PredictOptions) => {
-      const steps = options.steps === undefined ? undefined : parseSteps(options.steps);
       const columns = parseColumnMap(options.map);
       const { predictWithBundle } = await import('../../engine/bundle/index.js');
-      const prediction = await predictWithBundle(bundle, options.csv, { steps, columns });
+      const prediction = await predictWithBundle(bundle, options.csv, { steps: options.steps, columns });
       const out = options.out ? await writePredictionCsv(options.out, prediction) : null;
       write(options.json ? `${JSON.stringify({ ...prediction, out })}\n` : formatPrediction(prediction, out));
     });
@@ -49,14 +49,6 @@ function parseColumnMap(pairs: string[]): Record<string, string> {
     map[expected] = own;
   }
   return map;
-}
-
-function parseSteps(text: string): number {
-  const value = Number(text.trim());
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value > 10_000) {
-    throw new InvalidInputError(`--steps must be a whole number from 0 to 10000; got "${text}".`);
-  }
-  return value;
 }
 
 /** The rows of a prediction as CSV text: the predicted windows, then the forecast (actual left empty). */

@@ -7,16 +7,12 @@
  */
 import type { Command } from 'commander';
 import { InvalidInputError, parseRunConfig, type RunConfig } from '../../contract/run-config.js';
-import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
 import { integer } from '../parse-flags.js';
+import { addRunFlags, configFromFlags, givenOptions } from '../run-flags.js';
 
 interface QueueSweepFlags {
   queue: string;
   grid: string[];
-  csv?: string;
-  column?: string;
-  epochs: number;
-  batchSize: number;
   seed: number;
   repeat: number;
   runsDir: string;
@@ -55,25 +51,20 @@ export function expandGrid(base: RunConfig, grid: string[]): RunConfig[] {
 }
 
 export function registerQueueSweepCommand(program: Command): void {
-  program
+  const command = program
     .command('queue-sweep')
     .description('Send a grid sweep to a Redis queue (BullMQ) for `worker` processes; results come back into the runs folder.')
     .requiredOption('--queue <url>', 'the queue: redis://[user:password@]HOST:PORT, or rediss:// for TLS')
-    .option('--grid <key=values>', `a grid axis, repeatable; keys: ${Object.keys(GRID_KEYS).join(', ')}`, (v: string, acc: string[] = []) => [...acc, v])
-    .option('--csv <file>', 'CSV file (default: the bundled monthly sunspots)')
-    .option('--column <name>', 'target column (default: the second column)')
-    .option('--epochs <n>', 'training epochs', integer, 20)
-    .option('--batch-size <n>', 'batch size', integer, 1)
+    .option('--grid <key=values>', `a grid axis, repeatable; keys: ${Object.keys(GRID_KEYS).join(', ')}`, (v: string, acc: string[] = []) => [...acc, v]);
+  addRunFlags(command, ['--csv', '--column', '--epochs', '--batch-size'])
     .option('--seed <n>', 'seed of the first repeat (repeat r uses seed + r)', integer, 1)
     .option('--repeat <n>', 'seeds per point', integer, 1)
     .option('--attempts <n>', 'tries per job for errors other than bad data', integer, 3)
     .requiredOption('--runs-dir <dir>', 'local runs folder the results are written to')
     .option('--json', 'print every run as JSON at the end')
     .action(async (flags: QueueSweepFlags) => {
-      const base = parseRunConfig({
-        data: { path: flags.csv ?? bundledDatasetPath(), column: flags.column ?? null },
-        training: { epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed },
-      });
+      // The run flags given, and the queue's own seed (1 unless given: every job needs one).
+      const base = configFromFlags({ ...givenOptions(command), seed: flags.seed });
       const points = expandGrid(base, flags.grid ?? []);
       const cancel = new AbortController();
       const onSigint = () => cancel.abort('cancelled from the command line (Ctrl+C)');

@@ -6,11 +6,11 @@
  */
 import { Command, Option } from 'commander';
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
-import { SWEEP_PARAMETERS, type RunRecord, type Spread, type SweepParameter, type SweepPoint, type SweepRequestInput, type SweepStatus } from '../../contract/run-history.js';
+import { SWEEP_PARAMETERS, SweepRequestSchema, type RunRecord, type Spread, type SweepParameter, type SweepPoint, type SweepRequestInput, type SweepStatus } from '../../contract/run-history.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
 import { integer } from '../parse-flags.js';
-import { configFromFlags } from './train.js';
+import { addRunFlags, configFromFlags, givenOptions } from '../run-flags.js';
 
 /** Parse one `--grid name=v1,v2,…` flag into the grid so far. */
 function gridFlag(text: string, grid: Record<string, Array<string | number>> = {}): Record<string, Array<string | number>> {
@@ -142,24 +142,24 @@ export function repeatJson(status: SweepStatus, records: RunRecord[]) {
   };
 }
 
-const HIDDEN_TRAIN_FLAGS = new Set(['--out', '--json', '--quiet', '--repeat', '--parallel', '--runs-dir']);
+/** The sweep request's defaults, shown in --help (the schema applies them; commander holds none). */
+const SWEEP_DEFAULTS = SweepRequestSchema.parse({ base: { data: { path: '-' } } });
 
 export function registerSweepCommand(program: Command): void {
-  const train = program.commands.find((c) => c.name() === 'train');
   const command = program
     .command('sweep')
     .description(`Train every combination of the --grid values (or --random N of them), each over --repeat seeds, in parallel processes; every run is stored. Settings: ${SWEEP_PARAMETERS.join(', ')}. Other flags as for train set the base settings.`)
     .option('--grid <name=values>', 'a setting and its values, e.g. units=2,3,8; repeat for more settings', gridFlag)
     .option('--random <n>', 'train this many points drawn at random from the grid', integer)
-    .option('--repeat <n>', 'train each point with this many seeds', integer, 1)
+    .option('--repeat <n>', `train each point with this many seeds (default: ${SWEEP_DEFAULTS.repeat})`, integer)
     .option('--parallel <n>', 'training processes at once (default: one per core)', integer)
-    .addOption(new Option('--rank-by <what>', 'rank by validation loss (needs --validation) or test RMSE').choices(['validation', 'test']).default('validation'))
+    .addOption(new Option('--rank-by <what>', `rank by validation loss (needs --validation) or test RMSE (default: ${JSON.stringify(SWEEP_DEFAULTS.rankBy)})`).choices(SweepRequestSchema.shape.rankBy.unwrap().options))
     .option('--yes', 'start a sweep above the confirmation limit without asking')
     .option('--runs-dir <dir>', 'the run store (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder)')
     .option('--json', 'print one JSON object: every run\'s settings and metrics, the ranked points and the best one');
-  for (const option of train?.options ?? []) if (!HIDDEN_TRAIN_FLAGS.has(option.long ?? '')) command.addOption(option);
+  addRunFlags(command);
   command.action(async (flags: Record<string, unknown>) => {
-    const base: RunConfig = configFromFlags(flags as never);
+    const base: RunConfig = configFromFlags(givenOptions(command));
     const grid = (flags['grid'] as Record<string, Array<string | number>> | undefined) ?? {};
     const print = (line: string) => console.log(line);
     const { status, records } = await runCliSweep(
@@ -167,8 +167,8 @@ export function registerSweepCommand(program: Command): void {
         base,
         grid,
         random: (flags['random'] as number | undefined) ?? null,
-        repeat: flags['repeat'] as number,
-        rankBy: flags['rankBy'] as 'validation' | 'test',
+        repeat: flags['repeat'] as number | undefined,
+        rankBy: flags['rankBy'] as 'validation' | 'test' | undefined,
         confirmed: Boolean(flags['yes']),
       },
       { runsDir: flags['runsDir'] as string | undefined, parallel: (flags['parallel'] as number | undefined) ?? null, json: Boolean(flags['json']), print },

@@ -2,63 +2,20 @@
  * `forecast-workbench train`: with no flags, the Keras SimpleRNN sunspots tutorial on the bundled data.
  * Every hyperparameter of the run configuration has a flag.
  */
-import { Command, Option } from 'commander';
-import {
-  ACTIVATIONS,
-  BACKEND_CHOICES,
-  InvalidInputError,
-  MISSING_POLICIES,
-  OPTIMIZERS,
-  RECURRENT_LAYER_TYPES,
-  SCALER_FITS,
-  TRAINER_CHOICES,
-  WINDOWINGS,
-  parseRunConfig,
-  type LayerSpec,
-  type RunConfig,
-} from '../../contract/run-config.js';
+import type { Command } from 'commander';
+import { InvalidInputError } from '../../contract/run-config.js';
 import type { RunEvent } from '../../contract/run-events.js';
 import type { MetricSet, RunResult } from '../../contract/run-result.js';
-import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
 import { assertNewFolderWritable } from '../../engine/bundle/atomic.js';
 import { newRunId } from '../../engine/run-id.js';
 import { RunRecorder } from '../../engine/runs/recorder.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
-import { float, integer, list } from '../parse-flags.js';
+import { integer } from '../parse-flags.js';
+import { addRunFlags, configFromFlags, givenOptions } from '../run-flags.js';
 
+/** train's own flags; the run flags (src/cli/run-flags.ts) set the run configuration. */
 interface TrainFlags {
-  csv?: string;
-  column?: string;
-  inputs?: string[];
-  timeColumn?: string;
-  missing: string;
-  timeSteps: number;
-  windowing: string;
-  trainFraction: number;
-  testSize?: number;
-  scalerFit: string;
-  validation: number;
-  cell: string;
-  units: number;
-  activation: string;
-  dropout: number;
-  stack: number;
-  layer?: string[];
-  outputActivation: string;
-  outputUnits: number;
-  epochs: number;
-  batchSize: number;
-  optimizer: string;
-  learningRate: number;
-  seed?: number;
-  shuffle: boolean;
-  patience: number;
-  seasonLength?: number;
-  backtestFolds: number;
-  forecastSteps: number;
-  backend: string;
-  trainer: string;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -67,102 +24,16 @@ interface TrainFlags {
   parallel?: number;
 }
 
-/** Parse `TYPE:UNITS[:ACTIVATION[:DROPOUT]]`, e.g. `lstm:16:tanh:0.1`. */
-function parseLayer(text: string): LayerSpec {
-  const [type, units, activation = 'tanh', dropout = '0'] = text.split(':');
-  const spec = { type, units: Number(units), activation, dropout: Number(dropout) };
-  if (!RECURRENT_LAYER_TYPES.includes(type as never)) {
-    throw new InvalidInputError(`--layer "${text}": the type must be one of ${RECURRENT_LAYER_TYPES.join(', ')}.`);
-  }
-  return spec as LayerSpec;
-}
-
-export function configFromFlags(flags: TrainFlags): RunConfig {
-  const layers = flags.layer?.length
-    ? flags.layer.map(parseLayer)
-    : Array.from({ length: flags.stack }, () => ({ type: flags.cell, units: flags.units, activation: flags.activation, dropout: flags.dropout }));
-  return parseRunConfig({
-    data: {
-      path: flags.csv ?? bundledDatasetPath(),
-      column: flags.column ?? null,
-      inputColumns: flags.inputs ?? [],
-      timeColumn: flags.timeColumn ?? null,
-      missing: flags.missing,
-    },
-    prep: {
-      timeSteps: flags.timeSteps,
-      windowing: flags.windowing,
-      trainFraction: flags.trainFraction,
-      testSize: flags.testSize ?? null,
-      scalerFit: flags.scalerFit,
-      validationFraction: flags.validation,
-    },
-    model: { layers, outputActivation: flags.outputActivation, outputUnits: flags.outputUnits },
-    training: {
-      epochs: flags.epochs,
-      batchSize: flags.batchSize,
-      optimizer: flags.optimizer,
-      learningRate: flags.learningRate,
-      seed: flags.seed ?? null,
-      shuffle: flags.shuffle,
-      earlyStoppingPatience: flags.patience,
-    },
-    evaluation: {
-      seasonLength: flags.seasonLength ?? null,
-      backtestFolds: flags.backtestFolds,
-      forecastSteps: flags.forecastSteps,
-    },
-    backend: flags.backend,
-    trainer: flags.trainer,
-  });
-}
-
-const choice = (flag: string, description: string, values: readonly string[], fallback: string) =>
-  new Option(flag, description).choices(values).default(fallback);
-
 export function registerTrainCommand(program: Command): void {
-  program
-    .command('train')
-    .description('Train a recurrent network on a CSV series; with no options, the Keras SimpleRNN sunspots tutorial.')
-    .option('--csv <file>', 'CSV file to read (default: the bundled monthly sunspots)')
-    .option('--column <name>', 'target column (default: the second column, as the tutorial)')
-    .option('--inputs <names>', 'extra numeric input columns, comma-separated', list)
-    .option('--time-column <name>', 'column with dates or times (default: detected)')
-    .addOption(choice('--missing <policy>', 'missing values', MISSING_POLICIES, 'interpolate'))
-    .option('--time-steps <n>', 'values in each input window', integer, 12)
-    .addOption(choice('--windowing <kind>', 'tutorial = non-overlapping windows; sliding = stride 1', WINDOWINGS, 'tutorial'))
-    .option('--train-fraction <f>', 'share of the series for training', float, 0.8)
-    .option('--test-size <n>', 'the last N rows are the test part (instead of --train-fraction)', integer)
-    .addOption(choice('--scaler-fit <part>', 'fit the MinMax scaler on all data (tutorial) or the training part only', SCALER_FITS, 'all'))
-    .option('--validation <f>', 'share of training windows held out for validation', float, 0)
-    .addOption(choice('--cell <type>', 'recurrent layer type', RECURRENT_LAYER_TYPES, 'simpleRNN'))
-    .option('--units <n>', 'hidden units per recurrent layer', integer, 3)
-    .addOption(choice('--activation <name>', 'recurrent activation', ACTIVATIONS, 'tanh'))
-    .option('--dropout <rate>', 'dropout after each recurrent layer', float, 0)
-    .option('--stack <n>', 'number of recurrent layers (1-4)', integer, 1)
-    .option('--layer <spec>', 'a recurrent layer TYPE:UNITS[:ACTIVATION[:DROPOUT]]; repeat to stack (overrides --cell/--units/--stack)', (v: string, acc: string[] = []) => [...acc, v])
-    .addOption(choice('--output-activation <name>', 'Dense output activation', ACTIVATIONS, 'tanh'))
-    .option('--output-units <n>', 'Dense output units: 1, or H for direct H-step output', integer, 1)
-    .option('--epochs <n>', 'training epochs', integer, 20)
-    .option('--batch-size <n>', 'batch size', integer, 1)
-    .addOption(choice('--optimizer <name>', 'optimizer', OPTIMIZERS, 'adam'))
-    .option('--learning-rate <lr>', 'learning rate', float, 0.001)
-    .option('--seed <n>', 'seed for weights, dropout and shuffle (default: random, reported)', integer)
-    .option('--no-shuffle', 'keep the training windows in time order')
-    .option('--patience <n>', 'early stopping patience on validation loss (0 = off)', integer, 0)
-    .option('--season-length <n>', 'season length for baselines and MASE (default: detected)', integer)
-    .option('--backtest-folds <n>', 'rolling-origin backtest folds over the test span', integer, 0)
-    .option('--forecast-steps <n>', 'steps to forecast beyond the data', integer, 0)
-    .addOption(choice('--backend <name>', 'TensorFlow.js backend', BACKEND_CHOICES, 'auto'))
-    .addOption(choice('--trainer <name>', 'training implementation: auto = fused kernel where it supports the model, else tfjs', TRAINER_CHOICES, 'auto'))
+  addRunFlags(program.command('train').description('Train a recurrent network on a CSV series; with no options, the Keras SimpleRNN sunspots tutorial.'))
     .option('--out <dir>', 'export the trained model bundle to this new folder')
     .option('--json', 'print one JSON object with the results at the end')
     .option('--quiet', 'no progress lines')
     .option('--repeat <n>', 'train the same settings with N seeds (--seed, --seed + 1, …) in parallel processes; report median, min–max and IQR', integer)
     .option('--parallel <n>', 'with --repeat: training processes at once (default: one per core)', integer)
     .option('--runs-dir <dir>', 'the run store every run is kept in (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder)')
-    .action(async (flags: TrainFlags) => {
-      const config = configFromFlags(flags);
+    .action(async (flags: TrainFlags, command: Command) => {
+      const config = configFromFlags(givenOptions(command));
       // Said before training, not after it.
       const bundleDir = flags.out === undefined ? null : await assertNewFolderWritable(flags.out, '--out');
       if (flags.repeat !== undefined && flags.repeat < 1) throw new InvalidInputError(`--repeat takes 1 seed or more, not ${flags.repeat}.`);

@@ -1,15 +1,19 @@
 /**
- * Writing files and folders all at once, the one helper for bundles, checkpoints and prediction CSVs:
- * everything goes into a hidden sibling `.<name>.partial-<pid>-<random>` which is renamed to its final name
- * only when complete; on any failure the partial is removed. A process killed mid-write (SIGKILL) cannot
- * remove its partial, so each write first sweeps the partials in its folder whose process is gone.
- * - `writeFolderAtomically` / `writeFileAtomically`: an existing destination is refused, never overwritten.
- * - `replaceFolderAtomically`: the folder is replaced (checkpoints), through `<dir>.partial` and `<dir>.old`.
+ * Writing files and folders all at once, the one module for bundles, checkpoints, prediction CSVs and the
+ * run store's records.
+ * - Single files: write-file-atomic (a temporary sibling renamed into place). `replaceFileAtomically`
+ *   replaces (run records); `writeFileAtomically` refuses an existing file (prediction CSVs).
+ * - Folders: filled in a temporary sibling folder, then renamed. `writeFolderAtomically` (bundles) fills a
+ *   hidden `.<name>.partial-<pid>-<random>`, refuses an existing destination, and first sweeps the
+ *   partials whose process is gone (a SIGKILL mid-write cannot remove its own); `replaceFolderAtomically`
+ *   (checkpoints, one writer per folder) swaps through `<dir>.partial` and `<dir>.old`, the names
+ *   train/checkpoint-location.ts repairs an interrupted swap from.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InvalidInputError } from '../../contract/run-config.js';
+import writeFileAtomic from 'write-file-atomic';
+import { InvalidInputError } from '../../contract/invalid-input.js';
 
 export async function pathExists(path: string): Promise<boolean> {
   try {
@@ -155,21 +159,31 @@ export async function writeFolderAtomically(dir: string, fill: (tempDir: string)
   }
 }
 
-/** Write a new file at `path` with `content` all at once (refuses an existing file). Returns the absolute path. */
-export async function writeFileAtomically(path: string, content: string | Uint8Array): Promise<string> {
-  const { target, parent, name } = await prepareTarget(path, 'file');
-  const temp = join(parent, partialName(name));
+/**
+ * Write the file at `path` all at once, replacing what is there (write-file-atomic: a temporary sibling
+ * renamed into place, removed on failure). `action` names the write in the sentence of a file-system error.
+ */
+export async function replaceFileAtomically(path: string, content: string | Uint8Array, action = `write ${path}`): Promise<void> {
   try {
-    await writeFile(temp, content, { flag: 'wx' });
-    if (await pathExists(target)) throw alreadyExists(target);
-    await rename(temp, target);
-    return target;
+    await writeFileAtomic(path, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength));
   } catch (error) {
-    await rm(temp, { force: true });
-    if (error instanceof InvalidInputError) throw error;
-    throw describeFsError(error, `write ${target}`) ?? error;
+    throw describeFsError(error, action) ?? error;
   }
 }
+
+/** Write a new file at `path` with `content` all at once (refuses an existing file). Returns the absolute path. */
+export async function writeFileAtomically(path: string, content: string | Uint8Array): Promise<string> {
+  const { target } = await prepareTarget(path, 'file');
+  await replaceFileAtomically(target, content);
+  return target;
+}
+
+/** The suffixes of the folders `replaceFolderAtomically` fills (`<dir>.partial`) and moves the old content to (`<dir>.old`). */
+export const REPLACING_SUFFIX = '.partial';
+export const REPLACED_SUFFIX = '.old';
+
+/** `dir` and the two folders a replacement of it uses. */
+export const replacedFolderPaths = (dir: string): string[] => [dir, `${dir}${REPLACING_SUFFIX}`, `${dir}${REPLACED_SUFFIX}`];
 
 /**
  * Replace the folder `dir` (which may not exist yet) with one filled by `fill`: filled in `<dir>.partial`,
@@ -177,8 +191,8 @@ export async function writeFileAtomically(path: string, content: string | Uint8A
  * crash between the two renames, `<dir>.old` holds the old one). For one writer per folder (checkpoints).
  */
 export async function replaceFolderAtomically(dir: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
-  const partial = `${dir}.partial`;
-  const old = `${dir}.old`;
+  const partial = `${dir}${REPLACING_SUFFIX}`;
+  const old = `${dir}${REPLACED_SUFFIX}`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   await fill(partial);
@@ -190,5 +204,5 @@ export async function replaceFolderAtomically(dir: string, fill: (tempDir: strin
 
 /** Remove a folder written by `replaceFolderAtomically` and whatever a crash mid-replace left beside it. */
 export async function removeReplacedFolder(dir: string): Promise<void> {
-  await Promise.all([dir, `${dir}.partial`, `${dir}.old`].map((d) => rm(d, { recursive: true, force: true })));
+  await Promise.all(replacedFolderPaths(dir).map((d) => rm(d, { recursive: true, force: true })));
 }

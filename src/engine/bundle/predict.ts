@@ -6,7 +6,7 @@
 import { basename, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { checkColumnMap, type BundleColumnMap, type BundlePrediction, type BundlePredictionRow } from '../../contract/bundles.js';
-import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { EvaluationSpecSchema, InvalidInputError, type DataSpec } from '../../contract/run-config.js';
 import type { ForecastPoint } from '../../contract/run-result.js';
 import { inspectCsv } from '../data/csv/inspect.js';
 import { loadSeries } from '../data/load-series.js';
@@ -19,8 +19,7 @@ import { forecastAhead } from '../evaluate/forecast.js';
 import { maseScale } from '../evaluate/metrics.js';
 import { scorePart } from '../evaluate/test-targets.js';
 import { trainerNamed } from '../train/choose-trainer.js';
-import { loadBundleModel, readBundleMetadata } from './read.js';
-import { modelShape } from './write.js';
+import { loadCheckedModel, readBundleMetadata } from './read.js';
 
 export interface PredictWithBundleOptions {
   /** Steps to forecast beyond the end; default: the bundle's config.evaluation.forecastSteps. */
@@ -32,7 +31,8 @@ export interface PredictWithBundleOptions {
   columns?: BundleColumnMap;
 }
 
-const MAX_STEPS = 10_000;
+/** The most forecast steps a run may ask for (the run configuration's limit). */
+const MAX_STEPS = EvaluationSpecSchema.shape.forecastSteps.unwrap().maxValue ?? Infinity;
 
 export async function predictWithBundle(dir: string, csvPath: string, options: PredictWithBundleOptions = {}): Promise<BundlePrediction> {
   const { dir: folder, metadata: m } = await readBundleMetadata(dir);
@@ -76,14 +76,8 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     );
   }
 
-  const model = await loadBundleModel(folder);
+  const model = await loadCheckedModel(folder, m);
   try {
-    const shape = modelShape(model);
-    if (shape.timeSteps !== timeSteps || shape.features !== features.length || shape.horizon !== horizon) {
-      throw new InvalidInputError(
-        `The bundle ${folder} is inconsistent: its model takes [${shape.timeSteps}, ${shape.features}] and predicts ${shape.horizon}, but metadata.json says [${timeSteps}, ${features.length}] and ${horizon}.`,
-      );
-    }
     const warnings: string[] = [];
     for (const [expected, own] of Object.entries(columnMap)) if (own !== expected) warnings.push(`${fileName}'s column "${own}" was used as the model's "${expected}".`);
     if (m.dataset.timeColumn && !timeColumn) warnings.push(`${fileName} has no "${m.dataset.timeColumn}" column; its rows are numbered instead.`);

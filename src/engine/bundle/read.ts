@@ -29,8 +29,8 @@ export async function readBundleMetadata(dir: string): Promise<{ dir: string; me
   if (!files.includes(BUNDLE_FILES.metadata)) {
     throw new InvalidInputError(
       files.includes(BUNDLE_FILES.model)
-        ? `${notBundle}: it has a model.json but no metadata.json, so the columns, scaler and windowing to use it with are unknown.`
-        : `${notBundle}: it has no metadata.json (a bundle holds metadata.json, model.json and weights.bin).`,
+        ? `${notBundle}: it has a ${BUNDLE_FILES.model} but no ${BUNDLE_FILES.metadata}, so the columns, scaler and windowing to use it with are unknown.`
+        : `${notBundle}: it has no ${BUNDLE_FILES.metadata} (a bundle holds ${BUNDLE_FILES.metadata}, ${BUNDLE_FILES.model} and ${BUNDLE_FILES.weights}).`,
     );
   }
   let raw: unknown;
@@ -38,11 +38,11 @@ export async function readBundleMetadata(dir: string): Promise<{ dir: string; me
     raw = JSON.parse((await readBundleFile(folder, BUNDLE_FILES.metadata, MAX_METADATA_BYTES)).toString('utf8'));
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
-    throw new InvalidInputError(`${notBundle}: its metadata.json is not valid JSON (${(error as Error).message}).`);
+    throw new InvalidInputError(`${notBundle}: its ${BUNDLE_FILES.metadata} is not valid JSON (${(error as Error).message}).`);
   }
   const header = raw as { format?: unknown; formatVersion?: unknown } | null;
   if (!header || typeof header !== 'object' || header.format !== BUNDLE_FORMAT) {
-    throw new InvalidInputError(`${notBundle}: its metadata.json does not say format "${BUNDLE_FORMAT}".`);
+    throw new InvalidInputError(`${notBundle}: its ${BUNDLE_FILES.metadata} does not say format "${BUNDLE_FORMAT}".`);
   }
   if (typeof header.formatVersion === 'number' && header.formatVersion > BUNDLE_FORMAT_VERSION) {
     throw new InvalidInputError(
@@ -52,12 +52,12 @@ export async function readBundleMetadata(dir: string): Promise<{ dir: string; me
   const parsed = BundleMetadataSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'metadata'}: ${i.message}`);
-    throw new InvalidInputError(`The bundle ${folder} has a damaged metadata.json: ${problems.join('; ')}.`, problems);
+    throw new InvalidInputError(`The bundle ${folder} has a damaged ${BUNDLE_FILES.metadata}: ${problems.join('; ')}.`, problems);
   }
   const metadata = parsed.data;
   const inconsistencies = metadataInconsistencies(metadata);
   if (inconsistencies.length > 0) {
-    throw new InvalidInputError(`The bundle ${folder} has a damaged metadata.json: ${inconsistencies.slice(0, 5).join('; ')}.`, inconsistencies);
+    throw new InvalidInputError(`The bundle ${folder} has a damaged ${BUNDLE_FILES.metadata}: ${inconsistencies.slice(0, 5).join('; ')}.`, inconsistencies);
   }
   for (const file of [metadata.files.model, ...metadata.files.weights]) {
     if (!files.includes(file)) throw new InvalidInputError(`The bundle ${folder} is incomplete: ${file} is missing.`);
@@ -136,6 +136,11 @@ export async function readBundle(dir: string): Promise<BundleSummary> {
  */
 export async function loadBundle(dir: string): Promise<{ dir: string; metadata: BundleMetadata; model: tf.LayersModel }> {
   const { dir: folder, metadata } = await readBundleMetadata(dir);
+  return { dir: folder, metadata, model: await loadCheckedModel(folder, metadata) };
+}
+
+/** The model of the bundle in `folder` (its metadata read already), checked against the metadata's windowing. */
+export async function loadCheckedModel(folder: string, metadata: BundleMetadata): Promise<tf.LayersModel> {
   const model = await loadBundleModel(folder);
   const { timeSteps, features, horizon } = metadata.windowing;
   const input = model.inputs[0]?.shape ?? [];
@@ -143,10 +148,10 @@ export async function loadBundle(dir: string): Promise<{ dir: string; metadata: 
   if (input.length !== 3 || input[1] !== timeSteps || input[2] !== features.length || output[output.length - 1] !== horizon) {
     model.dispose();
     throw new InvalidInputError(
-      `The bundle ${folder} is inconsistent: its model takes [${input.slice(1).join(', ')}] and predicts ${output[output.length - 1]}, but metadata.json says [${timeSteps}, ${features.length}] and ${horizon}.`,
+      `The bundle ${folder} is inconsistent: its model takes [${input.slice(1).join(', ')}] and predicts ${output[output.length - 1]}, but ${BUNDLE_FILES.metadata} says [${timeSteps}, ${features.length}] and ${horizon}.`,
     );
   }
-  return { dir: folder, metadata, model };
+  return model;
 }
 
 /** Load the TensorFlow.js layers model of a folder holding model.json + its weight files. */

@@ -136,6 +136,9 @@ function replaceNonFinite(value: unknown, path: string): string[] {
   return replaced;
 }
 
+/** A file's name in the README's list, padded to the descriptions' column. */
+const file = (name: string) => name.padEnd(19);
+
 function readmeText(meta: BundleMetadata): string {
   const m = meta.metrics;
   const layers = meta.config.model.layers.map((l) => `${l.type}(${l.units}, ${l.activation}${l.dropout ? `, dropout ${l.dropout}` : ''})`).join(' -> ');
@@ -153,16 +156,16 @@ function readmeText(meta: BundleMetadata): string {
     '',
     'Files',
     '-----',
-    'model.json         TensorFlow.js layers model: topology + weights manifest (tf.loadLayersModel reads it).',
-    'weights.bin        The weights, float32, in the order of the manifest in model.json.',
-    'metadata.json      Everything needed to use the model again: data source, columns, missing-value policy,',
+    `${file(BUNDLE_FILES.model)}TensorFlow.js layers model: topology + weights manifest (tf.loadLayersModel reads it).`,
+    `${file(BUNDLE_FILES.weights)}The weights, float32, in the order of the manifest in ${BUNDLE_FILES.model}.`,
+    `${file(BUNDLE_FILES.metadata)}Everything needed to use the model again: data source, columns, missing-value policy,`,
     '                   scaler min/max per feature, windowing, split, all hyperparameters, seed, metrics,',
     '                   baselines, backtest, loss history, versions. See docs/BUNDLE.md in the app.',
-    'predictions.csv    index,time,split,step,actual,predicted for every window of the training data (original units).',
+    `${file(BUNDLE_FILES.predictions)}index,time,split,step,actual,predicted for every window of the training data (original units).`,
     '                   With prediction intervals: lower_L,upper_L per level L % on the test rows (split conformal).',
-    'forecast.csv       step,time,value: the forecast beyond the end of the data (original units), with lower_L,upper_L.',
-    `loss-history.csv   ${LOSS_HISTORY_COLUMNS.join(',')} (losses: MSE on the scaled series, 6 significant digits).`,
-    ...meta.files.charts.map((c) => `${c.padEnd(19)}${c.startsWith('loss') ? 'Loss per epoch.' : 'Actual vs predicted, the train/test split line, and the forecast.'}`),
+    `${file(BUNDLE_FILES.forecast)}step,time,value: the forecast beyond the end of the data (original units), with lower_L,upper_L.`,
+    `${file(BUNDLE_FILES.lossHistory)}${LOSS_HISTORY_COLUMNS.join(',')} (losses: MSE on the scaled series, 6 significant digits).`,
+    ...meta.files.charts.map((c) => `${file(c)}${c.startsWith('loss') ? 'Loss per epoch.' : 'Actual vs predicted, the train/test split line, and the forecast.'}`),
     '',
     'Inputs are MinMax-scaled with the saved min/max: x_scaled = (x - min) / (max - min) (max = min: x - min),',
     'and predictions are scaled back with x = x_scaled * (max - min) + min (feature 0 = target).',

@@ -50,13 +50,14 @@ export function makeWindows(
   return { x, y, targetIndex: positions, samples: n, timeSteps, features: F, horizon };
 }
 
-/** Keep samples [from, to) of a set of windows. */
-export function sliceWindows(w: Windows, from: number, to: number): Windows {
+/** Keep samples [from, to) of a set of windows: copies, or views sharing its buffers (`share`, for reading only). */
+export function sliceWindows(w: Windows, from: number, to: number, { share = false } = {}): Windows {
   const stepX = w.timeSteps * w.features;
+  const part = (values: Float32Array, start: number, end: number) => (share ? values.subarray(start, end) : values.slice(start, end));
   return {
     ...w,
-    x: w.x.slice(from * stepX, to * stepX),
-    y: w.y.slice(from * w.horizon, to * w.horizon),
+    x: part(w.x, from * stepX, to * stepX),
+    y: part(w.y, from * w.horizon, to * w.horizon),
     targetIndex: w.targetIndex.slice(from, to),
     samples: to - from,
   };

@@ -11,7 +11,7 @@ import type { RunConfig } from '../../contract/run-config.js';
 import { BacktestFoldSchema, BaselineResultSchema, ForecastPointSchema, MetricSetSchema, PredictionIntervalsSchema, type RunResult } from '../../contract/run-result.js';
 import type { PreparedData } from '../data/prepare.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
-import type { Windows } from '../data/windows.js';
+import { sliceWindows, type Windows } from '../data/windows.js';
 import type { TrainerName, TrainOutcome, WindowPredictor } from '../train/trainer.js';
 import { DIVERGENCE_ADVICE } from '../train/batch-pacing.js';
 import { versions } from '../versions.js';
@@ -44,18 +44,6 @@ export interface EvaluationInput {
 /** Windows per predictor call: small enough to report progress and let messages in between, large enough to batch. */
 const PREDICT_CHUNK = 4096;
 
-/** Samples [from, to) of a set of windows, sharing its buffers. */
-function sliceWindows(w: Windows, from: number, to: number): Windows {
-  const perSample = w.timeSteps * w.features;
-  return {
-    ...w,
-    x: w.x.subarray(from * perSample, to * perSample),
-    y: w.y.subarray(from * w.horizon, to * w.horizon),
-    targetIndex: w.targetIndex.slice(from, to),
-    samples: to - from,
-  };
-}
-
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The predictor over all windows, chunk by chunk, calling `onChunk(samplesDone)` after each. */
@@ -68,7 +56,7 @@ export async function predictInChunks(predict: WindowPredictor, w: Windows, onCh
   const out = new Float32Array(w.samples * w.horizon);
   for (let from = 0; from < w.samples; from += PREDICT_CHUNK) {
     const to = Math.min(w.samples, from + PREDICT_CHUNK);
-    out.set(predict(sliceWindows(w, from, to)), from * w.horizon);
+    out.set(predict(sliceWindows(w, from, to, { share: true })), from * w.horizon);
     onChunk(to - from);
     await yieldToEventLoop();
   }

@@ -4,6 +4,7 @@ import { buildModel } from '../model/build.js';
 import { tfjsPredictor } from '../train/tfjs-trainer.js';
 import { forecastAhead } from './forecast.js';
 import { handContext, handSeries } from './test-context.js';
+import { recurrentModel } from '../model/test-support/model-spec.js';
 
 // Series 0..19 (scaled = value / 19), 2 time steps. SimpleRNN(1, linear) with input weight 1, recurrent
 // weight 0.5 and bias 0 gives h = x2 + 0.5·x1 for a window (x1, x2); the Dense head has weight(s) `head`
@@ -16,7 +17,7 @@ const months = Array.from({ length: 20 }, (_, t) => {
 });
 
 function handModel(inputWeights: number[], head: number[]): tf.LayersModel {
-  const spec = { layers: [{ type: 'simpleRNN' as const, units: 1, activation: 'linear' as const, dropout: 0 }], outputActivation: 'linear' as const, outputUnits: head.length };
+  const spec = recurrentModel({ layers: [{ type: 'simpleRNN' as const, units: 1, activation: 'linear' as const, dropout: 0 }], outputActivation: 'linear' as const, outputUnits: head.length });
   const model = buildModel(spec, { timeSteps: 2, features: inputWeights.length, seed: 1 });
   tf.tidy(() =>
     model.setWeights([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelSpec } from '../../contract/run-config.js';
 import { backendForWorkload } from './backend.js';
 import { buildModel, specParameterCount } from './build.js';
+import { recurrentModel } from './test-support/model-spec.js';
 
 const layer = (type: 'simpleRNN' | 'lstm' | 'gru', units: number) => ({ type, units, activation: 'tanh' as const, dropout: 0 });
 
@@ -12,7 +12,7 @@ describe('specParameterCount', () => {
     [[layer('gru', 8), layer('lstm', 4)], 2, 3],
     [[layer('lstm', 4), layer('gru', 2), layer('simpleRNN', 5)], 3, 7],
   ])('counts what buildModel builds (%j, %i features, %i outputs)', (layers, features, outputUnits) => {
-    const spec: ModelSpec = { layers, outputActivation: 'linear', outputUnits };
+    const spec = recurrentModel({ layers, outputActivation: 'linear', outputUnits });
     const model = buildModel(spec, { timeSteps: 4, features, seed: 1 });
     expect(specParameterCount(spec, features)).toBe(model.countParams());
     model.dispose();

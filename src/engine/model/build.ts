@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec, ModelSpec, OptimizerName } from '../../contract/run-config.js';
+import { derivedSeed } from '../train/random.js';
 
 export interface BuildOptions {
   timeSteps: number;
@@ -12,18 +13,13 @@ export interface BuildOptions {
   seed: number;
 }
 
-/** A different, reproducible seed for each initialiser of each layer. */
-function layerSeed(seed: number, layer: number, slot: number): number {
-  return (seed + layer * 7919 + slot * 104729) % 2_147_483_647;
-}
-
 function recurrentLayer(spec: LayerSpec, index: number, isLast: boolean, seed: number, inputShape?: number[]): tf.layers.Layer {
   const config = {
     units: spec.units,
     activation: spec.activation,
     returnSequences: !isLast,
-    kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed(seed, index, 1) }),
-    recurrentInitializer: tf.initializers.orthogonal({ seed: layerSeed(seed, index, 2), gain: 1 }),
+    kernelInitializer: tf.initializers.glorotUniform({ seed: derivedSeed(seed, index, 1) }),
+    recurrentInitializer: tf.initializers.orthogonal({ seed: derivedSeed(seed, index, 2), gain: 1 }),
     biasInitializer: 'zeros' as const,
     name: `${spec.type.toLowerCase()}_${index + 1}`,
     ...(inputShape ? { inputShape } : {}),
@@ -44,14 +40,14 @@ export function buildModel(spec: ModelSpec, { timeSteps, features, seed }: Build
     const isLast = i === spec.layers.length - 1;
     model.add(recurrentLayer(layer, i, isLast, seed, i === 0 ? [timeSteps, features] : undefined));
     if (layer.dropout > 0) {
-      model.add(tf.layers.dropout({ rate: layer.dropout, seed: layerSeed(seed, i, 3), name: `dropout_${i + 1}` }));
+      model.add(tf.layers.dropout({ rate: layer.dropout, seed: derivedSeed(seed, i, 3), name: `dropout_${i + 1}` }));
     }
   });
   model.add(
     tf.layers.dense({
       units: spec.outputUnits,
       activation: spec.outputActivation,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed(seed, spec.layers.length, 1) }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: derivedSeed(seed, spec.layers.length, 1) }),
       name: 'dense_output',
     }),
   );

@@ -8,7 +8,7 @@
  *   runsDir/.records/<runId>.result.json   the whole RunResult of a finished run (predictions, forecast…)
  *   runsDir/.records/limits.json     the size or count limit
  *
- * Every file is written atomically (write-file-atomic: a temporary file renamed into place), so a reader
+ * Every file is written atomically (bundle/atomic.ts, write-file-atomic: a temporary file renamed into place), so a reader
  * sees the old or the new record, never half of one. A record left 'running' by a process that no longer
  * exists is reported 'interrupted' (and written so). A damaged file is reported and skipped.
  */
@@ -16,7 +16,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
 import {
   RunRecordSchema,
@@ -28,7 +27,7 @@ import {
   type StoreLimits,
 } from '../../contract/run-history.js';
 import { RunResultSchema, type EpochRecord, type RunResult } from '../../contract/run-result.js';
-import { describeFsError } from '../bundle/atomic.js';
+import { describeFsError, replaceFileAtomically } from '../bundle/atomic.js';
 import { checkpointDir, isRecoverable } from '../train/checkpoint-location.js';
 import { testWindowOf, verdictFor } from './stats.js';
 
@@ -188,11 +187,7 @@ export class RunStore {
       }
       this.madeDir = true;
     }
-    try {
-      await writeFileAtomic(path, JSON.stringify(value), { encoding: 'utf8' });
-    } catch (error) {
-      throw describeFsError(error, `write the run file ${path}`) ?? error;
-    }
+    await replaceFileAtomically(path, JSON.stringify(value), `write the run file ${path}`);
   }
 
   private forget(runId: string, chain: Promise<unknown>): void {

@@ -5,13 +5,12 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUNDLE_FILES } from '../../contract/bundles.js';
 import type { InterruptedRun } from '../../contract/training-process.js';
+import { REPLACED_SUFFIX, REPLACING_SUFFIX, replacedFolderPaths } from '../bundle/atomic.js';
 
 export const CHECKPOINT_STATE_FILE = 'checkpoint.json';
 const CHECKPOINTS_FOLDER = '.checkpoints';
-/** Suffixes of the folders writeCheckpoint uses while it replaces a checkpoint (see checkpoint.ts). */
-const PARTIAL = '.partial';
-const OLD = '.old';
 
 export function checkpointDir(runsDir: string, runId: string): string {
   return join(runsDir, CHECKPOINTS_FOLDER, runId);
@@ -23,7 +22,12 @@ export function hasCheckpoint(runsDir: string, runId: string): boolean {
 
 /** A run whose process died can be finished if it left a checkpoint, or had already written its bundle. */
 export function isRecoverable(runsDir: string, runId: string): boolean {
-  return hasCheckpoint(runsDir, runId) || existsSync(join(runsDir, runId, 'metadata.json'));
+  return hasCheckpoint(runsDir, runId) || bundleWritten(runsDir, runId);
+}
+
+/** The run's bundle is in the store (its metadata, written last, is there). */
+function bundleWritten(runsDir: string, runId: string): boolean {
+  return existsSync(join(runsDir, runId, BUNDLE_FILES.metadata));
 }
 
 /**
@@ -34,7 +38,7 @@ export function isRecoverable(runsDir: string, runId: string): boolean {
 export function repairCheckpoint(runsDir: string, runId: string): boolean {
   const dir = checkpointDir(runsDir, runId);
   if (!existsSync(join(dir, CHECKPOINT_STATE_FILE))) {
-    for (const candidate of [`${dir}${PARTIAL}`, `${dir}${OLD}`]) {
+    for (const candidate of [`${dir}${REPLACING_SUFFIX}`, `${dir}${REPLACED_SUFFIX}`]) {
       if (!stateIsReadable(candidate)) continue;
       rmSync(dir, { recursive: true, force: true });
       renameSync(candidate, dir);
@@ -100,15 +104,15 @@ export function interruptedRuns(
       return false;
     }
   };
-  const runIds = new Set(names.map((name) => name.replace(/\.(partial|old)$/, '')));
+  const runIds = new Set(names.map((name) => [REPLACING_SUFFIX, REPLACED_SUFFIX].reduce((id, suffix) => (id.endsWith(suffix) ? id.slice(0, -suffix.length) : id), name)));
   const found: InterruptedRun[] = [];
   for (const runId of runIds) {
     if (active.has(runId)) continue;
-    const recoverable = repairCheckpoint(runsDir, runId) || existsSync(join(runsDir, runId, 'metadata.json'));
+    const recoverable = repairCheckpoint(runsDir, runId) || bundleWritten(runsDir, runId);
     if (recoverable) found.push(summarize(runsDir, runId));
     if (!options.sweep) continue;
     const dir = checkpointDir(runsDir, runId);
-    const leftovers = recoverable ? [`${dir}${PARTIAL}`, `${dir}${OLD}`] : [dir, `${dir}${PARTIAL}`, `${dir}${OLD}`];
+    const leftovers = replacedFolderPaths(dir).slice(recoverable ? 1 : 0);
     for (const path of leftovers) if (existsSync(path) && stale(path)) rmSync(path, { recursive: true, force: true });
   }
   return found.sort((a, b) => (b.savedAt ?? '').localeCompare(a.savedAt ?? ''));
@@ -117,5 +121,5 @@ export function interruptedRuns(
 /** Remove a run's checkpoint and its leftovers (the user chose not to recover it). */
 export function discardCheckpoint(runsDir: string, runId: string): void {
   const dir = checkpointDir(runsDir, runId);
-  for (const path of [dir, `${dir}${PARTIAL}`, `${dir}${OLD}`]) rmSync(path, { recursive: true, force: true });
+  for (const path of replacedFolderPaths(dir)) rmSync(path, { recursive: true, force: true });
 }

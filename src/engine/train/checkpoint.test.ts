@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +58,41 @@ describe('recovering a run whose process died after writing its bundle', () => {
     expect(recovered.history).toEqual(result.history);
     expect(recovered.bundleDir).toBe(result.bundleDir);
     expect(recovered.predictions.map((p) => p.predicted)).toEqual(result.predictions.map((p) => p.predicted));
+  });
+});
+
+describe('a recovery that fails', () => {
+  it('keeps the checkpoint: its data file gone, then its weights cut short; with the data back it recovers', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fw-ckpt-failed-'));
+    const csv = join(root, 'sunspots.csv');
+    copyFileSync(bundledDatasetPath('sunspots.csv'), csv);
+    const runsDir = join(root, 'runs');
+    const crashedRunsDir = join(root, 'crashed');
+    const runId = 'run-failed-recovery';
+    const checkpoint = checkpointDir(runsDir, runId);
+    const crashed = checkpointDir(crashedRunsDir, runId);
+    await runForecast(
+      { ...config, data: { path: csv } },
+      { runId, runsDir, checkpointIntervalMs: 0, onEvent: (e) => e.type === 'epoch' && e.epoch === 2 && cpSync(checkpoint, crashed, { recursive: true }) },
+    );
+    const before = readdirSync(crashed).sort();
+
+    rmSync(csv);
+    await expect(recoverRun(runId, crashedRunsDir)).rejects.toThrow(InvalidInputError);
+    expect(readdirSync(crashed).sort(), 'the checkpoint survives a recovery that failed').toEqual(before);
+
+    const weights = join(crashed, 'weights.bin');
+    const size = statSync(weights).size;
+    const damaged = join(root, 'damaged');
+    cpSync(crashed, checkpointDir(damaged, runId), { recursive: true });
+    truncateSync(join(checkpointDir(damaged, runId), 'weights.bin'), size - 8);
+    copyFileSync(bundledDatasetPath('sunspots.csv'), csv);
+    await expect(recoverRun(runId, damaged)).rejects.toThrow();
+    expect(readdirSync(checkpointDir(damaged, runId)).sort()).toEqual(before);
+
+    const recovered = await recoverRun(runId, crashedRunsDir);
+    expect(recovered.stopReason).toBe('crashed');
+    expect(recovered.bestEpoch).toBe(2);
+    expect(existsSync(crashed), 'removed once recovered').toBe(false);
   });
 });

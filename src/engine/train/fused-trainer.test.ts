@@ -20,6 +20,7 @@ import { fusedTrainer } from './fused-trainer.js';
 import { seededRandom } from './random.js';
 // The tfjs loop the fused one is compared with.
 import { tfjsPredictor, tfjsTrainer } from './tfjs-trainer.js';
+import { recurrentModel } from '../model/test-support/model-spec.js';
 
 function rmse(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
   let s = 0;
@@ -67,14 +68,14 @@ function sineWindows(rows: number, timeSteps: number, horizon = 1, scale = 1): W
   return makeWindows([a, b], a, { timeSteps, windowing: 'sliding', horizon });
 }
 
-const LSTM_SPEC: ModelSpec = {
+const LSTM_SPEC = recurrentModel({
   layers: [
     { type: 'lstm', units: 6, activation: 'tanh', dropout: 0.2 },
     { type: 'gru', units: 4, activation: 'tanh', dropout: 0 },
   ],
   outputActivation: 'linear',
   outputUnits: 2,
-};
+});
 
 function trainingSpec(overrides: Partial<TrainingSpec> = {}): TrainingSpec & { seed: number } {
   return { epochs: 4, batchSize: 16, optimizer: 'adam', learningRate: 0.01, shuffle: true, earlyStoppingPatience: 0, ...overrides, seed: overrides.seed ?? 7 };
@@ -170,7 +171,7 @@ describe('the fused training loop', () => {
     const big = sineWindows(4000, 24);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
-    const spec: ModelSpec = { layers: [{ type: 'lstm', units: 32, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 };
+    const spec = recurrentModel({ layers: [{ type: 'lstm', units: 32, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 });
     const batchesSeen: number[] = [];
     const { model, outcome } = await run(spec, big, null, trainingSpec({ epochs: 1000, batchSize: 4 }), {
       signal: controller.signal,
@@ -183,7 +184,7 @@ describe('the fused training loop', () => {
 
   it('stops a diverging run with one sentence and keeps the last finished weights', async () => {
     const wild = sineWindows(120, 6, 1, 1e4);
-    const spec: ModelSpec = { layers: [{ type: 'simpleRNN', units: 4, activation: 'relu', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 };
+    const spec = recurrentModel({ layers: [{ type: 'simpleRNN', units: 4, activation: 'relu', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 });
     const model = buildModel(spec, { timeSteps: 6, features: 2, seed: 3 });
     const initial = weightsOf(model);
     const failure = fusedTrainer.train({ model, spec, train: wild, validation: null, training: trainingSpec({ optimizer: 'sgd', learningRate: 10, epochs: 5 }) });

@@ -9,14 +9,14 @@ import type { ModelSpec } from '../../contract/run-config.js';
 import type { EpochRecord } from '../../contract/run-result.js';
 import type { Windows } from '../data/windows.js';
 import { FusedNetwork, INFERENCE_BATCH, makeFusedOptimizer, planNetwork, predictWindowsFused, predictWithNetwork, readWeights, writeWeights } from '../model/fused/index.js';
-import { seededRandom, shuffledIndices } from './random.js';
+import { derivedSeed, seededRandom, shuffledIndices } from './random.js';
 import type { Trainer, TrainOutcome, TrainRequest } from './trainer.js';
 import { batchPacer, lossDivergedError } from './batch-pacing.js';
 
 
 
 /** Dropout masks come from their own seeded stream (not the shuffle's), a new mask for every batch. */
-const DROPOUT_STREAM = 7919;
+const DROPOUT_STREAM = 1;
 
 /** Mean squared error of the network's predictions over a set of windows. */
 function meanSquaredError(network: FusedNetwork, windows: Windows): number {
@@ -34,7 +34,7 @@ async function trainFused(request: TrainRequest): Promise<TrainOutcome> {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const random = seededRandom(spec.seed);
-  const dropoutRandom = seededRandom((spec.seed + DROPOUT_STREAM) % 2_147_483_647);
+  const dropoutRandom = seededRandom(derivedSeed(spec.seed, DROPOUT_STREAM));
   const batchSize = Math.min(spec.batchSize, train.samples);
   const batches = Math.ceil(train.samples / batchSize);
   const plan = planNetwork(modelSpec, train.timeSteps, train.features);

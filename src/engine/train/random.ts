@@ -23,7 +23,21 @@ export function shuffledIndices(n: number, random: () => number): Int32Array {
   return order;
 }
 
+/** Seeds are whole numbers below 2^31 - 1 (a prime, the largest seed a run configuration takes). */
+const SEED_MODULUS = 2_147_483_647;
+/** Primes that spread the seeds derived from a run's seed: one step per stream (a layer), one per item in it (an initialiser, a batch). */
+const STREAM_PRIME = 7919;
+const ITEM_PRIME = 104_729;
+
+/**
+ * The reproducible seed of item `item` of stream `stream`, derived from a run's seed: the initialisers of
+ * each layer (model/build.ts), each batch's dropout masks (tfjs-trainer.ts), the fused trainer's dropout stream.
+ */
+export function derivedSeed(seed: number, stream: number, item = 0): number {
+  return (seed + stream * STREAM_PRIME + item * ITEM_PRIME) % SEED_MODULUS;
+}
+
 /** A fresh seed for runs that did not ask for one (reported, so the run can be repeated). */
 export function randomSeed(): number {
-  return Math.floor(Math.random() * 2_147_483_647);
+  return Math.floor(Math.random() * SEED_MODULUS);
 }

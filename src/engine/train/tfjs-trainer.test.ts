@@ -10,6 +10,7 @@ import { buildModel } from '../model/build.js';
 import { runForecast } from '../run.js';
 import { seededRandom } from './random.js';
 import { evaluateLoss, tfjsTrainer, toTensors } from './tfjs-trainer.js';
+import { recurrentModel } from '../model/test-support/model-spec.js';
 
 /** A small CSV the tests write: a noisy sine, or pure noise. */
 function writeSeries(kind: 'sine' | 'noise', rows = 240): string {
@@ -47,7 +48,7 @@ describe('recurrent layer types and stacks, trained for real', () => {
 
   it('stacks return sequences between layers and counts parameters like Keras', () => {
     const model = buildModel(
-      { layers: [{ type: 'lstm', units: 4, activation: 'tanh', dropout: 0.1 }, { type: 'gru', units: 2, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 3 },
+      recurrentModel({ layers: [{ type: 'lstm', units: 4, activation: 'tanh', dropout: 0.1 }, { type: 'gru', units: 2, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 3 }),
       { timeSteps: 5, features: 2, seed: 1 },
     );
     // LSTM: 4 * (2*4 + 4*4 + 4) = 112; GRU (tfjs, reset_after false): 3 * (4*2 + 2*2 + 2) = 42; Dense: 2*3 + 3 = 9.
@@ -57,7 +58,7 @@ describe('recurrent layer types and stacks, trained for real', () => {
   });
 
   it('gives identical starting weights for the same seed and different ones for another', () => {
-    const spec = { layers: [{ type: 'simpleRNN' as const, units: 3, activation: 'tanh' as const, dropout: 0 }], outputActivation: 'tanh' as const, outputUnits: 1 };
+    const spec = recurrentModel({ layers: [{ type: 'simpleRNN' as const, units: 3, activation: 'tanh' as const, dropout: 0 }], outputActivation: 'tanh' as const, outputUnits: 1 });
     const weights = (seed: number) => {
       const m = buildModel(spec, { timeSteps: 12, features: 1, seed });
       const w = m.getWeights().map((t) => Array.from(t.dataSync()));
@@ -113,7 +114,7 @@ describe('early stopping', () => {
 
 describe('dropout and divergence', () => {
   it('draws a new dropout mask for every batch (every unit behind the dropout gets trained)', async () => {
-    const spec = { layers: [{ type: 'simpleRNN' as const, units: 6, activation: 'tanh' as const, dropout: 0.5 }], outputActivation: 'linear' as const, outputUnits: 1 };
+    const spec = recurrentModel({ layers: [{ type: 'simpleRNN' as const, units: 6, activation: 'tanh' as const, dropout: 0.5 }], outputActivation: 'linear' as const, outputUnits: 1 });
     const model = buildModel(spec, { timeSteps: 4, features: 1, seed: 7 });
     const dense = () => Array.from(model.getLayer('dense_output').getWeights()[0].dataSync());
     const before = dense();

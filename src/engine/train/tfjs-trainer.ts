@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EpochRecord } from '../../contract/run-result.js';
 import type { Windows } from '../data/windows.js';
 import { makeOptimizer } from '../model/build.js';
-import { seededRandom, shuffledIndices } from './random.js';
+import { derivedSeed, seededRandom, shuffledIndices } from './random.js';
 import type { Trainer, TrainOutcome, TrainRequest, WindowPredictor } from './trainer.js';
 import { batchPacer, lossDivergedError } from './batch-pacing.js';
 
@@ -32,7 +32,7 @@ function dropoutSeeder(model: tf.LayersModel, runSeed: number) {
   return {
     next(): void {
       step++;
-      layers.forEach((l, i) => (l.seed = (runSeed + i * 7919 + step * 104729) % 2_147_483_647));
+      layers.forEach((l, i) => (l.seed = derivedSeed(runSeed, i, step)));
     },
     restore(): void {
       layers.forEach((l, i) => (l.seed = original[i]));

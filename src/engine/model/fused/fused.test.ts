@@ -8,6 +8,7 @@ import type { Activation, ModelSpec, OptimizerName, RecurrentLayerType } from '.
 import { seededRandom } from '../../train/random.js';
 import { buildModel, makeOptimizer } from '../build.js';
 import { FusedNetwork, makeFusedOptimizer, planNetwork, readWeights, simdAvailable } from './index.js';
+import { recurrentModel } from '../test-support/model-spec.js';
 
 const TIME_STEPS = 5;
 const SAMPLES = 7;
@@ -27,11 +28,11 @@ const CASES: Case[] = (['simpleRNN', 'lstm', 'gru'] as const).flatMap((cell) =>
 const ACTS: Activation[] = ['tanh', 'relu', 'sigmoid', 'linear'];
 
 function specFor({ cell, depth, horizon }: Case, index: number): ModelSpec {
-  return {
+  return recurrentModel({
     layers: Array.from({ length: depth }, (_, i) => ({ type: cell, units: i === 0 ? 4 : 3, activation: ACTS[(index + i) % 4], dropout: 0 })),
     outputActivation: ACTS[(index + 1) % 4],
     outputUnits: horizon,
-  };
+  });
 }
 
 /** A model with random weights (biases too) and random windows. */
@@ -67,7 +68,7 @@ it('has WebAssembly SIMD on this runtime', () => {
 });
 
 it('says in one sentence when a network would need too much memory', () => {
-  const spec: ModelSpec = { layers: [{ type: 'lstm', units: 512, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 };
+  const spec = recurrentModel({ layers: [{ type: 'lstm', units: 512, activation: 'tanh', dropout: 0 }], outputActivation: 'linear', outputUnits: 1 });
   expect(() => new FusedNetwork(planNetwork(spec, 1000, 1), 4096)).toThrow(/^The fused kernel would need [\d.]+ GB of buffers for batches of 4096 windows of 1000 time steps/);
 });
 
