@@ -11,7 +11,6 @@ import { registerPredictCommand } from './commands/predict.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSweepCommand } from './commands/sweep.js';
 import { registerWorkerCommand } from './commands/worker.js';
-import { registerQueueSweepCommand } from './commands/queue-sweep.js';
 
 export function buildProgram(): Command {
   const program = new Command('forecast-workbench')
@@ -25,7 +24,6 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerSweepCommand(program); // after train: it takes train's flags for its base settings
   registerWorkerCommand(program);
-  registerQueueSweepCommand(program);
   return program;
 }
 

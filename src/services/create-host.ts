@@ -11,6 +11,7 @@ import { TrainingSupervisor } from './training-supervisor.js';
 import { RunStore } from '../engine/runs/store.js';
 import { RecordingTrainingSupervisor, RunHistoryService } from './run-history-service.js';
 import { SweepService } from './sweep-service.js';
+import { QueueSweepChannels, QueueSweepService } from './queue/queue-sweep-service.js';
 import { createWorkbenchHost, type HostDialogs, type WorkbenchHost } from './workbench-host.js';
 
 export interface StandardHostOptions {
@@ -60,6 +61,10 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
       return datasets.resolve(path).path;
     },
   });
+  const queueSweeps = new QueueSweepChannels(new QueueSweepService({ store: runs, log: options.log }), async (path) => {
+    await datasets.list();
+    return datasets.resolve(path).path;
+  });
   const exports = new ExportService({
     getResult: (runId) => supervisor.getResult(runId),
     runsDir: options.runsDir,
@@ -76,6 +81,7 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     exportsDir: options.exportsDir,
     acceptDroppedPaths: options.acceptDroppedPaths,
     runHistory,
+    queueSweeps,
   });
   // Shutting the host down ends the engine worker as well as the training processes.
   const host: WorkbenchHost = worker

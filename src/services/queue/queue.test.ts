@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, parseRunConfig, type RunConfig } from '../../contract/run-config.js';
 import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
 import { runForecast } from '../../engine/run.js';
-import { expandGrid } from '../../cli/commands/queue-sweep.js';
+import { SweepRequestSchema, type SweepRequestInput } from '../../contract/run-history.js';
+import { expandSweep } from '../../engine/runs/sweep-plan.js';
 import { queueSweep, type QueueSweepProgress } from './sweep.js';
 import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerProcess, type WorkerProcess } from './local-redis.js';
 
@@ -19,6 +20,8 @@ if (!hasRedis) console.warn('queue tests skipped: redis-server is not installed 
 
 const startWorker = (url: string, dir: string) => startWorkerProcess(url, dir, ['--lock-duration', '4000', '--stalled-interval', '1000']);
 const startedLines = (worker: WorkerProcess, runId: string) => worker.log.filter((line) => line.includes(`job ${runId} (`) && line.includes('started'));
+/** The sweep's points as `sweep` plans them (one seed each). */
+const plan = (base: RunConfig, grid: SweepRequestInput['grid'] = {}) => expandSweep(SweepRequestSchema.parse({ base, grid })).points;
 const runFolders = async (dir: string) => (await readdir(dir).catch(() => [])).filter((name) => !name.startsWith('.')).sort();
 
 describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes', () => {
@@ -43,7 +46,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
   });
 
   it('runs a 12-point sweep over two workers, one SIGKILLed mid-job, and records all 12 results exactly once', async () => {
-    const points = expandGrid(tutorial(), ['units=2,3,4', 'time-steps=6,12', 'learning-rate=0.01,0.001']);
+    const points = plan(tutorial(), { units: [2, 3, 4], 'time-steps': [6, 12], 'learning-rate': [0.01, 0.001] });
     expect(points).toHaveLength(12);
     const runsDir = join(dir, 'runs-12');
     const [victim, survivor] = workers;
@@ -83,7 +86,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
     );
     expect(expected).not.toMatch(/^no error|^not an/);
     const runsDir = join(dir, 'runs-bad');
-    const summary = await queueSweep([bad, tutorial()], { url: redis.url, runsDir, attempts: 3 });
+    const summary = await queueSweep([{ point: 0, configs: [bad] }, { point: 1, configs: [tutorial()] }], { url: redis.url, runsDir, attempts: 3 });
     const [failed, good] = summary.outcomes;
     expect(failed.status).toBe('failed');
     expect(failed.reason).toBe(expected);
@@ -94,7 +97,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
   });
 
   it('cancels a sweep: queued and running jobs end as cancelled with the reason, finished runs stay', async () => {
-    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const points = plan(tutorial(), { units: [2, 3, 4, 5, 6, 7] });
     const runsDir = join(dir, 'runs-cancel');
     const cancel = new AbortController();
     const summary = await queueSweep(points, {
@@ -114,7 +117,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
 
   it('loses no finished result when Redis restarts during the sweep', async () => {
     workers.push(startWorker(redis.url, join(dir, 'worker-c')));
-    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const points = plan(tutorial(), { units: [2, 3, 4, 5, 6, 7] });
     const runsDir = join(dir, 'runs-restart');
     let restart: Promise<void> | null = null;
     const beforeRestart: string[] = [];
