@@ -51,7 +51,7 @@ export async function reachQueue(url: string, timeoutMs = 10_000): Promise<void>
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    const why = (lastError ?? (error as Error)).message.split('\n')[0];
+    const why = (lastError ?? (error as Error)).message.split('\n')[0].replace(/\.$/, '');
     throw new InvalidInputError(`Cannot reach the queue at ${safeQueueUrl(url)} (${why}): is Redis running there, and are the host, port and password right?`);
   } finally {
     probe.disconnect();
