@@ -22,7 +22,7 @@ import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerPr
 import { QueueSweepService } from '../src/services/queue/queue-sweep-service.js';
 import { SweepService } from '../src/services/sweep-service.js';
 
-const line = (label: string, value: string) => console.log(`${label.padEnd(60)} ${value}`);
+const line = (label: string, value: string) => console.log(`${label.padEnd(68)} ${value}`);
 const pollution = join(import.meta.dirname, '..', '..', 'shared', 'datasets', 'real', 'pollution.csv');
 
 /** Seconds for the sweep over the queue with this many worker processes; every run must finish. */

@@ -46,7 +46,6 @@ export const QueueSweepRequestSchema = SweepRequestSchema.extend({
   /** Tries per job for errors other than bad data (bad data is never retried). */
   attempts: z.number().int().min(1).max(20).default(3),
 });
-export type QueueSweepRequest = z.infer<typeof QueueSweepRequestSchema>;
 export type QueueSweepRequestInput = z.input<typeof QueueSweepRequestSchema>;
 
 /** One run of a queued sweep that has ended: finished, failed (with the sentence) or cancelled (with the reason). */
