@@ -9,6 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { startWorkbenchServer } from '../src/server/server';
 import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerProcess, type WorkerProcess } from '../src/services/queue/local-redis';
 import { expect, screenshotDir, setField, test as base, type ServerInfo } from './fixtures';
@@ -101,6 +102,9 @@ test('sends a sweep to the queue from the Runs panel: progress, results in the r
   await expect(rows.filter({ hasText: 'finished' })).toHaveCount(2);
   await expect(rows.filter({ hasText: 'Too few rows for the window' })).toHaveCount(2);
   await expect(page.getByTestId('runs-panel')).not.toContainText('s3cret-word');
+  // The queue's controls and status have no critical or serious accessibility problem.
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="queue-sweep"]').analyze();
+  expect(violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   await page.getByTestId('sweep-panel').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(screenshotDir, 'queue-sweep-1440.png'), fullPage: true });
   await page.setViewportSize({ width: 1024, height: 700 });
