@@ -15,9 +15,8 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
   { name: 'anatomy', summary: "compute a recurrent network's output by hand, step by step, beside model.predict", load: async () => (await import('./commands/anatomy.js')).registerAnatomyCommand },
   { name: 'predict', summary: 'apply a saved model bundle to a CSV: predictions, errors and a forecast', load: async () => (await import('./commands/predict.js')).registerPredictCommand },
   { name: 'runs', summary: 'list, show, compare, tag and delete the stored runs', load: async () => (await import('./commands/runs.js')).registerRunsCommand },
-  { name: 'sweep', summary: 'train a grid (or random points of it) over seeds in parallel processes; every run is stored', load: async () => (await import('./commands/sweep.js')).registerSweepCommand },
+  { name: 'sweep', summary: 'train a grid (or random points of it) over seeds in parallel processes, or on a Redis queue (--queue); every run is stored', load: async () => (await import('./commands/sweep.js')).registerSweepCommand },
   { name: 'worker', summary: 'take training jobs from a Redis queue (BullMQ) and run them', load: async () => (await import('./commands/worker.js')).registerWorkerCommand },
-  { name: 'queue-sweep', summary: 'send a grid sweep to a Redis queue for `worker` processes', load: async () => (await import('./commands/queue-sweep.js')).registerQueueSweepCommand },
 ];
 
 /** The program for `argv`: the command it names (also as `help NAME`) fully loaded, the others as names in the overview. */

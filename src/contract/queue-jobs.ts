@@ -28,6 +28,9 @@ const JobRunConfigSchema = z.looseObject({
   data: z.looseObject({}).refine((data) => !('path' in data), 'the dataset travels by checksum, so the job names no path'),
 });
 
+/** The run id of a sweep's job: deterministic per sweep, point and repeat, so a retried job records the same run. */
+export const queuedRunId = (sweepId: string, point: number, repeat: number) => `${sweepId}-p${point}-r${repeat}`;
+
 export const TrainingJobSchema = z.strictObject({
   formatVersion: z.literal(1),
   sweepId: queueId,

@@ -12,6 +12,7 @@ import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesReque
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
 import { BundleColumnMapSchema, BundleSummarySchema, BundlePredictionSchema, RecentBundleSchema } from './bundles.js';
 import { runHistoryChannels } from './run-history.js';
+import { queueSweepChannels } from './queue-sweeps.js';
 import { InterruptedRunSchema } from './training-process.js';
 
 const PathRequest = z.object({ path: z.string().min(1) });
@@ -64,11 +65,15 @@ export const channels = {
   'anatomy:compute': { request: AnatomyRequestSchema, response: AnatomyReportSchema },
   /** The run history and sweeps: src/contract/run-history.ts. */
   ...runHistoryChannels,
+  /** Sweeps sent to a Redis queue: src/contract/queue-sweeps.ts. */
+  ...queueSweepChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
 /** The channels answered by the run history service (services/run-history-service.ts). */
 export type RunHistoryChannel = keyof typeof runHistoryChannels;
+/** The channels answered by the queued-sweep service (services/queue/queue-sweep-service.ts). */
+export type QueueSweepChannel = keyof typeof queueSweepChannels;
 export type ChannelRequest<C extends Channel> = z.input<(typeof channels)[C]['request']>;
 export type ChannelResponse<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
 

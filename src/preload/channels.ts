@@ -34,6 +34,9 @@ export const CHANNEL_NAMES = [
   'sweep:start',
   'sweep:status',
   'sweep:stop',
+  'queue-sweep:start',
+  'queue-sweep:status',
+  'queue-sweep:cancel',
 ] as const satisfies readonly Channel[];
 
 type Missing = Exclude<Channel, (typeof CHANNEL_NAMES)[number]>;

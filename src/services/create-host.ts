@@ -13,6 +13,7 @@ import { RecordingTrainingSupervisor, RunHistoryService } from './run-history-se
 import { SweepService } from './sweep-service.js';
 import { RecentBundles } from './recent-bundles.js';
 import { join } from 'node:path';
+import { QueueSweepChannels, QueueSweepService } from './queue/queue-sweep-service.js';
 import { createWorkbenchHost, type HostDialogs, type WorkbenchHost } from './workbench-host.js';
 
 export interface StandardHostOptions {
@@ -67,6 +68,10 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
       return datasets.resolve(path).path;
     },
   });
+  const queueSweeps = new QueueSweepChannels(new QueueSweepService({ store: runs, log: options.log }), async (path) => {
+    await datasets.list();
+    return datasets.resolve(path).path;
+  });
   const exports = new ExportService({
     getResult: (runId) => supervisor.getResult(runId),
     runsDir: options.runsDir,
@@ -90,6 +95,7 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     recentBundles,
     bundleLibraryDir: options.bundleLibraryDir ?? null,
     runHistory,
+    queueSweeps,
   });
   // Shutting the host down ends the engine worker as well as the training processes.
   const host: WorkbenchHost = worker

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { InvalidInputError } from '../contract/run-config.js';
 import type { RunEvent } from '../contract/run-events.js';
-import { SweepRequestSchema, type RunRecord, type SweepRequestInput, type SweepStatus } from '../contract/run-history.js';
+import { SweepRequestSchema, type RunRecord, type SweepRequest, type SweepRequestInput, type SweepStatus } from '../contract/run-history.js';
 import { parseWith } from '../contract/run-config.js';
 import { newRunId } from '../engine/run-id.js';
 import { expandSweep, rankPoints, summarisePoint, type PlannedPoint } from '../engine/runs/sweep-plan.js';
@@ -52,6 +52,17 @@ interface Sweep {
 const TEST_SET_WARNING =
   'Ranked by test RMSE: choosing settings by their test error overstates how well the best one will do on new data. Hold out a validation share and rank by validation loss instead.';
 
+/** What a sweep is ranked by (test RMSE when there is no validation share) and the warning that goes with it; queued sweeps use it too. */
+export function sweepRanking(request: Pick<SweepRequest, 'rankBy' | 'base'>): { rankBy: 'validation' | 'test'; warning: string | null } {
+  if (request.rankBy === 'validation' && request.base.prep.validationFraction === 0) {
+    return {
+      rankBy: 'test',
+      warning: `There is no validation share (validation 0), so the runs are ranked by test RMSE instead: choosing settings by their test error overstates how well the best one will do on new data. Set a validation share to rank by validation loss.`,
+    };
+  }
+  return { rankBy: request.rankBy, warning: request.rankBy === 'test' ? TEST_SET_WARNING : null };
+}
+
 export class SweepService {
   private readonly sweeps = new Map<string, Sweep>();
 
@@ -64,14 +75,7 @@ export class SweepService {
   start(input: SweepRequestInput, hooks: { onEvent?: (event: RunEvent) => void } = {}): { sweepId: string; total: number } {
     const request = parseWith(SweepRequestSchema, input, 'sweep');
     const { points, total } = expandSweep(request);
-    let rankBy = request.rankBy;
-    let warning: string | null = null;
-    if (rankBy === 'validation' && request.base.prep.validationFraction === 0) {
-      rankBy = 'test';
-      warning = `There is no validation share (validation 0), so the runs are ranked by test RMSE instead: choosing settings by their test error overstates how well the best one will do on new data. Set a validation share to rank by validation loss.`;
-    } else if (rankBy === 'test') {
-      warning = TEST_SET_WARNING;
-    }
+    const { rankBy, warning } = sweepRanking(request);
     const parallel = Math.max(1, Math.min(request.parallel ?? availableParallelism(), total));
     const sweepId = newRunId().replace(/^run-/, 'sweep-');
     const supervisor = new TrainingSupervisor({

@@ -16,6 +16,7 @@ import {
   type CallError,
   type Channel,
   type ChannelResponse,
+  type QueueSweepChannel,
   type RunHistoryChannel,
 } from '../contract/workbench-api.js';
 import type { BundleSummary } from '../contract/bundles.js';
@@ -54,6 +55,8 @@ export interface WorkbenchHostDeps {
   bundleLibraryDir?: string | null;
   /** Answers the run-history and sweep channels (services/run-history-service.ts); absent = not offered. */
   runHistory?: { handles(channel: string): boolean; call(channel: RunHistoryChannel, request: never): Promise<unknown>; dispose(): void };
+  /** Answers the queued-sweep channels (services/queue/queue-sweep-service.ts); absent = not offered. */
+  queueSweeps?: { handles(channel: string): boolean; call(channel: QueueSweepChannel, request: never): Promise<unknown>; dispose(): void };
 }
 
 export interface WorkbenchHost {
@@ -71,7 +74,7 @@ export interface WorkbenchHost {
   dispose(): void;
 }
 
-type Handlers = { [C in Exclude<Channel, RunHistoryChannel>]: (request: z.infer<(typeof channels)[C]['request']>) => Promise<ChannelResponse<C>> };
+type Handlers = { [C in Exclude<Channel, RunHistoryChannel | QueueSweepChannel>]: (request: z.infer<(typeof channels)[C]['request']>) => Promise<ChannelResponse<C>> };
 
 /** What a failed call sends back across a boundary. */
 export function toCallError(error: unknown): CallError {
@@ -209,7 +212,8 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       if (!isChannel(channel)) throw new InvalidInputError(`"${String(channel).slice(0, 80)}" is not a workbench channel.`);
       const request = parseRequest(channel, rawRequest);
       if (deps.runHistory?.handles(channel)) return deps.runHistory.call(channel as RunHistoryChannel, request as never);
-      const handler = handlers[channel as Exclude<Channel, RunHistoryChannel>] as ((r: unknown) => Promise<unknown>) | undefined;
+      if (deps.queueSweeps?.handles(channel)) return deps.queueSweeps.call(channel as QueueSweepChannel, request as never);
+      const handler = handlers[channel as Exclude<Channel, RunHistoryChannel | QueueSweepChannel>] as ((r: unknown) => Promise<unknown>) | undefined;
       if (!handler) throw new InvalidInputError(`This host does not keep a run history ("${channel}").`);
       return handler(request);
     },
@@ -230,6 +234,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     dispose: () => {
       supervisor.dispose();
       deps.runHistory?.dispose();
+      deps.queueSweeps?.dispose();
     },
   };
 }

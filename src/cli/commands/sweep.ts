@@ -156,12 +156,18 @@ export function registerSweepCommand(program: Command): void {
     .addOption(new Option('--rank-by <what>', `rank by validation loss (needs --validation) or test RMSE (default: ${JSON.stringify(SWEEP_DEFAULTS.rankBy)})`).choices(SweepRequestSchema.shape.rankBy.unwrap().options))
     .option('--yes', 'start a sweep above the confirmation limit without asking')
     .option('--runs-dir <dir>', 'the run store (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder)')
-    .option('--json', 'print one JSON object: every run\'s settings and metrics, the ranked points and the best one');
+    .option('--json', 'print one JSON object: every run\'s settings and metrics, the ranked points and the best one')
+    .option('--queue <url>', 'send the points to a Redis queue (BullMQ) for `worker` processes instead: redis://[user:password@]HOST:PORT, or rediss:// for TLS; results arrive in --runs-dir as they finish (see DEPLOY.md)')
+    .option('--attempts <n>', 'with --queue: tries per job for errors other than bad data', integer, 3);
   addRunFlags(command);
   command.action(async (flags: Record<string, unknown>) => {
     const base: RunConfig = configFromFlags(givenOptions(command));
     const grid = (flags['grid'] as Record<string, Array<string | number>> | undefined) ?? {};
     const print = (line: string) => console.log(line);
+    if (flags['queue'] !== undefined) {
+      const { runQueueSweepFromCli } = await import('./queue-sweep.js');
+      return runQueueSweepFromCli(flags, base, grid);
+    }
     const { status, records } = await runCliSweep(
       {
         base,

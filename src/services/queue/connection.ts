@@ -3,6 +3,7 @@
  * optional user:password), BullMQ's key prefix, the two queue names and the per-sweep keys.
  */
 import { Redis } from 'ioredis';
+import { queueUrlProblem, queueUrlWithoutPassword } from '../../contract/queue-sweeps.js';
 import { InvalidInputError } from '../../contract/run-config.js';
 
 /** BullMQ key prefix for everything the workbench keeps in Redis. */
@@ -15,26 +16,17 @@ export const SWEEP_QUEUE = 'sweeps';
 export const datasetKey = (sweepId: string, sha256: string) => `${QUEUE_PREFIX}:sweep:${sweepId}:dataset:${sha256}`;
 export const cancelKey = (sweepId: string) => `${QUEUE_PREFIX}:sweep:${sweepId}:cancelled`;
 
-/** Check a queue URL; the error is one sentence for people. The password is never repeated in it. */
+/** Check a queue URL; the error is one sentence for people (contract/queue-sweeps.ts). The password is never repeated in it. */
 export function checkQueueUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InvalidInputError(`"${url}" is not a queue URL: write redis://HOST:PORT or rediss://HOST:PORT (TLS), with user:password@ before the host if needed.`);
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new InvalidInputError(`The queue URL must start with redis:// or rediss:// (TLS), not ${parsed.protocol}//.`);
-  }
-  if (!parsed.hostname) throw new InvalidInputError('The queue URL names no host: write redis://HOST:PORT.');
-  return parsed;
+  const problem = queueUrlProblem(url);
+  if (problem) throw new InvalidInputError(problem);
+  return new URL(url);
 }
 
 /** The URL as logs may show it: without the password. */
 export function safeQueueUrl(url: string): string {
-  const parsed = checkQueueUrl(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
+  checkQueueUrl(url);
+  return queueUrlWithoutPassword(url);
 }
 
 /**
@@ -44,4 +36,24 @@ export function safeQueueUrl(url: string): string {
 export function connectRedis(url: string): Redis {
   checkQueueUrl(url);
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+/**
+ * Check that the queue answers (within timeoutMs) before anything is sent to it; otherwise one sentence
+ * saying what went wrong, with the URL shown without its password.
+ */
+export async function reachQueue(url: string, timeoutMs = 10_000): Promise<void> {
+  checkQueueUrl(url);
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+  let lastError: Error | null = null;
+  probe.on('error', (error: Error) => (lastError = error));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    const why = (lastError ?? (error as Error)).message.split('\n')[0].replace(/\.$/, '');
+    throw new InvalidInputError(`Cannot reach the queue at ${safeQueueUrl(url)} (${why}): is Redis running there, and are the host, port and password right?`);
+  } finally {
+    probe.disconnect();
+  }
 }

@@ -3,6 +3,7 @@
  * appendonly) and real worker processes running the CLI's `worker` command. No mock of Redis or BullMQ.
  * Skipped, with a message, only where redis-server is not installed (`apt-get install redis-server`).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,15 +11,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, parseRunConfig, type RunConfig } from '../../contract/run-config.js';
 import { bundledDatasetPath } from '../../engine/data/bundled-datasets.js';
 import { runForecast } from '../../engine/run.js';
-import { expandGrid } from '../../cli/commands/queue-sweep.js';
+import { RunStore } from '../../engine/runs/store.js';
+import { SweepRequestSchema, type SweepRequestInput } from '../../contract/run-history.js';
+import { expandSweep } from '../../engine/runs/sweep-plan.js';
 import { queueSweep, type QueueSweepProgress } from './sweep.js';
 import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerProcess, type WorkerProcess } from './local-redis.js';
 
 const hasRedis = redisServerInstalled();
+const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'forecast-workbench.mjs');
+/** The real command line in a child process (the built lib/: run `npm run build:node` after changing src/). */
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 if (!hasRedis) console.warn('queue tests skipped: redis-server is not installed (apt-get install redis-server).');
 
 const startWorker = (url: string, dir: string) => startWorkerProcess(url, dir, ['--lock-duration', '4000', '--stalled-interval', '1000']);
 const startedLines = (worker: WorkerProcess, runId: string) => worker.log.filter((line) => line.includes(`job ${runId} (`) && line.includes('started'));
+/** The sweep's points as `sweep` plans them (one seed each). */
+const plan = (base: RunConfig, grid: SweepRequestInput['grid'] = {}) => expandSweep(SweepRequestSchema.parse({ base, grid })).points;
 const runFolders = async (dir: string) => (await readdir(dir).catch(() => [])).filter((name) => !name.startsWith('.')).sort();
 
 describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes', () => {
@@ -43,7 +57,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
   });
 
   it('runs a 12-point sweep over two workers, one SIGKILLed mid-job, and records all 12 results exactly once', async () => {
-    const points = expandGrid(tutorial(), ['units=2,3,4', 'time-steps=6,12', 'learning-rate=0.01,0.001']);
+    const points = plan(tutorial(), { units: [2, 3, 4], 'time-steps': [6, 12], 'learning-rate': [0.01, 0.001] });
     expect(points).toHaveLength(12);
     const runsDir = join(dir, 'runs-12');
     const [victim, survivor] = workers;
@@ -83,7 +97,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
     );
     expect(expected).not.toMatch(/^no error|^not an/);
     const runsDir = join(dir, 'runs-bad');
-    const summary = await queueSweep([bad, tutorial()], { url: redis.url, runsDir, attempts: 3 });
+    const summary = await queueSweep([{ point: 0, configs: [bad] }, { point: 1, configs: [tutorial()] }], { url: redis.url, runsDir, attempts: 3 });
     const [failed, good] = summary.outcomes;
     expect(failed.status).toBe('failed');
     expect(failed.reason).toBe(expected);
@@ -94,7 +108,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
   });
 
   it('cancels a sweep: queued and running jobs end as cancelled with the reason, finished runs stay', async () => {
-    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const points = plan(tutorial(), { units: [2, 3, 4, 5, 6, 7] });
     const runsDir = join(dir, 'runs-cancel');
     const cancel = new AbortController();
     const summary = await queueSweep(points, {
@@ -114,7 +128,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
 
   it('loses no finished result when Redis restarts during the sweep', async () => {
     workers.push(startWorker(redis.url, join(dir, 'worker-c')));
-    const points = expandGrid(tutorial(), ['units=2,3,4,5,6,7']);
+    const points = plan(tutorial(), { units: [2, 3, 4, 5, 6, 7] });
     const runsDir = join(dir, 'runs-restart');
     let restart: Promise<void> | null = null;
     const beforeRestart: string[] = [];
@@ -132,6 +146,53 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
     expect(beforeRestart).toHaveLength(1);
     expect(summary.outcomes.map((o) => o.status)).toEqual(Array(6).fill('finished'));
     expect(await runFolders(runsDir)).toEqual(summary.outcomes.map((o) => o.runId).sort());
+  });
+
+  it('runs `sweep --queue` from the command line: progress as JSON lines, every run in the local run store', async () => {
+    const runsDir = join(dir, 'runs-cli');
+    const args = ['sweep', '--queue', redis.url, '--grid', 'units=2,3', '--repeat', '2', '--epochs', '2', '--batch-size', '32', '--seed', '1', '--rank-by', 'test', '--runs-dir', runsDir, '--json'];
+    const { stdout, code } = await runCli(args);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { progress?: { total: number; done: number; running: number; failed: number }; sweep?: { sweepId: string; total: number; done: number; failed: number; runs: Array<{ runId: string; status: string; seed: number; sweepPoint: number }>; best: unknown; queue: string } });
+    const progress = lines.filter((l) => l.progress).map((l) => l.progress!);
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    expect(progress.every((p) => p.total === 4 && p.done + p.running + p.failed <= 4)).toBe(true);
+    expect(progress.some((p) => p.running > 0)).toBe(true);
+    expect(progress.at(-1)).toMatchObject({ total: 4, done: 4, running: 0, failed: 0 });
+    const sweep = lines.at(-1)!.sweep!;
+    expect([sweep.total, sweep.done, sweep.failed]).toEqual([4, 4, 0]);
+    expect(sweep.queue).toBe(`${redis.url}`.replace(/\/?$/, ''));
+    expect(sweep.best).not.toBeNull();
+    expect(sweep.runs.map((r) => r.seed).sort()).toEqual([1, 1, 2, 2]);
+    // The results are in the local run history: records and bundles, under the sweep's id.
+    const listing = await new RunStore(runsDir, { origin: 'cli' }).list();
+    expect(listing.problems).toEqual([]);
+    expect(listing.runs.map((r) => r.runId).sort()).toEqual(sweep.runs.map((r) => r.runId).sort());
+    for (const run of listing.runs) {
+      expect(run).toMatchObject({ status: 'finished', sweepId: sweep.sweepId, origin: 'cli' });
+      expect(run.bundleDir).toBe(join(runsDir, run.runId));
+      expect(await readdir(run.bundleDir!)).toEqual(expect.arrayContaining(['model.json', 'metadata.json']));
+    }
+    expect(new Set(listing.runs.map((r) => r.model))).toEqual(new Set(['simpleRNN(2)', 'simpleRNN(3)']));
+  });
+
+  it('prints progress lines without --json, and never prints a password from the queue URL', async () => {
+    const runsDir = join(dir, 'runs-cli-text');
+    const text = await runCli(['sweep', '--queue', redis.url, '--grid', 'units=2,3', '--epochs', '2', '--batch-size', '32', '--seed', '1', '--runs-dir', runsDir]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^\[0\/2 done, [12] running, 0 failed\]$/m);
+    expect(text.stdout).toMatch(/^\[2\/2 done, 0 running, 0 failed\] \S+-p\d-r0 \(seed 1\): finished$/m);
+    expect(text.stdout).toMatch(/^Best: units=[23] — run /m);
+    // A password Redis does not expect: the sweep is refused in one sentence that shows the URL without it.
+    const url = redis.url.replace('redis://', 'redis://worker:s3cret-word@');
+    const refused = await runCli(['sweep', '--queue', url, '--grid', 'units=2', '--epochs', '1', '--runs-dir', runsDir]);
+    expect(refused.code).toBe(1);
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain('s3cret-word');
+    expect(refused.stderr.trim()).toMatch(/^forecast-workbench: Cannot reach the queue at redis:\/\/worker:\*\*\*@127\.0\.0\.1:\d+ \(.+\): is Redis running there, and are the host, port and password right\?$/);
+    const bad = await runCli(['sweep', '--queue', 'http://:s3cret-word@example', '--grid', 'units=2', '--runs-dir', runsDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).not.toContain('s3cret-word');
+    expect(bad.stderr.trim()).toMatch(/queue URL must start with redis:\/\/ or rediss:\/\//);
   });
 });
 

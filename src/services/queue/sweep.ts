@@ -6,8 +6,9 @@
  * (<sweepId>-p<point>-r<repeat>): a job retried after its worker died records the same run, once.
  */
 import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
 import { FlowProducer, Job, Queue } from 'bullmq';
-import { TrainingJobReturnSchema, TrainingJobSchema, type DatasetRef, type TrainingJob } from '../../contract/queue-jobs.js';
+import { queuedRunId, TrainingJobReturnSchema, TrainingJobSchema, type DatasetRef, type TrainingJob } from '../../contract/queue-jobs.js';
 import type { RunConfig } from '../../contract/run-config.js';
 import type { RunResult } from '../../contract/run-result.js';
 import { newRunId } from '../../engine/run-id.js';
@@ -37,13 +38,21 @@ export interface QueueSweepOutcome {
   reason?: string;
 }
 
+/** The points of a sweep as engine/runs/sweep-plan.ts plans them: one configuration per seed (repeat). */
+export interface QueuedPoint {
+  point: number;
+  configs: RunConfig[];
+}
+
 export interface QueueSweepOptions {
   url: string;
   /** The local runs folder the results are written to (runsDir/<runId>). */
   runsDir: string;
-  /** Seeds per point (default 1): point seed + 0..repeat-1, or random seeds when the point has none. */
-  repeat?: number;
   onProgress?: (progress: QueueSweepProgress) => void;
+  /** A worker has taken the job (called once per job, before its outcome). */
+  onStarted?: (job: TrainingJob, config: RunConfig) => Promise<void> | void;
+  /** A job has ended; awaited before the progress that reports it (a finished run's bundle is already in runsDir). */
+  onOutcome?: (outcome: QueueSweepOutcome, config: RunConfig) => Promise<void> | void;
   /** Abort = cancel the sweep: queued jobs are removed, running ones stop; each says why (the abort reason). */
   signal?: AbortSignal;
   /** Tries per job for errors other than bad data (default 3; bad data is never retried). */
@@ -59,9 +68,8 @@ export interface QueueSweepSummary {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function queueSweep(points: RunConfig[], options: QueueSweepOptions): Promise<QueueSweepSummary> {
+export async function queueSweep(points: QueuedPoint[], options: QueueSweepOptions): Promise<QueueSweepSummary> {
   const sweepId = options.sweepId ?? newRunId().replace(/^run-/, 'sweep-');
-  const repeat = options.repeat ?? 1;
   const redis = connectRedis(options.url);
   redis.on('error', () => {}); // commands wait for the reconnection; the loop below goes on after it
   const queue = new Queue(TRAINING_QUEUE, { connection: redis, prefix: QUEUE_PREFIX });
@@ -73,16 +81,16 @@ export async function queueSweep(points: RunConfig[], options: QueueSweepOptions
   flows.on('error', () => {});
   const datasets = new Map<string, DatasetRef>();
   const jobs: TrainingJob[] = [];
-  const localPaths = new Map<string, string>();
+  const localConfigs = new Map<string, RunConfig>();
   try {
-    for (const [point, config] of points.entries()) {
-      const dataset = await storeDataset(redis, sweepId, config.data.path, datasets);
-      const { path, ...data } = config.data;
-      for (let r = 0; r < repeat; r++) {
-        const seed = config.training.seed === null ? randomInt(0, 2_147_483_647) : (config.training.seed + r) % 2_147_483_647;
-        const job = TrainingJobSchema.parse({ formatVersion: 1, sweepId, runId: `${sweepId}-p${point}-r${r}`, point, repeat: r, seed, dataset, config: { ...config, data } });
+    for (const { point, configs } of points) {
+      for (const [r, config] of configs.entries()) {
+        const dataset = await storeDataset(redis, sweepId, config.data.path, datasets);
+        const { path: _path, ...data } = config.data;
+        const seed = config.training.seed ?? randomInt(0, 2_147_483_647);
+        const job = TrainingJobSchema.parse({ formatVersion: 1, sweepId, runId: queuedRunId(sweepId, point, r), point, repeat: r, seed, dataset, config: { ...config, data } });
         jobs.push(job);
-        localPaths.set(job.runId, path);
+        localConfigs.set(job.runId, { ...config, training: { ...config.training, seed } });
       }
     }
     await flows.add({
@@ -107,10 +115,12 @@ export async function queueSweep(points: RunConfig[], options: QueueSweepOptions
     const outcomes: QueueSweepOutcome[] = [];
     const progress: QueueSweepProgress = { total: jobs.length, done: 0, running: 0, failed: 0, cancelled: 0 };
     let cancelReason: string | null = null;
-    const settle = (job: TrainingJob, outcome: Omit<QueueSweepOutcome, 'runId' | 'point' | 'repeat' | 'seed'>) => {
+    const started = new Set<string>();
+    const settle = async (job: TrainingJob, outcome: Omit<QueueSweepOutcome, 'runId' | 'point' | 'repeat' | 'seed'>) => {
       const full: QueueSweepOutcome = { runId: job.runId, point: job.point, repeat: job.repeat, seed: job.seed, ...outcome };
       outcomes.push(full);
       pending.delete(job.runId);
+      await options.onOutcome?.(full, localConfigs.get(job.runId)!);
       if (full.status === 'finished') progress.done++;
       else if (full.status === 'failed') progress.failed++;
       else progress.cancelled++;
@@ -130,30 +140,35 @@ export async function queueSweep(points: RunConfig[], options: QueueSweepOptions
         options.onProgress?.({ ...progress });
       }
       for (const [job, state] of states) {
+        if (state === 'active' && !started.has(job.runId)) {
+          started.add(job.runId);
+          await options.onStarted?.(job, localConfigs.get(job.runId)!);
+        }
         if (state === 'completed') {
           const finished = await Job.fromId(queue, job.runId);
           let run: ReturnType<typeof unpackRun>;
           try {
             run = unpackRun(TrainingJobReturnSchema.parse(finished?.returnvalue).packed);
           } catch (error) {
-            settle(job, { status: 'failed', reason: `The run finished but its result came back damaged, so it was not recorded (${(error as Error).message.split('\n')[0]}).` });
+            await settle(job, { status: 'failed', reason: `The run finished but its result came back damaged, so it was not recorded (${(error as Error).message.split('\n')[0]}).` });
             continue;
           }
-          const localPath = localPaths.get(job.runId)!;
+          const localPath = localConfigs.get(job.runId)!.data.path;
           run.result.config.data.path = localPath;
           run.result.dataset.path = localPath;
+          run.result.bundleDir = join(options.runsDir, job.runId);
           await writeRunFolder(options.runsDir, job.runId, run);
-          settle(job, { status: 'finished', result: run.result });
+          await settle(job, { status: 'finished', result: run.result });
         } else if (state === 'failed') {
           const reason = (await Job.fromId(queue, job.runId))?.failedReason ?? 'unknown reason';
-          if (reason.startsWith(CANCELLED_PREFIX)) settle(job, { status: 'cancelled', reason: reason.slice(CANCELLED_PREFIX.length).trim() });
-          else settle(job, { status: 'failed', reason });
+          if (reason.startsWith(CANCELLED_PREFIX)) await settle(job, { status: 'cancelled', reason: reason.slice(CANCELLED_PREFIX.length).trim() });
+          else await settle(job, { status: 'failed', reason });
         } else if (state === 'unknown' && cancelReason === null) {
-          settle(job, { status: 'failed', reason: 'The job is no longer in the queue: it was removed from Redis before it finished.' });
+          await settle(job, { status: 'failed', reason: 'The job is no longer in the queue: it was removed from Redis before it finished.' });
         } else if (cancelReason !== null && state !== 'active') {
           const queued = await Job.fromId(queue, job.runId);
           const removed = queued ? await queued.remove().then(() => true, () => false) : true;
-          if (removed) settle(job, { status: 'cancelled', reason: cancelReason });
+          if (removed) await settle(job, { status: 'cancelled', reason: cancelReason });
         }
       }
       if (pending.size > 0) await sleep(options.pollIntervalMs ?? 250);
