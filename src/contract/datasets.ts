@@ -3,7 +3,7 @@
  * detected, and a series ready to plot.
  */
 import { z } from 'zod';
-import { MISSING_POLICIES } from './run-config.js';
+import { DateRangeSchema, MISSING_POLICIES, ResampleSpecSchema } from './run-config.js';
 
 export const COLUMN_TYPES = ['numeric', 'date', 'categorical', 'text', 'empty'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -70,6 +70,9 @@ export const SeriesRequestSchema = z.object({
   column: z.string().min(1),
   timeColumn: z.string().min(1).nullable().default(null),
   missing: z.enum(MISSING_POLICIES).default('interpolate'),
+  /** The run's date range and resampling, so the plot shows the series the network will see. */
+  resample: ResampleSpecSchema.nullable().optional(),
+  dateRange: DateRangeSchema.nullable().optional(),
   /**
    * At most this many points are sent for the plot; longer series are thinned on the host with LTTB
    * (Largest-Triangle-Three-Buckets). Unset: SERIES_MAX_POINTS.

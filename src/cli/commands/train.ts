@@ -2,7 +2,7 @@
  * `forecast-workbench train`: with no flags, the Keras SimpleRNN sunspots tutorial on the bundled data.
  * Every hyperparameter of the run configuration has a flag.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   ACTIVATIONS,
   BACKEND_CHOICES,
@@ -10,6 +10,8 @@ import {
   MISSING_POLICIES,
   OPTIMIZERS,
   RECURRENT_LAYER_TYPES,
+  RESAMPLE_AGGREGATIONS,
+  RESAMPLE_FREQUENCIES,
   SCALER_FITS,
   TRAINER_CHOICES,
   WINDOWINGS,
@@ -33,6 +35,9 @@ interface TrainFlags {
   inputs?: string[];
   timeColumn?: string;
   missing: string;
+  resample?: { every: string; how: string };
+  from?: string;
+  to?: string;
   timeSteps: number;
   windowing: string;
   trainFraction: number;
@@ -67,6 +72,17 @@ interface TrainFlags {
   parallel?: number;
 }
 
+/** Parse `FREQUENCY[:AGGREGATION]`, e.g. `day:mean` (the aggregation defaults to mean). */
+function parseResample(text: string): { every: string; how: string } {
+  const [every, how = 'mean', ...rest] = text.split(':').map((part) => part.trim());
+  if (!RESAMPLE_FREQUENCIES.includes(every as never) || !RESAMPLE_AGGREGATIONS.includes(how as never) || rest.length) {
+    throw new InvalidArgumentError(
+      `"${text}" is not FREQUENCY[:AGGREGATION]: the frequency is one of ${RESAMPLE_FREQUENCIES.join(', ')} and the aggregation one of ${RESAMPLE_AGGREGATIONS.join(', ')} (e.g. day:mean).`,
+    );
+  }
+  return { every, how };
+}
+
 /** Parse `TYPE:UNITS[:ACTIVATION[:DROPOUT]]`, e.g. `lstm:16:tanh:0.1`. */
 function parseLayer(text: string): LayerSpec {
   const [type, units, activation = 'tanh', dropout = '0'] = text.split(':');
@@ -88,6 +104,8 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
       inputColumns: flags.inputs ?? [],
       timeColumn: flags.timeColumn ?? null,
       missing: flags.missing,
+      resample: flags.resample ?? null,
+      dateRange: flags.from || flags.to ? { from: flags.from ?? null, to: flags.to ?? null } : null,
     },
     prep: {
       timeSteps: flags.timeSteps,
@@ -129,6 +147,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--inputs <names>', 'extra numeric input columns, comma-separated', list)
     .option('--time-column <name>', 'column with dates or times (default: detected)')
     .addOption(choice('--missing <policy>', 'missing values', MISSING_POLICIES, 'interpolate'))
+    .option('--resample <every:how>', `resample to a coarser frequency before windowing, e.g. day:mean (${RESAMPLE_FREQUENCIES.join('|')}:${RESAMPLE_AGGREGATIONS.join('|')})`, parseResample)
+    .option('--from <date>', 'keep the rows from this date or time on (e.g. 2012-01-01; needs a time column)')
+    .option('--to <date>', 'keep the rows up to this date, included (e.g. 2013-12-31, or 2013 for the whole year)')
     .option('--time-steps <n>', 'values in each input window', integer, 12)
     .addOption(choice('--windowing <kind>', 'tutorial = non-overlapping windows; sliding = stride 1', WINDOWINGS, 'tutorial'))
     .option('--train-fraction <f>', 'share of the series for training', float, 0.8)

@@ -6,10 +6,10 @@
 import { basename, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { BundlePrediction, BundlePredictionRow } from '../../contract/bundles.js';
-import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { InvalidInputError } from '../../contract/run-config.js';
 import type { ForecastPoint } from '../../contract/run-result.js';
 import { inspectCsv } from '../data/csv/inspect.js';
-import { loadSeries } from '../data/load-series.js';
+import { loadSeries, type SeriesSpec } from '../data/load-series.js';
 import { MinMaxScaler } from '../data/scaler.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
 import { makeWindows } from '../data/windows.js';
@@ -37,7 +37,8 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
   }
   const { timeSteps, windowing, horizon, features } = m.windowing;
   const target = m.dataset.column;
-  const inputs = m.dataset.inputColumns;
+  // The file's columns (a categorical one once, not its one-hot inputs); bundles from before one-hot inputs name them in the dataset.
+  const inputs = Object.keys(m.dataset.categories).length ? m.config.data.inputColumns : m.dataset.inputColumns;
   const fileName = basename(csvPath);
   const columnsText = `target "${target}"` + (inputs.length ? ` and input columns ${inputs.map((c) => `"${c}"`).join(', ')}` : '');
 
@@ -50,13 +51,14 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       const names = [...inspection.columns.map((c) => c.name), inspection.composedTime?.name];
       if (!names.includes(timeColumn)) timeColumn = null;
     }
-    const spec: DataSpec = { path: resolve(csvPath), column: target, inputColumns: inputs, timeColumn, missing: m.missingPolicy };
-    series = await loadSeries(spec);
+    // The training data's resampling applies to the new file too; its date range picked training rows and does not.
+    const spec: SeriesSpec = { path: resolve(csvPath), column: target, inputColumns: inputs, timeColumn, missing: m.missingPolicy, resample: m.config.data.resample };
+    series = await loadSeries(spec, { categories: m.dataset.categories });
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     throw new InvalidInputError(`${fileName} does not fit this bundle, which needs ${columnsText}: ${error.message}`, error.problems);
   }
-  if (series.features.length !== features.length || series.column !== target) {
+  if (series.features.length !== features.length || series.column !== target || series.inputColumns.join('\n') !== features.slice(1).join('\n')) {
     throw new InvalidInputError(`${fileName} does not fit this bundle, which needs ${columnsText}: its columns were read as ${[series.column, ...series.inputColumns].join(', ')}.`);
   }
   const n = series.features[0].length;
