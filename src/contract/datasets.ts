@@ -7,6 +7,9 @@ import { DateRangeSchema, MISSING_POLICIES, ResampleSpecSchema } from './run-con
 
 export const COLUMN_TYPES = ['numeric', 'date', 'categorical', 'text', 'empty'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
+/** Numeric columns that number the rows or never change: never suggested as a target or a time axis. */
+export const COLUMN_ROLES = ['row-number', 'constant'] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
 
 /** A dataset the host has made available: a bundled one, or a file the user opened. */
 /** The bundled file of the Keras SimpleRNN tutorial (monthly sunspots): the default dataset everywhere. */
@@ -33,6 +36,8 @@ export const ColumnInfoSchema = z.object({
   /** For numeric columns: min and max of the present values. */
   min: z.number().nullable().default(null),
   max: z.number().nullable().default(null),
+  /** 'row-number' (1, 2, 3, ... in every row) or 'constant' (one value); null for other columns. */
+  role: z.enum(COLUMN_ROLES).nullable().default(null),
 });
 export type ColumnInfo = z.infer<typeof ColumnInfoSchema>;
 

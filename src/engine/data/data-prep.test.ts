@@ -219,3 +219,17 @@ describe.skipIf(!existsSync(POLLUTION))('pollution.csv (43,800 hourly rows; skip
     }
   });
 });
+
+describe('row-number and constant columns', () => {
+  it('are profiled as such and never suggested as the target', async () => {
+    const { inspectCsvText } = await import('./csv/inspect.js');
+    const inspection = inspectCsvText('No,year,month,day,hour,pm2.5,TEMP\n1,2012,1,1,0,10,3\n2,2012,1,1,1,,4\n3,2012,1,1,2,30,5\n4,2012,1,1,3,40,5\n', 'one-year.csv');
+    const roles = Object.fromEntries(inspection.columns.map((c) => [c.name, c.role]));
+    expect(roles).toEqual({ No: 'row-number', year: 'constant', month: 'constant', day: 'constant', hour: 'row-number', 'pm2.5': null, TEMP: null });
+    expect(inspection.suggestedTarget).toBe('pm2.5');
+    // The second column counts the rows and the first never changes: the third is the series.
+    const unnamed = inspectCsvText('level,k,count\n5,0,7\n5,1,3\n5,2,9\n', 'unnamed.csv');
+    expect(unnamed.columns.map((c) => c.role)).toEqual(['constant', 'row-number', null]);
+    expect(unnamed.suggestedTarget).toBe('count');
+  });
+});

@@ -6,8 +6,11 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { CsvInspection, DatasetRef, SeriesPreview } from '../../../contract/datasets';
+import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest } from '../../../contract/datasets';
 import type { MissingPolicy } from '../../../contract/run-config';
+
+/** The run's date range and resampling, applied to the plotted series as to the run's. */
+export type SeriesPrep = Pick<SeriesRequest, 'resample' | 'dateRange'>;
 import type { DatasetProgress } from '../../../contract/workbench-api';
 import type { UploadListener } from '../api/client';
 import { useClient } from '../api/use-client';
@@ -51,7 +54,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   const numericColumns = computed(() => inspection.value?.columns.filter((c) => c.type === 'numeric').map((c) => c.name) ?? []);
-  const timeCandidates = computed(() => inspection.value?.columns.filter((c) => c.type === 'date' || c.type === 'numeric').map((c) => c.name) ?? []);
+  /** Categorical columns: offered as inputs, which become one-hot columns. */
+  const categoricalColumns = computed(() => inspection.value?.columns.filter((c) => c.type === 'categorical').map((c) => c.name) ?? []);
+  /** Columns offered as the time axis: dates, and numeric columns that neither number the rows nor stay constant. */
+  const timeCandidates = computed(() => inspection.value?.columns.filter((c) => c.type === 'date' || (c.type === 'numeric' && !c.role)) ?? []);
 
   async function loadList(): Promise<void> {
     try {
@@ -82,14 +88,14 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  async function loadSeries(column: string, timeColumn: string | null, missing: MissingPolicy): Promise<void> {
+  async function loadSeries(column: string, timeColumn: string | null, missing: MissingPolicy, prep: SeriesPrep = {}): Promise<void> {
     const ds = current.value;
     if (!ds) return;
     const mine = ++generation;
     seriesError.value = null;
     startReading(ds.path, 'series', `Loading ${column} from ${ds.name}`);
     try {
-      const result = await client.call('datasets:series', { path: ds.path, column, timeColumn, missing });
+      const result = await client.call('datasets:series', { path: ds.path, column, timeColumn, missing, ...prep });
       if (mine === generation) series.value = result;
     } catch (e) {
       if (mine === generation) {
@@ -125,7 +131,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  return { list, current, inspection, series, progress, error, seriesError, numericColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
+  return { list, current, inspection, series, progress, error, seriesError, numericColumns, categoricalColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
 });
 
 export function message(e: unknown): string {
