@@ -106,3 +106,38 @@ export const SeriesPreviewSchema = z.object({
   index: z.array(z.number().int()).nullable(),
 });
 export type SeriesPreview = z.infer<typeof SeriesPreviewSchema>;
+
+/** Most points of a decomposition plotted; longer series are thinned on the host (LTTB on the observed values). */
+export const STRUCTURE_MAX_POINTS = 5_000;
+
+/**
+ * The structure of one series after the run's preparation, for the Data tab: its autocorrelation function
+ * and a classical additive decomposition (trend = centred moving average over one season, season = the mean
+ * deviation per position in the season, remainder = the rest), when a season is found.
+ */
+export const SeriesStructureSchema = z.object({
+  column: z.string(),
+  rows: z.number().int(),
+  /** Sample autocorrelation at lags 0..acf.length-1 (acf[0] = 1); empty for a constant series. */
+  acf: z.array(z.number()),
+  /** The significance bound 2/sqrt(n) drawn at ±bound. */
+  bound: z.number(),
+  /** Season length found (calendar step confirmed by the ACF, else the ACF's highest peak); null = none. */
+  seasonLength: z.number().int().nullable(),
+  decomposition: z
+    .object({
+      seasonLength: z.number().int(),
+      /** The row of each point (ascending); the series is thinned to STRUCTURE_MAX_POINTS. */
+      index: z.array(z.number().int()),
+      time: z.array(z.string()).nullable(),
+      observed: z.array(z.number()),
+      /** Null for the first and last half season, where the centred average is not defined. */
+      trend: z.array(z.number().nullable()),
+      season: z.array(z.number()),
+      remainder: z.array(z.number().nullable()),
+    })
+    .nullable(),
+  /** Why there is no decomposition (or what to know about it), for people; null when there is nothing to say. */
+  note: z.string().nullable(),
+});
+export type SeriesStructure = z.infer<typeof SeriesStructureSchema>;

@@ -206,7 +206,7 @@ describe('time labels', () => {
 
 const POLLUTION = resolve('../shared/datasets/real/pollution.csv');
 
-describe.skipIf(!existsSync(POLLUTION))('pollution.csv (43,800 hourly rows; skipped where ../shared/datasets/real is absent)', () => {
+describe.skipIf(!existsSync(POLLUTION))('pollution.csv (43,824 hourly rows; skipped where ../shared/datasets/real is absent)', () => {
   it('resamples to 1,826 daily means with the wind direction as four one-hot shares', async () => {
     const series = await loadSeries(spec(POLLUTION, { column: 'pm2.5', inputColumns: ['cbwd'], resample: { every: 'day', how: 'mean' } }));
     expect(series.time).toHaveLength(1826);

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest } from '../../../contract/datasets';
+import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest, SeriesStructure } from '../../../contract/datasets';
 import type { MissingPolicy } from '../../../contract/run-config';
 
 /** The run's date range and resampling, applied to the plotted series as to the run's. */
@@ -31,6 +31,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const progress = ref<OpeningProgress | null>(null);
   const error = ref<string | null>(null);
   const seriesError = ref<string | null>(null);
+  /** The plotted column's ACF and seasonal decomposition (null while loading or after a failure). */
+  const structure = shallowRef<SeriesStructure | null>(null);
+  const structureError = ref<string | null>(null);
+  let structureGeneration = 0;
   /** Ignore answers to requests that a newer one superseded. */
   let generation = 0;
   /** The host read whose progress the bar shows. */
@@ -79,6 +83,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       current.value = ref_;
       inspection.value = result;
       series.value = null;
+      structure.value = null;
       return result;
     } catch (e) {
       if (mine === generation) error.value = `${ref_.name} cannot be used: ${message(e)}`;
@@ -95,15 +100,32 @@ export const useDatasetsStore = defineStore('datasets', () => {
     seriesError.value = null;
     startReading(ds.path, 'series', `Loading ${column} from ${ds.name}`);
     try {
-      const result = await client.call('datasets:series', { path: ds.path, column, timeColumn, missing, ...prep });
-      if (mine === generation) series.value = result;
+      const request = { path: ds.path, column, timeColumn, missing, ...prep };
+      const result = await client.call('datasets:series', request);
+      if (mine === generation) {
+        series.value = result;
+        void loadStructure(request);
+      }
     } catch (e) {
       if (mine === generation) {
         series.value = null;
+        structure.value = null;
         seriesError.value = message(e);
       }
     } finally {
       if (mine === generation) stopReading();
+    }
+  }
+
+  async function loadStructure(request: SeriesRequest): Promise<void> {
+    const mine = ++structureGeneration;
+    structure.value = null;
+    structureError.value = null;
+    try {
+      const result = await client.call('datasets:structure', request);
+      if (mine === structureGeneration) structure.value = result;
+    } catch (e) {
+      if (mine === structureGeneration) structureError.value = message(e);
     }
   }
 
@@ -131,7 +153,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  return { list, current, inspection, series, progress, error, seriesError, numericColumns, categoricalColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
+  return { list, current, inspection, series, structure, structureError, progress, error, seriesError, numericColumns, categoricalColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
 });
 
 export function message(e: unknown): string {
