@@ -57,6 +57,13 @@ test('pollution.csv resampled to daily means with one-hot cbwd: ACF, decompositi
     await expect(page.getByTestId('structure-note')).toHaveText(/No season was found/);
   }
 
+  // A season length typed for the decomposition (a week of days) replaces the detected one.
+  await setField(page, 'structure-season', '7');
+  await expect(page.getByTestId('decomposition-chart').locator('h3')).toHaveText(
+    'Seasonal decomposition of pm2.5 (additive, season 7): trend, season, remainder',
+  );
+  await expect(acf.locator('h3')).toHaveText(/season of 7 rows, chosen/);
+
   for (const [width, height] of [
     [1440, 900],
     [1024, 700],

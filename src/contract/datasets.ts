@@ -107,6 +107,13 @@ export const SeriesPreviewSchema = z.object({
 });
 export type SeriesPreview = z.infer<typeof SeriesPreviewSchema>;
 
+/** What to describe: the series (as the run prepares it) and, optionally, the season length to decompose with. */
+export const StructureRequestSchema = SeriesRequestSchema.extend({
+  /** Season length in rows for the decomposition; null or unset = the one detected. */
+  seasonLength: z.number().int().min(2).max(10_000).nullable().optional(),
+});
+export type StructureRequest = z.infer<typeof StructureRequestSchema>;
+
 /** Most points of a decomposition plotted; longer series are thinned on the host (LTTB on the observed values). */
 export const STRUCTURE_MAX_POINTS = 5_000;
 
@@ -123,6 +130,8 @@ export const SeriesStructureSchema = z.object({
   /** The significance bound 2/sqrt(n) drawn at ±bound. */
   bound: z.number(),
   /** Season length found (calendar step confirmed by the ACF, else the ACF's highest peak); null = none. */
+  detectedSeasonLength: z.number().int().nullable(),
+  /** Season length of the decomposition: the one asked for, else the one detected; null = none. */
   seasonLength: z.number().int().nullable(),
   decomposition: z
     .object({

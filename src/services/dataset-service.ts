@@ -6,7 +6,7 @@
 import { stat, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { InvalidInputError } from '../contract/run-config.js';
-import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest, SeriesStructure } from '../contract/datasets.js';
+import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest, SeriesStructure, StructureRequest } from '../contract/datasets.js';
 import type { DatasetProgress } from '../contract/workbench-api.js';
 import { BUNDLED_DATASETS } from '../engine/data/bundled-datasets.js';
 import type { HostEngine } from './engine-bindings.js';
@@ -131,7 +131,7 @@ export class DatasetService {
     return this.options.engine.loadSeriesPreview({ ...request, path: absolute }, { onProgress: this.reporter(absolute, 'series') });
   }
 
-  async structure(request: SeriesRequest): Promise<SeriesStructure> {
+  async structure(request: StructureRequest): Promise<SeriesStructure> {
     await this.list();
     const absolute = this.resolve(request.path).path;
     return this.options.engine.describeSeries({ ...request, path: absolute });

@@ -27,7 +27,7 @@ describe('describeSeries', () => {
   it('finds the 12-month season in the ACF and splits the series into trend + season + remainder', async () => {
     const path = monthlyCsv(144);
     const structure = SeriesStructureSchema.parse(await engineImplementation.describeSeries({ path, column: 'Value', timeColumn: null, missing: 'interpolate' }));
-    expect(structure).toMatchObject({ column: 'Value', rows: 144, seasonLength: 12, note: null });
+    expect(structure).toMatchObject({ column: 'Value', rows: 144, seasonLength: 12, detectedSeasonLength: 12, note: null });
     expect(structure.acf[0]).toBe(1);
     expect(structure.acf.length).toBeGreaterThan(24);
     expect(structure.acf[12]).toBeGreaterThan(structure.bound);
@@ -46,6 +46,16 @@ describe('describeSeries', () => {
     expect(d.season.slice(0, 12).reduce((a, b) => a + b, 0)).toBeCloseTo(0, 9);
     expect(d.season[3]).toBeGreaterThan(15);
     expect(d.season[9]).toBeLessThan(-15);
+  });
+
+  it('decomposes with a season length asked for instead of the detected one', async () => {
+    const structure = SeriesStructureSchema.parse(
+      await engineImplementation.describeSeries({ path: monthlyCsv(144), column: 'Value', timeColumn: null, missing: 'interpolate', seasonLength: 6 }),
+    );
+    expect(structure).toMatchObject({ seasonLength: 6, detectedSeasonLength: 12 });
+    expect(structure.decomposition!.seasonLength).toBe(6);
+    expect(structure.decomposition!.trend.slice(0, 3)).toEqual([null, null, null]);
+    expect(structure.decomposition!.trend[3]).not.toBeNull();
   });
 
   it('applies the run’s resampling, thins long series for the plot, and says when there is no season', async () => {

@@ -4,7 +4,7 @@
  * resampling and missing values applied). Season length and ACF come from evaluate/season.ts, the seasonal
  * figure and the centred moving average from evaluate/references/decompose.ts (the same ones the references use).
  */
-import { STRUCTURE_MAX_POINTS, type SeriesRequest, type SeriesStructure } from '../../contract/datasets.js';
+import { STRUCTURE_MAX_POINTS, type SeriesStructure, type StructureRequest } from '../../contract/datasets.js';
 import { centredAverage, seasonalIndices } from '../evaluate/references/decompose.js';
 import { autocorrelation, detectSeasonLength } from '../evaluate/season.js';
 import { lttbIndices } from './downsample.js';
@@ -16,14 +16,15 @@ function acfLags(n: number, season: number | null): number {
   return Math.max(0, Math.min(wanted, n - 1));
 }
 
-export async function seriesStructure(request: SeriesRequest, options: LoadSeriesOptions = {}): Promise<SeriesStructure> {
+export async function seriesStructure(request: StructureRequest, options: LoadSeriesOptions = {}): Promise<SeriesStructure> {
   const { path, column, timeColumn, missing, resample = null, dateRange = null } = request;
   const series = await loadSeries({ path, column, inputColumns: [], timeColumn, missing, resample, dateRange }, options);
   const values = series.features[0];
   const n = values.length;
-  const seasonLength = detectSeasonLength(values, undefined, series.time);
+  const detectedSeasonLength = detectSeasonLength(values, undefined, series.time);
+  const seasonLength = request.seasonLength ?? detectedSeasonLength;
   const acf = n >= 3 ? autocorrelation(values, acfLags(n, seasonLength)) : null;
-  const base = { column: series.column, rows: n, acf: acf ? Array.from(acf) : [], bound: n > 0 ? 2 / Math.sqrt(n) : 0, seasonLength };
+  const base = { column: series.column, rows: n, detectedSeasonLength, acf: acf ? Array.from(acf) : [], bound: n > 0 ? 2 / Math.sqrt(n) : 0, seasonLength };
   if (!acf) return { ...base, decomposition: null, note: 'The series is constant (or shorter than 3 rows): it has no autocorrelation to show.' };
   if (seasonLength === null) {
     return { ...base, decomposition: null, note: 'No season was found (no significant peak of the autocorrelation), so there is no seasonal decomposition.' };

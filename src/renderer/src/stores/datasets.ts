@@ -117,16 +117,24 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  async function loadStructure(request: SeriesRequest): Promise<void> {
+  /** The series the structure describes, to describe it again with another season length. */
+  let structureRequest: SeriesRequest | null = null;
+  async function loadStructure(request: SeriesRequest, seasonLength: number | null = null): Promise<void> {
+    structureRequest = request;
     const mine = ++structureGeneration;
     structure.value = null;
     structureError.value = null;
     try {
-      const result = await client.call('datasets:structure', request);
+      const result = await client.call('datasets:structure', { ...request, seasonLength });
       if (mine === structureGeneration) structure.value = result;
     } catch (e) {
       if (mine === structureGeneration) structureError.value = message(e);
     }
+  }
+
+  /** Decompose the described series with this season length (null = the detected one). */
+  async function setStructureSeason(seasonLength: number | null): Promise<void> {
+    if (structureRequest) await loadStructure(structureRequest, seasonLength);
   }
 
   async function pick(): Promise<DatasetRef | null> {
@@ -153,7 +161,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  return { list, current, inspection, series, structure, structureError, progress, error, seriesError, numericColumns, categoricalColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
+  return { list, current, inspection, series, structure, structureError, progress, error, seriesError, numericColumns, categoricalColumns, timeCandidates, loadList, open, loadSeries, setStructureSeason, pick, fromFile };
 });
 
 export function message(e: unknown): string {
