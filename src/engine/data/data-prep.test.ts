@@ -175,6 +175,14 @@ describe('categorical inputs', () => {
     const series = await loadSeries(spec(path, { column: 'y', inputColumns: ['wind'] }), { categories: known });
     expect(series.inputColumns).toEqual(['wind=NE', 'wind=SE', 'wind=SW']);
     expect(Array.from(series.features[2])).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    // A short file whose every value differs profiles as text, not categorical: the bundle's categories still apply.
+    const short = csvFile('t,y,wind\n1,10,SW\n2,11,NE\n3,12,SE\n');
+    const few = await loadSeries(spec(short, { column: 'y', inputColumns: ['wind'] }), { categories: known });
+    expect(few.features.slice(1).map((f) => Array.from(f))).toEqual([
+      [0, 1, 0],
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
     const message = await refusal(loadSeries(spec(path, { column: 'y', inputColumns: ['wind'] }), { categories: { wind: ['NE', 'SE'] } }));
     expect(message).toMatch(/^Column "wind" of file-\d+\.csv has the value\(s\) "SW" the model never saw; it knows only "NE", "SE"\.$/);
   });

@@ -42,11 +42,11 @@ interface ColumnPlan {
 export async function loadSeries(spec: SeriesSpec, options: LoadSeriesOptions = {}): Promise<SeriesData> {
   const file = await openCsvFile(spec.path);
   const sample = scanRows(file.dialect, file.sampleRows);
-  const guess = planColumns(spec, file, sample.profiles.map((profile) => profile.info()));
+  const guess = planColumns(spec, file, sample.profiles.map((profile) => profile.info()), options.categories);
   let scan = await scanCsvFile(file, scanRequest(guess), options.onProgress);
   const columns = scan.profiles.map((profile) => profile.info());
   assertUsableTable(file.name, file.dialect, scan.rows, columns);
-  const plan = planColumns(spec, file, columns);
+  const plan = planColumns(spec, file, columns, options.categories);
   if (!samePlan(plan, guess)) scan = await scanCsvFile(file, scanRequest(plan), options.onProgress);
   for (const column of [plan.target, ...plan.inputs]) {
     if (!plan.categorical.includes(column)) assertNumericColumn(file.name, scan, column, columns);
@@ -78,7 +78,8 @@ export async function loadSeriesPreview(request: SeriesRequest, options: LoadSer
   };
 }
 
-function planColumns(spec: SeriesSpec, file: CsvFile, columns: ColumnInfo[]): ColumnPlan {
+/** `fixed`: a bundle's categories; their columns are one-hot encoded whatever the new file's profile says (a short file may look like text). */
+function planColumns(spec: SeriesSpec, file: CsvFile, columns: ColumnInfo[], fixed?: Categories): ColumnPlan {
   const names = file.dialect.columns;
   const target = spec.column ?? suggestTarget(columns) ?? names[Math.min(1, names.length - 1)];
   // Checked here, once the target is known: the run config can check it only when the target is named.
@@ -91,7 +92,7 @@ function planColumns(spec: SeriesSpec, file: CsvFile, columns: ColumnInfo[]): Co
   return {
     target: columnIndex(file, target),
     inputs,
-    categorical: inputs.filter((column) => columns[column]?.type === 'categorical'),
+    categorical: inputs.filter((column) => columns[column]?.type === 'categorical' || (fixed !== undefined && Object.hasOwn(fixed, names[column]))),
     time: planTime(spec.timeColumn, file, columns),
   };
 }
