@@ -52,6 +52,10 @@ describe('a bundle trained on prepared data', () => {
       expect(meta.config.data).toMatchObject({ resample: { every: 'week', how: 'mean' }, dateRange: { from: '2020-02-03', to: null } });
       expect(meta.dataset.categories).toEqual({ weather: ['fog', 'rain', 'sun'] });
       expect(meta.windowing.features).toEqual(['load', 'weather=fog', 'weather=rain', 'weather=sun']);
+      const readme = await readFile(join(out, 'README.txt'), 'utf8');
+      expect(readme).toContain('Date range: 2020-02-03 to the last row (training data only).');
+      expect(readme).toContain("Resampled to week periods (mean of each period's rows), before windowing; predict resamples new data the same way.");
+      expect(readme).toContain('One-hot input "weather": "fog", "rain", "sun" (other values are refused).');
 
       // A new file with one of the categories only: resampled to its 20 weeks (the date range is not applied), the other columns zero.
       const newPath = join(dir, 'new.csv');
