@@ -76,5 +76,6 @@ async function benchCsv(): Promise<void> {
 await benchTraining();
 await benchCsv();
 await (await import('./runs.js')).benchRuns();
+await (await import('./data-prep.js')).benchDataPrep();
 await benchFused(epochs);
 await (await import('./queue.js')).benchQueue();

@@ -4,7 +4,7 @@
  * this table; the default --help shows is read from `RunConfigSchema` and never handed to commander, so a
  * flag left out leaves the schema's default in force. Adding a run flag with a default = one entry here.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   ACTIVATIONS,
   BACKEND_CHOICES,
@@ -12,6 +12,8 @@ import {
   MISSING_POLICIES,
   OPTIMIZERS,
   RECURRENT_LAYER_TYPES,
+  RESAMPLE_AGGREGATIONS,
+  RESAMPLE_FREQUENCIES,
   RunConfigSchema,
   SCALER_FITS,
   TRAINER_CHOICES,
@@ -27,12 +29,14 @@ import { float, integer, list, repeatable } from './parse-flags.js';
 type SettingPath = { [S in keyof RunConfig]: RunConfig[S] extends Record<string, unknown> ? [S, keyof RunConfig[S] & string] : [S] }[keyof RunConfig];
 /** A setting of every recurrent layer (built from --stack, --cell, --units, ...), or the number of layers. */
 type LayerPath = ['model.layers[]', keyof LayerSpec] | ['model.layers.length'];
+/** One end of the date range (`data.dateRange.from` / `.to`; the range is null when neither is given). */
+type RangePath = ['data.dateRange', 'from' | 'to'];
 
 export interface RunFlag {
   /** The commander flag with its value name, e.g. `--time-steps <n>`. */
   flag: string;
   /** Where the value goes in the run configuration; the default shown in --help is the schema's value there. */
-  path: SettingPath | LayerPath;
+  path: SettingPath | LayerPath | RangePath;
   /** Turns the text given into the value (src/cli/parse-flags.ts); the text as is when absent. */
   parse?: (value: string, previous?: unknown) => unknown;
   /** The values allowed (for enum settings). */
@@ -42,6 +46,17 @@ export interface RunFlag {
 }
 
 /** Parse `TYPE:UNITS[:ACTIVATION[:DROPOUT]]`, e.g. `lstm:16:tanh:0.1`; what is left out takes the schema's default. */
+/** Parse `FREQUENCY[:AGGREGATION]`, e.g. `day:mean` (the aggregation takes the schema's default when left out). */
+function resample(text: string): Record<string, unknown> {
+  const [every, how, ...rest] = text.split(':').map((part) => part.trim());
+  if (!RESAMPLE_FREQUENCIES.includes(every as never) || (how !== undefined && !RESAMPLE_AGGREGATIONS.includes(how as never)) || rest.length) {
+    throw new InvalidArgumentError(
+      `"${text}" is not FREQUENCY[:AGGREGATION]: the frequency is one of ${RESAMPLE_FREQUENCIES.join(', ')} and the aggregation one of ${RESAMPLE_AGGREGATIONS.join(', ')} (e.g. day:mean).`,
+    );
+  }
+  return { every, ...(how !== undefined && { how }) };
+}
+
 function layer(text: string): Record<string, unknown> {
   const [type, units, activation, dropout] = text.split(':');
   if (!RECURRENT_LAYER_TYPES.includes(type as never)) {
@@ -56,6 +71,9 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '--inputs <names>', path: ['data', 'inputColumns'], parse: list, description: 'extra numeric input columns, comma-separated' },
   { flag: '--time-column <name>', path: ['data', 'timeColumn'], description: 'column with dates or times (default: detected)' },
   { flag: '--missing <policy>', path: ['data', 'missing'], choices: MISSING_POLICIES, description: 'missing values' },
+  { flag: '--resample <every:how>', path: ['data', 'resample'], parse: resample, description: `resample to a coarser frequency before windowing, e.g. day:mean (${RESAMPLE_FREQUENCIES.join('|')}:${RESAMPLE_AGGREGATIONS.join('|')})` },
+  { flag: '--from <date>', path: ['data.dateRange', 'from'], description: 'keep the rows from this date or time on (e.g. 2012-01-01; needs a time column)' },
+  { flag: '--to <date>', path: ['data.dateRange', 'to'], description: 'keep the rows up to this date, included (e.g. 2013-12-31, or 2013 for the whole year)' },
   { flag: '--time-steps <n>', path: ['prep', 'timeSteps'], parse: integer, description: 'values in each input window' },
   { flag: '--windowing <kind>', path: ['prep', 'windowing'], choices: WINDOWINGS, description: 'tutorial = non-overlapping windows; sliding = stride 1' },
   { flag: '--train-fraction <f>', path: ['prep', 'trainFraction'], parse: float, description: 'share of the series for training' },
@@ -91,6 +109,7 @@ const schemaDefaults = (): RunConfig => RunConfigSchema.parse({ data: { path: '-
 function valueAt(config: RunConfig, path: RunFlag['path']): unknown {
   if (path[0] === 'model.layers.length') return config.model.layers.length;
   if (path[0] === 'model.layers[]') return config.model.layers[0][path[1]];
+  if (path[0] === 'data.dateRange') return config.data.dateRange?.[path[1]] ?? null;
   const section: unknown = config[path[0]];
   return path.length === 1 ? section : (section as Record<string, unknown>)[path[1]];
 }
@@ -128,6 +147,7 @@ export function givenOptions(command: Command): Record<string, unknown> {
 export function configFromFlags(given: Record<string, unknown>): RunConfig {
   const input: Record<string, unknown> = {};
   const layerSettings: Record<string, unknown> = {};
+  const range: Record<string, unknown> = {};
   let stack: number | undefined;
   for (const entry of RUN_FLAGS) {
     const value = given[new Option(entry.flag).attributeName()];
@@ -135,6 +155,7 @@ export function configFromFlags(given: Record<string, unknown>): RunConfig {
     const [head, key] = entry.path;
     if (head === 'model.layers.length') stack = value as number;
     else if (head === 'model.layers[]') layerSettings[key] = value;
+    else if (head === 'data.dateRange') range[key] = value;
     else if (key === undefined) input[head] = value;
     else input[head] = { ...(input[head] as object | undefined), [key]: value };
   }
@@ -144,6 +165,6 @@ export function configFromFlags(given: Record<string, unknown>): RunConfig {
     input['model'] = { ...model, layers: Array.from({ length: count }, () => ({ ...layerSettings })) };
   }
   const data = (input['data'] ?? {}) as Record<string, unknown>;
-  input['data'] = { ...data, path: data['path'] ?? bundledDatasetPath() };
+  input['data'] = { ...data, path: data['path'] ?? bundledDatasetPath(), ...(Object.keys(range).length > 0 && { dateRange: { from: null, to: null, ...range } }) };
   return parseRunConfig(input);
 }

@@ -3,10 +3,13 @@
  * detected, and a series ready to plot.
  */
 import { z } from 'zod';
-import { MISSING_POLICIES } from './run-config.js';
+import { DateRangeSchema, MISSING_POLICIES, ResampleSpecSchema } from './run-config.js';
 
 export const COLUMN_TYPES = ['numeric', 'date', 'categorical', 'text', 'empty'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
+/** Numeric columns that number the rows or never change: never suggested as a target or a time axis. */
+export const COLUMN_ROLES = ['row-number', 'constant'] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
 
 /** A dataset the host has made available: a bundled one, or a file the user opened. */
 /** The bundled file of the Keras SimpleRNN tutorial (monthly sunspots): the default dataset everywhere. */
@@ -33,6 +36,8 @@ export const ColumnInfoSchema = z.object({
   /** For numeric columns: min and max of the present values. */
   min: z.number().nullable().default(null),
   max: z.number().nullable().default(null),
+  /** 'row-number' (1, 2, 3, ... in every row) or 'constant' (one value); null for other columns. */
+  role: z.enum(COLUMN_ROLES).nullable().default(null),
 });
 export type ColumnInfo = z.infer<typeof ColumnInfoSchema>;
 
@@ -70,6 +75,9 @@ export const SeriesRequestSchema = z.object({
   column: z.string().min(1),
   timeColumn: z.string().min(1).nullable().default(null),
   missing: z.enum(MISSING_POLICIES).default('interpolate'),
+  /** The run's date range and resampling, so the plot shows the series the network will see. */
+  resample: ResampleSpecSchema.nullable().optional(),
+  dateRange: DateRangeSchema.nullable().optional(),
   /**
    * At most this many points are sent for the plot; longer series are thinned on the host with LTTB
    * (Largest-Triangle-Three-Buckets). Unset: SERIES_MAX_POINTS.
@@ -98,3 +106,47 @@ export const SeriesPreviewSchema = z.object({
   index: z.array(z.number().int()).nullable(),
 });
 export type SeriesPreview = z.infer<typeof SeriesPreviewSchema>;
+
+/** What to describe: the series (as the run prepares it) and, optionally, the season length to decompose with. */
+export const StructureRequestSchema = SeriesRequestSchema.extend({
+  /** Season length in rows for the decomposition; null or unset = the one detected. */
+  seasonLength: z.number().int().min(2).max(10_000).nullable().optional(),
+});
+export type StructureRequest = z.infer<typeof StructureRequestSchema>;
+
+/** Most points of a decomposition plotted; longer series are thinned on the host (LTTB on the observed values). */
+export const STRUCTURE_MAX_POINTS = 5_000;
+
+/**
+ * The structure of one series after the run's preparation, for the Data tab: its autocorrelation function
+ * and a classical additive decomposition (trend = centred moving average over one season, season = the mean
+ * deviation per position in the season, remainder = the rest), when a season is found.
+ */
+export const SeriesStructureSchema = z.object({
+  column: z.string(),
+  rows: z.number().int(),
+  /** Sample autocorrelation at lags 0..acf.length-1 (acf[0] = 1); empty for a constant series. */
+  acf: z.array(z.number()),
+  /** The significance bound 2/sqrt(n) drawn at ±bound. */
+  bound: z.number(),
+  /** Season length found (calendar step confirmed by the ACF, else the ACF's highest peak); null = none. */
+  detectedSeasonLength: z.number().int().nullable(),
+  /** Season length of the decomposition: the one asked for, else the one detected; null = none. */
+  seasonLength: z.number().int().nullable(),
+  decomposition: z
+    .object({
+      seasonLength: z.number().int(),
+      /** The row of each point (ascending); the series is thinned to STRUCTURE_MAX_POINTS. */
+      index: z.array(z.number().int()),
+      time: z.array(z.string()).nullable(),
+      observed: z.array(z.number()),
+      /** Null for the first and last half season, where the centred average is not defined. */
+      trend: z.array(z.number().nullable()),
+      season: z.array(z.number()),
+      remainder: z.array(z.number().nullable()),
+    })
+    .nullable(),
+  /** Why there is no decomposition (or what to know about it), for people; null when there is nothing to say. */
+  note: z.string().nullable(),
+});
+export type SeriesStructure = z.infer<typeof SeriesStructureSchema>;

@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
 import { BundleColumnMapSchema, BundlePredictionSchema, BundleSummarySchema } from './bundles.js';
-import { CsvInspectionSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
+import { CsvInspectionSchema, SeriesPreviewSchema, SeriesRequestSchema, SeriesStructureSchema, StructureRequestSchema } from './datasets.js';
 
 const Path = z.string().min(1);
 /** How far a call is, from 0 to 1. */
@@ -37,6 +37,8 @@ export const engineCalls = {
   inspectCsv: { args: z.tuple([Path]), result: CsvInspectionSchema, progress: Fraction, deadlineMs: 2 * MINUTE, activity: 'reading the CSV file' },
   /** Read one column (thinned for the plot). */
   loadSeriesPreview: { args: z.tuple([SeriesRequestSchema]), result: SeriesPreviewSchema, progress: Fraction, deadlineMs: 2 * MINUTE, activity: 'loading the series' },
+  /** The autocorrelation and seasonal decomposition of one column, as the run would prepare it. */
+  describeSeries: { args: z.tuple([StructureRequestSchema]), result: SeriesStructureSchema, progress: Fraction, deadlineMs: 2 * MINUTE, activity: 'describing the series' },
   /** The demo network or a bundle's, computed step by step beside model.predict (loads TensorFlow.js). */
   computeAnatomy: { args: z.tuple([AnatomyRequestSchema]), result: AnatomyReportSchema, deadlineMs: 3 * MINUTE, activity: 'computing the anatomy' },
   openBundle: { args: z.tuple([Path]), result: BundleSummarySchema, deadlineMs: 2 * MINUTE, activity: 'opening the model' },

@@ -33,6 +33,23 @@ export type ScalerFit = (typeof SCALER_FITS)[number];
 export const MISSING_POLICIES = ['drop', 'ffill', 'interpolate'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 
+/** Frequencies a series can be resampled to (coarser than the data), and how the rows of a period are combined. */
+export const RESAMPLE_FREQUENCIES = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
+export type ResampleFrequency = (typeof RESAMPLE_FREQUENCIES)[number];
+export const RESAMPLE_AGGREGATIONS = ['mean', 'sum', 'last', 'min', 'max'] as const;
+export type ResampleAggregation = (typeof RESAMPLE_AGGREGATIONS)[number];
+
+/** A date or date-time bound of a date range: 2012, 2012-03, 2012-03-01 or 2012-03-01 06:00. */
+const TimeBoundSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}(-\d{2}(-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?)?)?$/, 'must be a date such as 2012-01-31 (or 2012, 2012-01, 2012-01-31 06:00)')
+  .nullable()
+  .default(null);
+
+export const ResampleSpecSchema = z.object({ every: z.enum(RESAMPLE_FREQUENCIES), how: z.enum(RESAMPLE_AGGREGATIONS).default('mean') });
+export const DateRangeSchema = z.object({ from: TimeBoundSchema, to: TimeBoundSchema });
+
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'cpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
@@ -84,6 +101,10 @@ export const DataSpecSchema = z.object({
   timeColumn: z.string().min(1).nullable().default(null),
   /** What to do with missing values in the used columns. */
   missing: z.enum(MISSING_POLICIES).default('interpolate'),
+  /** Resample to a coarser frequency before windowing, combining each period's rows; null = the rows as in the file. */
+  resample: ResampleSpecSchema.nullable().default(null),
+  /** Keep only the rows whose time lies from `from` to `to` (both included, whole periods: to 2013 = to the end of 2013); null = all rows. */
+  dateRange: DateRangeSchema.nullable().default(null),
 });
 export type DataSpec = z.infer<typeof DataSpecSchema>;
 

@@ -112,6 +112,8 @@ export const DatasetInfoSchema = z.object({
   sha256: z.string(),
   column: z.string(),
   inputColumns: z.array(z.string()),
+  /** Categories of each categorical input column, by column name; its one-hot inputs ("cbwd=NE") are in inputColumns. */
+  categories: z.record(z.string(), z.array(z.string())).default(() => ({})),
   timeColumn: z.string().nullable(),
   rows: z.number().int(),
   /** Rows changed by the missing-value policy (dropped or filled). */

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { parseWith, RunConfigSchema } from './run-config.js';
-import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema } from './datasets.js';
+import { CsvInspectionSchema, DatasetRefSchema, SeriesPreviewSchema, SeriesRequestSchema, SeriesStructureSchema, StructureRequestSchema } from './datasets.js';
 import { AnatomyReportSchema, AnatomyRequestSchema } from './anatomy.js';
 import { BundleColumnMapSchema, BundleSummarySchema, BundlePredictionSchema, RecentBundleSchema } from './bundles.js';
 import { runHistoryChannels } from './run-history.js';
@@ -36,6 +36,8 @@ export const channels = {
   'datasets:open-path': { request: PathRequest, response: DatasetRefSchema },
   'datasets:inspect': { request: PathRequest, response: CsvInspectionSchema },
   'datasets:series': { request: SeriesRequestSchema, response: SeriesPreviewSchema },
+  /** The column's autocorrelation and seasonal decomposition (Data tab), after the run's preparation. */
+  'datasets:structure': { request: StructureRequestSchema, response: SeriesStructureSchema },
   'runs:start': { request: z.object({ config: RunConfigSchema }), response: RunIdRequest },
   'runs:stop': { request: RunIdRequest, response: z.object({ stopping: z.boolean() }) },
   /** Runs whose checkpoints a crash or a host that went away left on disk (newest first); each can be recovered. */

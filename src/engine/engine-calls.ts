@@ -7,12 +7,14 @@ import type { EngineApi } from '../contract/engine-calls.js';
 
 const csv = () => import('./data/csv/inspect.js');
 const series = () => import('./data/load-series.js');
+const structure = () => import('./data/structure.js');
 const anatomy = () => import('./anatomy/index.js');
 const bundle = () => import('./bundle/index.js');
 
 export const engineImplementation: EngineApi = {
   inspectCsv: async (path, options) => (await csv()).inspectCsv(path, options),
   loadSeriesPreview: async (request, options) => (await series()).loadSeriesPreview(request, options),
+  describeSeries: async (request, options) => (await structure()).seriesStructure(request, options),
   computeAnatomy: async (request) => (await anatomy()).computeAnatomy(request),
   openBundle: async (dir) => (await bundle()).openBundle(dir),
   predictWithBundle: async (bundleDir, csvPath, options) => (await bundle()).predictWithBundle(bundleDir, csvPath, options),

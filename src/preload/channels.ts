@@ -11,6 +11,7 @@ export const CHANNEL_NAMES = [
   'datasets:open-path',
   'datasets:inspect',
   'datasets:series',
+  'datasets:structure',
   'runs:start',
   'runs:stop',
   'runs:interrupted',

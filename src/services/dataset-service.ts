@@ -6,13 +6,13 @@
 import { stat, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { InvalidInputError } from '../contract/run-config.js';
-import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest } from '../contract/datasets.js';
+import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest, SeriesStructure, StructureRequest } from '../contract/datasets.js';
 import type { DatasetProgress } from '../contract/workbench-api.js';
 import { BUNDLED_DATASETS } from '../engine/data/bundled-datasets.js';
 import type { HostEngine } from './engine-bindings.js';
 
 /** The engine calls this service makes (typed by the engine-call table). */
-export type DatasetEngine = Pick<HostEngine, 'inspectCsv' | 'loadSeriesPreview'>;
+export type DatasetEngine = Pick<HostEngine, 'inspectCsv' | 'loadSeriesPreview' | 'describeSeries'>;
 
 export type DatasetProgressListener = (progress: DatasetProgress) => void;
 
@@ -129,6 +129,12 @@ export class DatasetService {
     await this.list();
     const absolute = this.resolve(request.path).path;
     return this.options.engine.loadSeriesPreview({ ...request, path: absolute }, { onProgress: this.reporter(absolute, 'series') });
+  }
+
+  async structure(request: StructureRequest): Promise<SeriesStructure> {
+    await this.list();
+    const absolute = this.resolve(request.path).path;
+    return this.options.engine.describeSeries({ ...request, path: absolute });
   }
 
   /** The engine's onProgress for one read: at most one report per PROGRESS_INTERVAL_MS, and always the final 1. */

@@ -147,6 +147,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     },
     'datasets:inspect': ({ path }) => datasets.inspect(path),
     'datasets:series': (request) => datasets.series(request),
+    'datasets:structure': (request) => datasets.structure(request),
     'runs:start': async ({ config }) => {
       await datasets.list();
       const ref = datasets.resolve(config.data.path);

@@ -6,10 +6,10 @@
 import { basename, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { checkColumnMap, type BundleColumnMap, type BundlePrediction, type BundlePredictionRow } from '../../contract/bundles.js';
-import { EvaluationSpecSchema, InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { EvaluationSpecSchema, InvalidInputError } from '../../contract/run-config.js';
 import type { ForecastPoint } from '../../contract/run-result.js';
 import { inspectCsv } from '../data/csv/inspect.js';
-import { loadSeries } from '../data/load-series.js';
+import { loadSeries, type SeriesSpec } from '../data/load-series.js';
 import { MinMaxScaler } from '../data/scaler.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
 import { makeWindows } from '../data/windows.js';
@@ -41,15 +41,20 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     throw new InvalidInputError(`The number of forecast steps must be a whole number from 0 to ${MAX_STEPS}; got ${steps}.`);
   }
   const { timeSteps, windowing, horizon, features } = m.windowing;
+  // The file's columns the model reads (a categorical one once, not its one-hot inputs); bundles from before one-hot inputs name them in the dataset.
+  const expectedInputs = Object.keys(m.dataset.categories).length ? m.config.data.inputColumns : m.dataset.inputColumns;
   const fileName = basename(csvPath);
-  const expectedText = `target "${m.dataset.column}"` + (m.dataset.inputColumns.length ? ` and input columns ${m.dataset.inputColumns.map((c) => `"${c}"`).join(', ')}` : '');
+  const expectedText = `target "${m.dataset.column}"` + (expectedInputs.length ? ` and input columns ${expectedInputs.map((c) => `"${c}"`).join(', ')}` : '');
   // The file's own column for each expected one (the mapping, else the same name).
   const columnMap = options.columns ?? {};
-  const mapProblem = checkColumnMap(features, columnMap);
+  const mapProblem = checkColumnMap([m.dataset.column, ...expectedInputs], columnMap);
   if (mapProblem) throw new InvalidInputError(`The column mapping does not fit this bundle, which needs ${expectedText}: ${mapProblem}`);
   const target = columnMap[m.dataset.column] ?? m.dataset.column;
-  const inputs = m.dataset.inputColumns.map((c) => columnMap[c] ?? c);
-  const columnsText = target === m.dataset.column && inputs.every((c, i) => c === m.dataset.inputColumns[i]) ? expectedText : `${expectedText} (mapped to ${[target, ...inputs].map((c) => `"${c}"`).join(', ')})`;
+  const inputs = expectedInputs.map((c) => columnMap[c] ?? c);
+  const renamed = target !== m.dataset.column || inputs.some((c, i) => c !== expectedInputs[i]);
+  const columnsText = renamed ? `${expectedText} (mapped to ${[target, ...inputs].map((c) => `"${c}"`).join(', ')})` : expectedText;
+  // A mapped categorical column keeps the bundle's categories under the file's own name.
+  const categories = Object.fromEntries(Object.entries(m.dataset.categories).map(([column, values]) => [columnMap[column] ?? column, values]));
 
   let series: SeriesData;
   let timeColumn = m.dataset.timeColumn;
@@ -60,13 +65,14 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       const names = [...inspection.columns.map((c) => c.name), inspection.composedTime?.name];
       if (!names.includes(timeColumn)) timeColumn = null;
     }
-    const spec: DataSpec = { path: resolve(csvPath), column: target, inputColumns: inputs, timeColumn, missing: m.missingPolicy };
-    series = await loadSeries(spec);
+    // The training data's resampling applies to the new file too; its date range picked training rows and does not.
+    const spec: SeriesSpec = { path: resolve(csvPath), column: target, inputColumns: inputs, timeColumn, missing: m.missingPolicy, resample: m.config.data.resample };
+    series = await loadSeries(spec, { categories });
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
     throw new InvalidInputError(`${fileName} does not fit this bundle, which needs ${columnsText}: ${error.message}`, error.problems);
   }
-  if (series.features.length !== features.length || series.column !== target) {
+  if (series.features.length !== features.length || series.column !== target || (!renamed && series.inputColumns.join('\n') !== features.slice(1).join('\n'))) {
     throw new InvalidInputError(`${fileName} does not fit this bundle, which needs ${columnsText}: its columns were read as ${[series.column, ...series.inputColumns].join(', ')}.`);
   }
   const n = series.features[0].length;

@@ -138,6 +138,17 @@ function replaceNonFinite(value: unknown, path: string): string[] {
 
 /** A file's name in the README's list, padded to the descriptions' column. */
 const file = (name: string) => name.padEnd(19);
+/** README lines on the date range, resampling and one-hot inputs of the training data (none without them). */
+function dataPreparationLines(meta: BundleMetadata): string[] {
+  const { resample, dateRange } = meta.config.data;
+  const lines: string[] = [];
+  if (dateRange) lines.push(`Date range: ${dateRange.from ?? 'the first row'} to ${dateRange.to ?? 'the last row'} (training data only).`);
+  if (resample) lines.push(`Resampled to ${resample.every} periods (${resample.how} of each period's rows), before windowing; predict resamples new data the same way.`);
+  for (const [column, categories] of Object.entries(meta.dataset.categories)) {
+    lines.push(`One-hot input "${column}": ${categories.map((c) => `"${c}"`).join(', ')} (other values are refused).`);
+  }
+  return lines;
+}
 
 function readmeText(meta: BundleMetadata): string {
   const m = meta.metrics;
@@ -150,6 +161,7 @@ function readmeText(meta: BundleMetadata): string {
     `Data: ${meta.dataset.name} (sha256 ${meta.dataset.sha256}), target column "${meta.dataset.column}"` +
       (meta.dataset.inputColumns.length ? `, input columns ${meta.dataset.inputColumns.map((c) => `"${c}"`).join(', ')}` : '') +
       `, ${meta.dataset.rows} rows.`,
+    ...dataPreparationLines(meta),
     `Model: ${layers} -> Dense(${meta.config.model.outputUnits}, ${meta.config.model.outputActivation}); ${meta.parameterCount} parameters.`,
     `Windows: ${meta.windowing.timeSteps} time steps (${meta.windowing.windowing}), ${meta.windowing.horizon} value(s) predicted per window.`,
     `RMSE (scaled): train ${m.train.rmse.toFixed(4)}, test ${m.test.rmse.toFixed(4)}; original units: train ${m.train.original.rmse.toFixed(4)}, test ${m.test.original.rmse.toFixed(4)}.`,

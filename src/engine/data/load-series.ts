@@ -1,10 +1,13 @@
 /**
  * Load the columns a run needs from any analyst's CSV file into a clean SeriesData: the dialect is
  * detected (see ./csv/), the file is read in chunks, only the used columns are kept (as Float64Array),
- * and the missing-value policy is applied.
+ * categorical input columns become one-hot inputs (./one-hot.ts), the date range and resampling are
+ * applied (./resample.ts), and then the missing-value policy.
  */
 import { SERIES_MAX_POINTS, type ColumnInfo, type SeriesPreview, type SeriesRequest } from '../../contract/datasets.js';
 import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { oneHotColumns, type Categories } from './one-hot.js';
+import { prepareTimeAxis, preparesTime } from './resample.js';
 import { openCsvFile, scanCsvFile, type CsvFile, type FileScan, type ProgressCallback } from './csv/csv-file.js';
 import { assertUsableTable, composedTime, composeTimeLabel, suggestTarget, suggestTime } from './csv/inspect.js';
 import { applyMissingPolicy } from './csv/missing-values.js';
@@ -15,12 +18,19 @@ import type { SeriesData } from './series.js';
 export interface LoadSeriesOptions {
   /** Called as the file is read, with the fraction read so far (0 to 1). */
   onProgress?: ProgressCallback;
+  /** The categories of categorical input columns, fixed (a bundle's): other values are refused. Unset: the file's. */
+  categories?: Categories;
 }
+
+/** What to load: a DataSpec, whose time-axis preparation may be left out (= none). */
+export type SeriesSpec = Omit<DataSpec, 'resample' | 'dateRange'> & Partial<Pick<DataSpec, 'resample' | 'dateRange'>>;
 
 /** Which columns to read: indices into the file's columns. */
 interface ColumnPlan {
   target: number;
   inputs: number[];
+  /** The inputs that are categorical (one-hot encoded), a subset of `inputs`. */
+  categorical: number[];
   /** A time column, or the year/month/... columns a time is composed of. */
   time: { name: string; columns: number[] } | null;
 }
@@ -29,17 +39,19 @@ interface ColumnPlan {
  * Read a series from a CSV file. Unset target and time columns are planned from the first rows and
  * checked against the whole file; in the rare case they differ, the file is read a second time.
  */
-export async function loadSeries(spec: DataSpec, options: LoadSeriesOptions = {}): Promise<SeriesData> {
+export async function loadSeries(spec: SeriesSpec, options: LoadSeriesOptions = {}): Promise<SeriesData> {
   const file = await openCsvFile(spec.path);
   const sample = scanRows(file.dialect, file.sampleRows);
-  const guess = planColumns(spec, file, sample.profiles.map((profile) => profile.info()));
+  const guess = planColumns(spec, file, sample.profiles.map((profile) => profile.info()), options.categories);
   let scan = await scanCsvFile(file, scanRequest(guess), options.onProgress);
   const columns = scan.profiles.map((profile) => profile.info());
   assertUsableTable(file.name, file.dialect, scan.rows, columns);
-  const plan = planColumns(spec, file, columns);
+  const plan = planColumns(spec, file, columns, options.categories);
   if (!samePlan(plan, guess)) scan = await scanCsvFile(file, scanRequest(plan), options.onProgress);
-  for (const column of [plan.target, ...plan.inputs]) assertNumericColumn(file.name, scan, column, columns);
-  return toSeries(spec, file, plan, scan);
+  for (const column of [plan.target, ...plan.inputs]) {
+    if (!plan.categorical.includes(column)) assertNumericColumn(file.name, scan, column, columns);
+  }
+  return toSeries(spec, file, plan, scan, columns, options.categories);
 }
 
 /**
@@ -49,8 +61,8 @@ export async function loadSeries(spec: DataSpec, options: LoadSeriesOptions = {}
  * does not cross the process boundary whole.
  */
 export async function loadSeriesPreview(request: SeriesRequest, options: LoadSeriesOptions = {}): Promise<SeriesPreview> {
-  const { path, column, timeColumn, missing } = request;
-  const series = await loadSeries({ path, column, inputColumns: [], timeColumn, missing }, options);
+  const { path, column, timeColumn, missing, resample = null, dateRange = null } = request;
+  const series = await loadSeries({ path, column, inputColumns: [], timeColumn, missing, resample, dateRange }, options);
   const values = series.features[0];
   const rows = values.length;
   const maxPoints = request.maxPoints ?? SERIES_MAX_POINTS;
@@ -66,7 +78,8 @@ export async function loadSeriesPreview(request: SeriesRequest, options: LoadSer
   };
 }
 
-function planColumns(spec: DataSpec, file: CsvFile, columns: ColumnInfo[]): ColumnPlan {
+/** `fixed`: a bundle's categories; their columns are one-hot encoded whatever the new file's profile says (a short file may look like text). */
+function planColumns(spec: SeriesSpec, file: CsvFile, columns: ColumnInfo[], fixed?: Categories): ColumnPlan {
   const names = file.dialect.columns;
   const target = spec.column ?? suggestTarget(columns) ?? names[Math.min(1, names.length - 1)];
   // Checked here, once the target is known: the run config can check it only when the target is named.
@@ -75,9 +88,11 @@ function planColumns(spec: DataSpec, file: CsvFile, columns: ColumnInfo[]): Colu
       `"${target}" is the target column of ${file.name}${spec.column === null ? ' (chosen as the default)' : ''}; it is always an input, do not list it again in the input columns.`,
     );
   }
+  const inputs = spec.inputColumns.map((name) => columnIndex(file, name));
   return {
     target: columnIndex(file, target),
-    inputs: spec.inputColumns.map((name) => columnIndex(file, name)),
+    inputs,
+    categorical: inputs.filter((column) => columns[column]?.type === 'categorical' || (fixed !== undefined && Object.hasOwn(fixed, names[column]))),
     time: planTime(spec.timeColumn, file, columns),
   };
 }
@@ -102,7 +117,7 @@ function columnIndex(file: CsvFile, name: string): number {
 }
 
 function samePlan(a: ColumnPlan, b: ColumnPlan): boolean {
-  return a.target === b.target && a.inputs.join() === b.inputs.join() && a.time?.name === b.time?.name;
+  return a.target === b.target && a.inputs.join() === b.inputs.join() && a.categorical.join() === b.categorical.join() && a.time?.name === b.time?.name;
 }
 
 function scanRequest(plan: ColumnPlan): ScanRequest {
@@ -110,7 +125,8 @@ function scanRequest(plan: ColumnPlan): ScanRequest {
   let timeLabel: ScanRequest['timeLabel'] = null;
   if (timeColumns?.length === 1) timeLabel = (row) => (row[timeColumns[0]] ?? '').trim();
   else if (timeColumns) timeLabel = (row) => composeTimeLabel(timeColumns.map((column) => row[column] ?? ''));
-  return { numericColumns: [plan.target, ...plan.inputs], timeLabel };
+  const numericColumns = [plan.target, ...plan.inputs.filter((column) => !plan.categorical.includes(column))];
+  return { numericColumns, timeLabel, categoryColumns: plan.categorical };
 }
 
 function assertNumericColumn(fileName: string, scan: FileScan, column: number, columns: ColumnInfo[]): void {
@@ -127,23 +143,55 @@ function assertNumericColumn(fileName: string, scan: FileScan, column: number, c
   );
 }
 
-function toSeries(spec: DataSpec, file: CsvFile, plan: ColumnPlan, scan: FileScan): SeriesData {
-  const used = [plan.target, ...plan.inputs];
-  const cleaned = applyMissingPolicy(used.map((column) => scan.numbers.get(column)!), spec.missing);
-  if (cleaned.features[0].length === 0) {
-    const names = used.map((column) => file.dialect.columns[column]).join(', ');
-    throw new InvalidInputError(`No rows of ${file.name} are left after dropping the rows with missing values in ${names}.`);
+function toSeries(spec: SeriesSpec, file: CsvFile, plan: ColumnPlan, scan: FileScan, columns: ColumnInfo[], fixed?: Categories): SeriesData {
+  const names = file.dialect.columns;
+  // The target, then each input in order: a numeric one as itself, a categorical one as its one-hot columns.
+  const features: Float64Array[] = [scan.numbers.get(plan.target)!];
+  const featureNames: string[] = [];
+  const categories: Categories = {};
+  for (const column of plan.inputs) {
+    const codes = scan.categories.get(column);
+    if (!codes) {
+      features.push(scan.numbers.get(column)!);
+      featureNames.push(names[column]);
+      continue;
+    }
+    const encoded = oneHotColumns(names[column], codes, file.name, fixed?.[names[column]]);
+    categories[names[column]] = encoded.categories;
+    features.push(...encoded.columns);
+    featureNames.push(...encoded.names);
   }
-  const labels = scan.timeLabels;
+  const prepareTime = { resample: spec.resample ?? null, dateRange: spec.dateRange ?? null };
+  let labels = scan.timeLabels;
+  let raw = features;
+  if (preparesTime(prepareTime)) {
+    if (!labels || !plan.time) {
+      throw new InvalidInputError(
+        `A date range and resampling need a time column, and ${file.name} has none that was detected; pick its date or time column.`,
+      );
+    }
+    const timeInfo = plan.time.columns.length === 1 ? columns[plan.time.columns[0]] : null;
+    const format = timeInfo?.type === 'date' ? timeInfo.format : null;
+    const prepared = prepareTimeAxis({ time: labels, columns: raw }, prepareTime, { fileName: file.name, timeColumn: plan.time.name, format });
+    labels = prepared.time;
+    raw = prepared.columns;
+  }
+  const cleaned = applyMissingPolicy(raw, spec.missing);
+  if (cleaned.features[0].length === 0) {
+    const used = [plan.target, ...plan.inputs].map((column) => names[column]).join(', ');
+    throw new InvalidInputError(`No rows of ${file.name} are left after dropping the rows with missing values in ${used}.`);
+  }
   const keptRows = cleaned.keptRows;
+  const kept = labels;
   return {
     path: spec.path,
     name: file.name,
     sha256: scan.sha256,
-    column: file.dialect.columns[plan.target],
-    inputColumns: plan.inputs.map((column) => file.dialect.columns[column]),
+    column: names[plan.target],
+    inputColumns: featureNames,
+    categories,
     timeColumn: plan.time?.name ?? null,
-    time: labels && keptRows ? Array.from(keptRows, (row) => labels[row]) : labels,
+    time: kept && keptRows ? Array.from(keptRows, (row) => kept[row]) : kept,
     features: cleaned.features,
     missingHandled: cleaned.affectedRows,
     rowsInFile: scan.rows,

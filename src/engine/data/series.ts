@@ -11,7 +11,10 @@ export interface SeriesData {
   /** SHA-256 of the file's bytes, recorded in bundles. */
   sha256: string;
   column: string;
+  /** The model's input features after the target: numeric input columns, and one-hot columns ("cbwd=NE") of categorical ones. */
   inputColumns: string[];
+  /** Categories of each categorical input column, by column name (their one-hot columns are in inputColumns). */
+  categories?: Record<string, string[]>;
   timeColumn: string | null;
   /** Time label per row, or null when there is no time column. */
   time: string[] | null;
@@ -31,6 +34,7 @@ export function datasetInfo(series: SeriesData): DatasetInfo {
     sha256: series.sha256,
     column: series.column,
     inputColumns: series.inputColumns,
+    categories: series.categories ?? {},
     timeColumn: series.timeColumn,
     rows: seriesLength(series),
     missingHandled: series.missingHandled,

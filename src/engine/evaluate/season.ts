@@ -10,6 +10,7 @@
  * maximum of the ACF (r[k] > r[k-1] and r[k] >= r[k+1]) at a lag k >= 2 that is above the usual
  * significance bound 2/sqrt(n); the season is the lag of the highest such peak up to maxLag.
  */
+import { timeLabelMs } from './time-labels.js';
 
 function defaultMaxLag(n: number): number {
   return Math.min(Math.floor(n / 3), 400);
@@ -65,18 +66,6 @@ function sumOfSquaredDeviations(values: ArrayLike<number>): number {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** A label as milliseconds: ISO dates and date-times, 'YYYY-MM' (first of the month), 'YYYY Qn' / 'YYYY-Qn'. */
-function labelTime(label: string): number | null {
-  const text = label.trim();
-  const month = /^(\d{4})-(\d{1,2})$/.exec(text);
-  if (month) return Date.UTC(Number(month[1]), Number(month[2]) - 1, 1);
-  const quarter = /^(\d{4})[ -]?Q([1-4])$/i.exec(text);
-  if (quarter) return Date.UTC(Number(quarter[1]), (Number(quarter[2]) - 1) * 3, 1);
-  if (!/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) return null;
-  const ms = Date.parse(text.includes(' ') || text.includes('T') ? text.replace(' ', 'T') + (/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? '' : 'Z') : `${text}T00:00:00Z`);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 export interface CalendarSeason {
   m: number;
   /** hourly, daily, business-daily, weekly, monthly or quarterly. */
@@ -88,7 +77,7 @@ export function seasonFromTime(time: readonly string[] | null): CalendarSeason |
   if (!time || time.length < 3) return null;
   const times: number[] = [];
   for (const label of time) {
-    const t = labelTime(label);
+    const t = timeLabelMs(label);
     if (t === null) return null;
     times.push(t);
   }

@@ -5,6 +5,8 @@
  * - `projectTimeLabels`: the labels of rows beyond the end of the data (the forecast's); nulls otherwise.
  * - `regularTimeAxis`: a label for any row index of a chart axis from the rows whose labels are known
  *   (e.g. every 12th row of a tutorial-windowed series); null when they do not advance evenly.
+ * - `timeLabelMs`: a label as a point in time, in its column's date format (season detection, resampling,
+ *   date ranges).
  */
 import { extent } from '../../contract/extent.js';
 
@@ -104,4 +106,50 @@ export function regularTimeAxis(pairs: readonly { index: number; time: string | 
     return (index) => format.format(Math.round((a + perRow * (index - first.index)) * 1e6) / 1e6);
   }
   return null;
+}
+
+/** Milliseconds of a UTC calendar time; years below 100 stay themselves (Date.UTC would add 1900); null for a day the month lacks. */
+export function utcTime(year: number, month0: number, day = 1, hour = 0, minute = 0, second = 0): number | null {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month0, day);
+  date.setUTCHours(hour, minute, second, 0);
+  const valid = date.getUTCMonth() === month0 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  return valid ? date.getTime() : null;
+}
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+function isoTime(text: string): number | null {
+  const m = ISO_DATE_TIME.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = m;
+  const local = utcTime(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (local === null) return null;
+  const ms = local + Math.round(Number(`0${fraction}`) * 1000);
+  if (!zone || zone === 'Z') return ms;
+  const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  return ms - (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000;
+}
+
+/**
+ * A time label as milliseconds since 1970 (UTC; an offset written in a timestamp is honoured), or null when
+ * it is not a date. `format` is its column's detected date format (ColumnInfo.format: 'DD.MM.YYYY',
+ * 'DD/MM/YYYY', 'MM/DD/YYYY', 'Y-MM', ...); without one, ISO dates and date-times ('2012-03-01',
+ * '2012-03-01 06:00'), 'YYYY-MM' (the first of the month) and 'YYYY Qn' / 'YYYY-Qn' are read. Slash dates
+ * that could be day/month or month/day are not read.
+ */
+export function timeLabelMs(label: string, format: string | null = null): number | null {
+  const text = label.trim();
+  const dotted = format === 'DD.MM.YYYY' ? /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text) : null;
+  if (dotted) return utcTime(Number(dotted[3]), Number(dotted[2]) - 1, Number(dotted[1]));
+  const slash = format === 'DD/MM/YYYY' || format === 'MM/DD/YYYY' ? /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text) : null;
+  if (slash) {
+    const [first, second] = [Number(slash[1]), Number(slash[2])];
+    return format === 'DD/MM/YYYY' ? utcTime(Number(slash[3]), second - 1, first) : utcTime(Number(slash[3]), first - 1, second);
+  }
+  const month = (format === 'Y-MM' ? /^(\d{1,4})-(\d{1,2})$/ : /^(\d{4})-(\d{1,2})$/).exec(text);
+  if (month) return utcTime(Number(month[1]), Number(month[2]) - 1);
+  const quarter = /^(\d{4})[ -]?Q([1-4])$/i.exec(text);
+  if (quarter) return utcTime(Number(quarter[1]), (Number(quarter[2]) - 1) * 3);
+  return isoTime(text);
 }

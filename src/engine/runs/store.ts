@@ -53,10 +53,11 @@ export interface BeginRunOptions {
   sweepPoint?: number | null;
 }
 
-/** A short name for a run from its model, e.g. "simpleRNN(3) on sunspots.csv". */
+/** A short name for a run from its model, e.g. "simpleRNN(3) on sunspots.csv" ("… on pollution.csv, day means" when resampled). */
 export function describeSettings(config: RunConfig): string {
   const layers = config.model.layers.map((l) => `${l.type}(${l.units})`).join('+');
-  return `${layers} on ${basename(config.data.path)}`;
+  const resample = config.data.resample;
+  return `${layers} on ${basename(config.data.path)}${resample ? `, ${resample.every} ${resample.how}s` : ''}`;
 }
 
 /** The trainer a configuration asks for ('auto' until the run says which one it used). */

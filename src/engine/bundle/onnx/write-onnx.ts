@@ -19,6 +19,10 @@ export interface OnnxPreprocessing {
   scaler: { min: number[]; max: number[]; formula: string; inverse: string };
   windowing: BundleMetadata['windowing'];
   missingPolicy: BundleMetadata['missingPolicy'];
+  /** Resampling applied to the file's rows before windowing (null = none). */
+  resample: BundleMetadata['config']['data']['resample'];
+  /** Categories of each categorical input column: its one-hot features ("column=category") are 1 for the row's category, else 0. */
+  categories: BundleMetadata['dataset']['categories'];
 }
 
 export function onnxPreprocessing(metadata: BundleMetadata): OnnxPreprocessing {
@@ -44,6 +48,8 @@ export function onnxPreprocessing(metadata: BundleMetadata): OnnxPreprocessing {
     },
     windowing: w,
     missingPolicy: metadata.missingPolicy,
+    resample: metadata.config.data.resample,
+    categories: metadata.dataset.categories,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Running statistics of one CSV column, fed cell by cell, from which its type is decided at the end.
  */
-import type { ColumnInfo, ColumnType } from '../../../contract/datasets.js';
+import type { ColumnInfo, ColumnRole, ColumnType } from '../../../contract/datasets.js';
 import { DATE_PATTERNS, isMissingValue, matchDate, parseNumber, previewCell, SLASH_DATE } from './values.js';
 
 /** Share of the present values that must be numbers (or dates of one format) to type the column so. */
@@ -24,6 +24,9 @@ export class ColumnProfile {
   private slashFirstMax = 0;
   private slashSecondMax = 0;
   private readonly distinct = new Set<string>();
+  /** Every number so far a whole number one more than the one before (1, 2, 3, ...: a row number). */
+  private countsUp = true;
+  private previous = NaN;
 
   constructor(
     readonly name: string,
@@ -40,6 +43,9 @@ export class ColumnProfile {
     this.present++;
     const value = parseNumber(trimmed, this.decimalComma);
     if (!Number.isNaN(value)) {
+      if (this.numbers > 0 && value !== this.previous + 1) this.countsUp = false;
+      if (!Number.isInteger(value)) this.countsUp = false;
+      this.previous = value;
       this.numbers++;
       if (value < this.min) this.min = value;
       if (value > this.max) this.max = value;
@@ -82,10 +88,21 @@ export class ColumnProfile {
     return AMBIGUOUS_SLASH_DATE;
   }
 
+  /**
+   * What a numeric column is beside a measurement: 'row-number' when its values count up by one in every row
+   * (No, index, id columns), 'constant' when they are all equal (pollution.csv's year in a one-year file); null otherwise.
+   */
+  get role(): ColumnRole | null {
+    if (this.type !== 'numeric' || this.numbers < 2) return null;
+    if (this.min === this.max) return 'constant';
+    return this.countsUp && this.missing === 0 && this.numbers === this.present ? 'row-number' : null;
+  }
+
   info(): ColumnInfo {
     const type = this.type;
     const numeric = type === 'numeric';
     return {
+      role: this.role,
       name: this.name,
       type,
       missing: this.missing,

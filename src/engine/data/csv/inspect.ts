@@ -81,17 +81,17 @@ export function assertUsableTable(name: string, dialect: Dialect, rows: number, 
   }
 }
 
-/** The tutorial's rule: the second column when it is numeric, else the first numeric column. */
 /** Column names that number rows rather than measure anything. */
 const ROW_NUMBER_NAME = /^(no\.?|nr\.?|#|id|index|row|rownum)$/i;
 
 /**
  * The tutorial's rule (the second column when it is numeric), passing over columns that are parts of a
- * date (year, month, ...) or row numbers, so pollution.csv suggests pm2.5 rather than year.
+ * date (year, month, ...), row numbers (by name, or values counting 1, 2, 3, ...) and constant columns, so
+ * pollution.csv suggests pm2.5 rather than No or year.
  */
 export function suggestTarget(columns: ColumnInfo[]): string | null {
   const timeParts = new Set(composedTime(columns)?.parts ?? []);
-  const candidates = columns.filter((c) => c.type === 'numeric' && !timeParts.has(c.name) && !ROW_NUMBER_NAME.test(c.name.trim()));
+  const candidates = columns.filter((c) => c.type === 'numeric' && !timeParts.has(c.name) && !ROW_NUMBER_NAME.test(c.name.trim()) && !c.role);
   if (columns[1] && candidates.includes(columns[1])) return columns[1].name;
   return candidates[0]?.name ?? columns.find((column) => column.type === 'numeric')?.name ?? null;
 }

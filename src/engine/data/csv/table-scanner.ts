@@ -6,7 +6,7 @@
  */
 import { ColumnProfile } from './column-profile.js';
 import { isBlankRow, type Dialect } from './dialect.js';
-import { previewCell } from './values.js';
+import { isMissingValue, previewCell } from './values.js';
 
 export const PREVIEW_ROWS = 20;
 /** Most irregular lines after the table that are still told apart as its footer. */
@@ -17,9 +17,20 @@ export interface ScanRequest {
   numericColumns: number[];
   /** Makes the time label of a data row; null keeps no labels. */
   timeLabel: ((row: string[]) => string) | null;
+  /** Column indices whose values are kept as category codes (for one-hot inputs); unset = none. */
+  categoryColumns?: number[];
 }
 
 export const PROFILE_ONLY: ScanRequest = { numericColumns: [], timeLabel: null };
+
+/** A column's values as codes into its distinct values (in order of first appearance); -1 = missing. */
+export interface CategoryCodes {
+  values: string[];
+  codes: Int32Array;
+}
+
+/** Most distinct values a category column keeps; beyond them a value is coded -2 (too many to encode). */
+export const MAX_CATEGORY_VALUES = 256;
 
 export interface TableScan {
   /** Data rows. */
@@ -30,6 +41,8 @@ export interface TableScan {
   preview: string[][];
   /** Numbers of the requested columns, by column index. */
   numbers: Map<number, Float64Array>;
+  /** Category codes of the requested category columns, by column index. */
+  categories: Map<number, CategoryCodes>;
   timeLabels: string[] | null;
   warnings: string[];
 }
@@ -54,6 +67,7 @@ export class TableScanner {
   private readonly preview: string[][] = [];
   private readonly numbers: Map<number, Float64Builder>;
   private readonly timeLabels: string[] | null;
+  private readonly categories: Map<number, CategoryBuilder>;
 
   constructor(
     private readonly dialect: Dialect,
@@ -62,6 +76,7 @@ export class TableScanner {
     this.profiles = dialect.columns.map((name) => new ColumnProfile(name, dialect.decimalComma));
     this.numbers = new Map(request.numericColumns.map((column) => [column, new Float64Builder()]));
     this.timeLabels = request.timeLabel ? [] : null;
+    this.categories = new Map((request.categoryColumns ?? []).map((column) => [column, new CategoryBuilder()]));
   }
 
   /** Take the next batch of parsed rows; `quoteProblems` counts the parser's quote errors in it. */
@@ -79,6 +94,7 @@ export class TableScanner {
       profiles: this.profiles,
       preview: this.preview,
       numbers: new Map([...this.numbers].map(([column, builder]) => [column, builder.build()])),
+      categories: new Map([...this.categories].map(([column, builder]) => [column, builder.build()])),
       timeLabels: this.timeLabels,
       warnings: this.warnings(footer),
     };
@@ -122,6 +138,7 @@ export class TableScanner {
       const value = this.profiles[column].add(row[column] ?? '');
       this.numbers.get(column)?.push(value);
     }
+    for (const [column, builder] of this.categories) builder.push(row[column] ?? '');
     if (this.timeLabels) this.timeLabels.push(detachString(this.request.timeLabel!(row)));
     if (this.preview.length < PREVIEW_ROWS) this.preview.push(this.profiles.map((_, column) => detachString(previewCell(row[column] ?? ''))));
     this.rows++;
@@ -161,6 +178,27 @@ class Float64Builder {
 
   build(): Float64Array {
     return this.data.slice(0, this.length);
+  }
+}
+
+/** Category codes of one column as rows are pushed. */
+class CategoryBuilder {
+  private readonly index = new Map<string, number>();
+  private readonly codes = new Float64Builder();
+
+  push(cell: string): void {
+    const value = cell.trim();
+    if (isMissingValue(value)) return this.codes.push(-1);
+    let code = this.index.get(value);
+    if (code === undefined && this.index.size < MAX_CATEGORY_VALUES) {
+      code = this.index.size;
+      this.index.set(detachString(value), code);
+    }
+    this.codes.push(code ?? -2);
+  }
+
+  build(): CategoryCodes {
+    return { values: [...this.index.keys()], codes: Int32Array.from(this.codes.build()) };
   }
 }
 

@@ -29,7 +29,7 @@ export function lineFit(values: ArrayLike<number>, k = values.length): { interce
 }
 
 /** Centred moving average at row t (needs m/2 rows on either side). */
-function centredAverage(values: ArrayLike<number>, t: number, m: number): number {
+export function centredAverage(values: ArrayLike<number>, t: number, m: number): number {
   const half = Math.floor(m / 2);
   if (m % 2 === 1) return meanOf(values, t - half, t + half + 1);
   return (meanOf(values, t - half, t + half) + meanOf(values, t - half + 1, t + half + 1)) / 2;

@@ -14,8 +14,11 @@ export function useSelectDataset() {
     const data = run.config.data;
     data.path = inspection.path || ref.path;
     data.column = inspection.suggestedTarget ?? numeric[0] ?? null;
-    data.timeColumn = inspection.suggestedTime;
+    // The time axis loadSeries will use: a date column, else a time composed of year/month/... columns.
+    data.timeColumn = inspection.suggestedTime ?? inspection.composedTime?.name ?? null;
     data.inputColumns = [];
+    data.resample = null;
+    data.dateRange = null;
     return true;
   };
 }

@@ -6,8 +6,11 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { CsvInspection, DatasetRef, SeriesPreview } from '../../../contract/datasets';
+import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest, SeriesStructure } from '../../../contract/datasets';
 import type { MissingPolicy } from '../../../contract/run-config';
+
+/** The run's date range and resampling, applied to the plotted series as to the run's. */
+export type SeriesPrep = Pick<SeriesRequest, 'resample' | 'dateRange'>;
 import type { DatasetProgress } from '../../../contract/workbench-api';
 import type { UploadListener } from '../api/client';
 import { useClient } from '../api/use-client';
@@ -28,6 +31,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const progress = ref<OpeningProgress | null>(null);
   const error = ref<string | null>(null);
   const seriesError = ref<string | null>(null);
+  /** The plotted column's ACF and seasonal decomposition (null while loading or after a failure). */
+  const structure = shallowRef<SeriesStructure | null>(null);
+  const structureError = ref<string | null>(null);
+  let structureGeneration = 0;
   /** Ignore answers to requests that a newer one superseded. */
   let generation = 0;
   /** The host read whose progress the bar shows. */
@@ -51,7 +58,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   const numericColumns = computed(() => inspection.value?.columns.filter((c) => c.type === 'numeric').map((c) => c.name) ?? []);
-  const timeCandidates = computed(() => inspection.value?.columns.filter((c) => c.type === 'date' || c.type === 'numeric').map((c) => c.name) ?? []);
+  /** Categorical columns: offered as inputs, which become one-hot columns. */
+  const categoricalColumns = computed(() => inspection.value?.columns.filter((c) => c.type === 'categorical').map((c) => c.name) ?? []);
+  /** Columns offered as the time axis: dates, and numeric columns that neither number the rows nor stay constant. */
+  const timeCandidates = computed(() => inspection.value?.columns.filter((c) => c.type === 'date' || (c.type === 'numeric' && !c.role)) ?? []);
 
   async function loadList(): Promise<void> {
     try {
@@ -73,6 +83,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
       current.value = ref_;
       inspection.value = result;
       series.value = null;
+      structure.value = null;
       return result;
     } catch (e) {
       if (mine === generation) error.value = `${ref_.name} cannot be used: ${message(e)}`;
@@ -82,23 +93,48 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  async function loadSeries(column: string, timeColumn: string | null, missing: MissingPolicy): Promise<void> {
+  async function loadSeries(column: string, timeColumn: string | null, missing: MissingPolicy, prep: SeriesPrep = {}): Promise<void> {
     const ds = current.value;
     if (!ds) return;
     const mine = ++generation;
     seriesError.value = null;
     startReading(ds.path, 'series', `Loading ${column} from ${ds.name}`);
     try {
-      const result = await client.call('datasets:series', { path: ds.path, column, timeColumn, missing });
-      if (mine === generation) series.value = result;
+      const request = { path: ds.path, column, timeColumn, missing, ...prep };
+      const result = await client.call('datasets:series', request);
+      if (mine === generation) {
+        series.value = result;
+        void loadStructure(request);
+      }
     } catch (e) {
       if (mine === generation) {
         series.value = null;
+        structure.value = null;
         seriesError.value = message(e);
       }
     } finally {
       if (mine === generation) stopReading();
     }
+  }
+
+  /** The series the structure describes, to describe it again with another season length. */
+  let structureRequest: SeriesRequest | null = null;
+  async function loadStructure(request: SeriesRequest, seasonLength: number | null = null): Promise<void> {
+    structureRequest = request;
+    const mine = ++structureGeneration;
+    structure.value = null;
+    structureError.value = null;
+    try {
+      const result = await client.call('datasets:structure', { ...request, seasonLength });
+      if (mine === structureGeneration) structure.value = result;
+    } catch (e) {
+      if (mine === structureGeneration) structureError.value = message(e);
+    }
+  }
+
+  /** Decompose the described series with this season length (null = the detected one). */
+  async function setStructureSeason(seasonLength: number | null): Promise<void> {
+    if (structureRequest) await loadStructure(structureRequest, seasonLength);
   }
 
   async function pick(): Promise<DatasetRef | null> {
@@ -125,7 +161,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  return { list, current, inspection, series, progress, error, seriesError, numericColumns, timeCandidates, loadList, open, loadSeries, pick, fromFile };
+  return { list, current, inspection, series, structure, structureError, progress, error, seriesError, numericColumns, categoricalColumns, timeCandidates, loadList, open, loadSeries, setStructureSeason, pick, fromFile };
 });
 
 export function message(e: unknown): string {
