@@ -13,6 +13,11 @@ export function float(value: string): number {
   return n;
 }
 
+/** Comma-separated whole numbers, e.g. "1,12". */
+export function integerList(value: string): number[] {
+  return list(value).map(integer);
+}
+
 export function list(value: string): string[] {
   return value
     .split(',')

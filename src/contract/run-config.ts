@@ -27,6 +27,10 @@ export type Windowing = (typeof WINDOWINGS)[number];
 export const SCALER_FITS = ['all', 'train'] as const;
 export type ScalerFit = (typeof SCALER_FITS)[number];
 
+/** Variance-stabilising transform of the target before scaling (engine/data/transforms.ts): none, log, or Box-Cox. */
+export const TARGET_TRANSFORMS = ['none', 'log', 'box-cox'] as const;
+export type TargetTransformName = (typeof TARGET_TRANSFORMS)[number];
+
 export const MISSING_POLICIES = ['drop', 'ffill', 'interpolate'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 
@@ -84,6 +88,12 @@ export const PrepSpecSchema = z.object({
   scalerFit: z.enum(SCALER_FITS).default('all'),
   /** Share of the training windows, taken from their end, held out for validation (0 = none). */
   validationFraction: z.number().min(0).max(0.5).default(0),
+  /** Transform of the target before scaling (inverted exactly for predictions, metrics, intervals and forecasts). */
+  transform: z.enum(TARGET_TRANSFORMS).default('none'),
+  /** Box-Cox lambda; null = chosen by maximum likelihood on the training part. Only with transform 'box-cox'. */
+  boxCoxLambda: z.number().min(-1).max(2).nullable().default(null),
+  /** Differencing lags applied after the transform, in order (e.g. [1] or [1, 12]); [] = none. */
+  difference: z.array(int(1, 10_000)).max(3).default(() => []),
 });
 export type PrepSpec = z.infer<typeof PrepSpecSchema>;
 
@@ -128,6 +138,13 @@ export const RunConfigSchema = z
         code: 'custom',
         path: ['training', 'earlyStoppingPatience'],
         message: 'early stopping watches the validation loss: set a validation fraction above 0',
+      });
+    }
+    if (config.prep.boxCoxLambda !== null && config.prep.transform !== 'box-cox') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prep', 'boxCoxLambda'],
+        message: 'a Box-Cox lambda applies to the box-cox transform only: set the transform to box-cox or leave the lambda empty',
       });
     }
     if (config.data.column !== null && config.data.inputColumns.includes(config.data.column)) {

@@ -124,6 +124,23 @@ export const ScalerStateSchema = z.object({
 });
 export type ScalerState = z.infer<typeof ScalerStateSchema>;
 
+/** One transform as applied to the target before scaling, with what was fitted (the Box-Cox lambda). */
+export const AppliedTransformSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('box-cox'), lambda: z.number() }),
+  z.object({ kind: z.literal('difference'), lag: z.number().int().min(1) }),
+]);
+export type AppliedTransform = z.infer<typeof AppliedTransformSchema>;
+
+/**
+ * The target's transforms as applied (config.prep.transform and .difference, in order), and the min/max of the
+ * target in original units that scaled metrics use when the model works on transformed values.
+ */
+export const TargetTransformStateSchema = z.object({
+  steps: z.array(AppliedTransformSchema),
+  original: z.object({ min: z.number(), max: z.number() }),
+});
+export type TargetTransformState = z.infer<typeof TargetTransformStateSchema>;
+
 export const RunResultSchema = z.object({
   runId: z.string(),
   backend: z.string(),
@@ -134,6 +151,8 @@ export const RunResultSchema = z.object({
   seed: z.number().int(),
   dataset: DatasetInfoSchema,
   scaler: ScalerStateSchema,
+  /** Transforms of the target before scaling (null or absent: none); the scaler's min/max for the target are then of the transformed values. */
+  targetTransform: TargetTransformStateSchema.nullable().optional(),
   samples: z.object({
     train: z.number().int(),
     validation: z.number().int(),

@@ -11,6 +11,7 @@ import {
   OPTIMIZERS,
   RECURRENT_LAYER_TYPES,
   SCALER_FITS,
+  TARGET_TRANSFORMS,
   TRAINER_CHOICES,
   WINDOWINGS,
   parseRunConfig,
@@ -25,7 +26,7 @@ import { newRunId } from '../../engine/run-id.js';
 import { RunRecorder } from '../../engine/runs/recorder.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
-import { float, integer, list } from '../parse-flags.js';
+import { float, integer, integerList, list } from '../parse-flags.js';
 
 interface TrainFlags {
   csv?: string;
@@ -39,6 +40,9 @@ interface TrainFlags {
   testSize?: number;
   scalerFit: string;
   validation: number;
+  transform: string;
+  boxCoxLambda?: number;
+  difference?: number[];
   cell: string;
   units: number;
   activation: string;
@@ -96,6 +100,9 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
       testSize: flags.testSize ?? null,
       scalerFit: flags.scalerFit,
       validationFraction: flags.validation,
+      transform: flags.transform,
+      boxCoxLambda: flags.boxCoxLambda ?? null,
+      difference: flags.difference ?? [],
     },
     model: { layers, outputActivation: flags.outputActivation, outputUnits: flags.outputUnits },
     training: {
@@ -135,6 +142,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--test-size <n>', 'the last N rows are the test part (instead of --train-fraction)', integer)
     .addOption(choice('--scaler-fit <part>', 'fit the MinMax scaler on all data (tutorial) or the training part only', SCALER_FITS, 'all'))
     .option('--validation <f>', 'share of training windows held out for validation', float, 0)
+    .addOption(choice('--transform <name>', 'transform of the target before scaling, inverted for predictions and metrics', TARGET_TRANSFORMS, 'none'))
+    .option('--box-cox-lambda <l>', 'with --transform box-cox: lambda from -1 to 2 (default: maximum likelihood on the training part)', float)
+    .option('--difference <lags>', 'difference the target at these lags after the transform, comma-separated, e.g. 1,12', integerList)
     .addOption(choice('--cell <type>', 'recurrent layer type', RECURRENT_LAYER_TYPES, 'simpleRNN'))
     .option('--units <n>', 'hidden units per recurrent layer', integer, 3)
     .addOption(choice('--activation <name>', 'recurrent activation', ACTIVATIONS, 'tanh'))

@@ -21,7 +21,7 @@ function scoreCopies(ctx: EvaluationContext, targets: TestTarget[], sourceRow: (
   return scoreTargets(
     ctx,
     targets,
-    rows.map((r) => ctx.prepared.scaled[0][r]),
+    rows.map((r) => ctx.prepared.target.scaled[r]),
     rows.map((r) => ctx.series.features[0][r]),
   );
 }
@@ -71,9 +71,9 @@ function trainingMean(values: ArrayLike<number>, splitIndex: number): number {
 }
 
 function mean(ctx: EvaluationContext, targets: TestTarget[]): BaselineResult {
-  const { splitIndex, scaled } = ctx.prepared;
+  const { splitIndex, target } = ctx.prepared;
   const meanOriginal = trainingMean(ctx.series.features[0], splitIndex);
-  const meanScaled = trainingMean(scaled[0], splitIndex);
+  const meanScaled = trainingMean(target.scaled, splitIndex);
   const test = scoreTargets(ctx, targets, targets.map(() => meanScaled), targets.map(() => meanOriginal));
   return {
     name: 'mean',
@@ -102,7 +102,7 @@ export function forecastTargets(forecast: Reference['forecast'], targets: readon
 }
 
 function scoreForecasts(ctx: EvaluationContext, targets: readonly TestTarget[], original: Float64Array): MetricSet {
-  return scoreTargets(ctx, targets, ctx.prepared.scaler.transform(original, 0), original);
+  return scoreTargets(ctx, targets, ctx.prepared.target.reportScaler.transform(original, 0), original);
 }
 
 /** A reference scored under both protocols; null (reason in `warnings`) when its forecasts are not all finite. */

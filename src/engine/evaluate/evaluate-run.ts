@@ -126,7 +126,7 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
   // MASE scales by the one-step naive error unless the analyst set a season length.
   const season = config.evaluation.seasonLength ?? 1;
   const scale = {
-    scaled: maseScale(prepared.scaled[0].subarray(0, prepared.splitIndex), season),
+    scaled: maseScale(prepared.target.scaled.subarray(0, prepared.splitIndex), season),
     original: maseScale(series.features[0].subarray(0, prepared.splitIndex), season),
   };
   const scoring = { prepared, series, scale };
@@ -157,6 +157,7 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
     seed: config.training.seed!,
     dataset: datasetInfo(series),
     scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
+    targetTransform: prepared.target.state(),
     samples: {
       train: prepared.train.samples,
       validation: prepared.validation?.samples ?? 0,
