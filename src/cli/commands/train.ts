@@ -242,6 +242,7 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   print(`Train RMSE: ${fmt(result.metrics.train.rmse)} RMSE`);
   print(`Test RMSE: ${fmt(result.metrics.test.rmse)} RMSE`);
   print('');
+  if (result.targetTransform) print(`Target transformed before scaling: ${describeTransform(result.targetTransform.steps)}; errors, intervals and the forecast are inverted to ${result.dataset.column} units.`);
   print(`${`Errors in ${result.dataset.column} units`.padEnd(36)}${['RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE', 'RMSE sc.', 'n'].map((h) => h.padStart(10)).join('')}`);
   print(metricRow('model, train', result.metrics.train));
   if (result.metrics.validation) print(metricRow('model, validation', result.metrics.validation));
@@ -256,6 +257,14 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   for (const warning of result.warnings) print(`Note: ${warning}`);
   print(`Trained in ${result.trainSeconds.toFixed(1)} s by the ${result.trainer} trainer on ${result.backend}, seed ${result.seed} (${result.stopReason}; the model keeps epoch ${result.bestEpoch}).`);
   if (result.bundleDir) print(`Model bundle: ${result.bundleDir}`);
+}
+
+/** "log, then differenced at lag 1, then at lag 12". */
+function describeTransform(steps: NonNullable<RunResult['targetTransform']>['steps']): string {
+  const parts = steps.map((s, i) =>
+    s.kind === 'box-cox' ? (s.lambda === 0 ? 'log' : `Box-Cox (lambda ${s.lambda.toPrecision(3)})`) : `${i > 0 && steps[i - 1].kind === 'difference' ? 'at' : 'differenced at'} lag ${s.lag}`,
+  );
+  return parts.join(', then ');
 }
 
 /** The --json output: the whole run result plus the fields scripts look for by these names (exportDir: the --out folder). */

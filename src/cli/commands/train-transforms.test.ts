@@ -1,0 +1,66 @@
+/**
+ * `train --transform/--box-cox-lambda/--difference`: the real CLI in a child process (the built lib/) records
+ * the chain in --json and the summary, and refuses what cannot work in one sentence, before training.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = resolve('bin/forecast-workbench.mjs');
+const passengers = resolve('resources/datasets/air-passengers.csv');
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'fw-train-transforms-'));
+});
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function train(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const base = ['train', '--epochs', '1', '--trainer', 'fused', '--runs-dir', join(root, 'runs')];
+  return run(process.execPath, [cli, ...base, ...args], { timeout: 120_000 }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+}
+
+describe('train with transforms', () => {
+  it('--transform box-cox --box-cox-lambda 0.5 --difference 12: the chain in --json, errors in passengers', async () => {
+    const outcome = await train(['--csv', passengers, '--transform', 'box-cox', '--box-cox-lambda', '0.5', '--difference', '12', '--time-steps', '12', '--test-size', '24', '--json']);
+    expect(outcome.stderr).toBe('');
+    const json = JSON.parse(outcome.stdout);
+    expect(json.hyperparameters.prep).toMatchObject({ transform: 'box-cox', boxCoxLambda: 0.5, difference: [12] });
+    expect(json.targetTransform.steps).toEqual([
+      { kind: 'box-cox', lambda: 0.5 },
+      { kind: 'difference', lag: 12 },
+    ]);
+    const test = json.predictions.filter((p: { split: string }) => p.split === 'test');
+    expect(test.length).toBeGreaterThan(0);
+    for (const p of test) expect(p.predicted).toBeGreaterThan(100); // passengers, not transformed differences
+  });
+
+  it('says what it did in the summary', async () => {
+    const outcome = await train(['--csv', passengers, '--transform', 'log', '--difference', '1,12', '--time-steps', '12']);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toContain(
+      'Target transformed before scaling: log, then differenced at lag 1, then at lag 12; errors, intervals and the forecast are inverted to Passengers units.',
+    );
+  });
+
+  it('refuses a lambda without the Box-Cox transform, and the log of a zero, in one sentence', async () => {
+    const lambda = await train(['--box-cox-lambda', '0.5']);
+    expect(lambda.code).toBe(1);
+    expect(lambda.stderr).toMatch(/^forecast-workbench: Invalid run configuration: prep\.boxCoxLambda a Box-Cox lambda applies to the box-cox transform only: .+\n$/);
+    const zeros = join(root, 'zeros.csv');
+    await writeFile(zeros, 'x,y\n' + Array.from({ length: 60 }, (_, i) => `${i},${i % 5}`).join('\n') + '\n');
+    const log = await train(['--csv', zeros, '--transform', 'log', '--time-steps', '4']);
+    expect(log.code).toBe(1);
+    expect(log.stdout).not.toMatch(/Epoch/);
+    expect(log.stderr).toBe('forecast-workbench: The log transform needs positive values, but row 0 holds 0; choose another transform or none.\n');
+  });
+});
