@@ -4,7 +4,7 @@
  * against the inverse written out by hand; then its bundle applied to the same CSV by `predict` gives the
  * run's own predictions and forecast.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -105,6 +105,9 @@ describe('a run with log + differencing at lags 1 and 12', () => {
     await writeRunBundle({ dir, model: run.model, result: { ...run.result, bundleDir: dir } });
     const { metadata } = await readBundleMetadata(dir);
     expect(BundleMetadataSchema.parse(metadata).targetTransform).toEqual(run.result.targetTransform);
+    // ONNX users get the chain beside the scaler.
+    const preprocessing = JSON.parse(await readFile(join(dir, 'preprocessing.json'), 'utf8'));
+    expect(preprocessing.targetTransform.steps).toEqual(run.result.targetTransform!.steps);
     const p = await predictWithBundle(dir, csv);
     const byIndex = new Map(p.predictions.map((r) => [r.index, r]));
     expect(p.predictions).toHaveLength(144 - 13 - 12);

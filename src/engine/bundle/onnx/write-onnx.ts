@@ -19,6 +19,7 @@ export interface OnnxPreprocessing {
   scaler: { min: number[]; max: number[]; formula: string; inverse: string };
   windowing: BundleMetadata['windowing'];
   missingPolicy: BundleMetadata['missingPolicy'];
+  targetTransform: (NonNullable<BundleMetadata['targetTransform']> & { formula: string }) | null;
 }
 
 export function onnxPreprocessing(metadata: BundleMetadata): OnnxPreprocessing {
@@ -44,6 +45,15 @@ export function onnxPreprocessing(metadata: BundleMetadata): OnnxPreprocessing {
     },
     windowing: w,
     missingPolicy: metadata.missingPolicy,
+    // The target's transforms before scaling (null = none): the scaler's target min/max are then of the transformed values.
+    targetTransform: metadata.targetTransform
+      ? {
+          ...metadata.targetTransform,
+          formula:
+            'in order: box-cox z = (y^lambda - 1) / lambda (log y at lambda 0); difference d_t = z_t - z_(t-lag). ' +
+            'Invert in reverse order: add back the values lag rows earlier (actual ones up to the window\'s end), then y = (lambda z + 1)^(1/lambda) (exp z at lambda 0)',
+        }
+      : null,
   };
 }
 
