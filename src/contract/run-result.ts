@@ -57,6 +57,29 @@ export const BaselineResultSchema = z.object({
 });
 export type BaselineResult = z.infer<typeof BaselineResultSchema>;
 
+/** The best of the baselines and statistical references on one protocol's test RMSE (original units), against the network's. */
+export const ProtocolVerdictSchema = z.object({
+  /** Name of the best baseline or reference (e.g. "arima"), and which kind it is. */
+  best: z.string(),
+  kind: z.enum(['baseline', 'reference']),
+  bestRmse: z.number(),
+  /** The network's test RMSE under the same protocol. */
+  modelRmse: z.number(),
+  /** True when the network's RMSE is lower than the best one's. */
+  beatsBest: z.boolean(),
+});
+export type ProtocolVerdict = z.infer<typeof ProtocolVerdictSchema>;
+
+/** The run's verdict: the network against the single best baseline or reference, one step ahead and from the origin. */
+export const RunVerdictSchema = z.object({
+  oneStep: ProtocolVerdictSchema,
+  /** Null when the network or no baseline has a from-origin score. */
+  fromOrigin: ProtocolVerdictSchema.nullable(),
+  /** The verdict as one sentence for people (the CLI prints it; the UI may show it). */
+  text: z.string(),
+});
+export type RunVerdict = z.infer<typeof RunVerdictSchema>;
+
 export const BacktestFoldSchema = z.object({
   fold: z.number().int(),
   /** Series row indices of the fold's first and last target. */
@@ -178,6 +201,8 @@ export const RunResultSchema = z.object({
     testFromOrigin: MetricSetSchema.nullable().optional(),
   }),
   baselines: z.array(BaselineResultSchema),
+  /** The network against the single best baseline or statistical reference on test RMSE (null: no baselines). */
+  verdict: RunVerdictSchema.nullable().optional(),
   seasonLength: z.number().int().nullable(),
   backtest: z.array(BacktestFoldSchema),
   predictions: z.array(PredictionRowSchema),

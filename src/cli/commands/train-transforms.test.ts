@@ -42,6 +42,9 @@ describe('train with transforms', () => {
     const test = json.predictions.filter((p: { split: string }) => p.split === 'test');
     expect(test.length).toBeGreaterThan(0);
     for (const p of test) expect(p.predicted).toBeGreaterThan(100); // passengers, not transformed differences
+    expect(json.verdict.oneStep.best).toBe(
+      json.baselines.reduce((a: { name: string; test: { original: { rmse: number } } }, b: typeof a) => (b.test.original.rmse < a.test.original.rmse ? b : a)).name,
+    );
   });
 
   it('says what it did in the summary', async () => {
@@ -50,6 +53,12 @@ describe('train with transforms', () => {
     expect(outcome.stdout).toContain(
       'Target transformed before scaling: log, then differenced at lag 1, then at lag 12; errors, intervals and the forecast are inverted to Passengers units.',
     );
+    // Baselines and references are named as on the results page, under both protocols, and the verdict names the best one.
+    expect(outcome.stdout).toMatch(/^ {2}naive, test {2,}\d/m);
+    expect(outcome.stdout).toMatch(/^ {2}arima \(reference\), test {2,}\d/m);
+    expect(outcome.stdout).toMatch(/^ {2}model, test from origin {2,}\d/m);
+    expect(outcome.stdout).toMatch(/^ {2}ets \(reference\), from origin {2,}\d/m);
+    expect(outcome.stdout).toMatch(/^Verdict: One step ahead, the network (beats|does not beat) the best baseline or reference, [a-z-]+( \(reference\))?: test RMSE /m);
   });
 
   it('refuses a lambda without the Box-Cox transform, and the log of a zero, in one sentence', async () => {

@@ -26,6 +26,7 @@ import { newRunId } from '../../engine/run-id.js';
 import { RunRecorder } from '../../engine/runs/recorder.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
+import { forecasterLabel } from '../../engine/evaluate/verdict.js';
 import { float, integer, integerList, list } from '../parse-flags.js';
 
 interface TrainFlags {
@@ -247,11 +248,17 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   print(metricRow('model, train', result.metrics.train));
   if (result.metrics.validation) print(metricRow('model, validation', result.metrics.validation));
   print(metricRow('model, test', result.metrics.test));
-  for (const baseline of result.baselines) print(metricRow(`${baseline.name} baseline, test`, baseline.test));
+  for (const baseline of result.baselines) print(metricRow(`${forecasterLabel(baseline)}, test`, baseline.test));
+  if (result.metrics.testFromOrigin) print(metricRow('model, test from origin', result.metrics.testFromOrigin));
+  for (const baseline of result.baselines) if (baseline.fromOrigin) print(metricRow(`${forecasterLabel(baseline)}, from origin`, baseline.fromOrigin));
   for (const fold of result.backtest) print(metricRow(`backtest fold ${fold.fold} (rows ${fold.start}-${fold.end})`, fold.metrics));
   if (result.forecast.length) {
     print('');
     print(`Forecast: ${result.forecast.map((p) => `${p.time ?? `+${p.step}`} ${p.value.toFixed(2)}`).join(', ')}`);
+  }
+  if (result.verdict) {
+    print('');
+    print(`Verdict: ${result.verdict.text}`);
   }
   print('');
   for (const warning of result.warnings) print(`Note: ${warning}`);

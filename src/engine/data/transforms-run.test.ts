@@ -81,6 +81,10 @@ describe('a run with log + differencing at lags 1 and 12', () => {
     // A sane network in passengers: within the spread of the series, as good as the naive baseline within a factor.
     const naive = run.result.baselines.find((b) => b.name === 'naive')!;
     expect(test.original.rmse).toBeLessThan(3 * naive.test.original.rmse);
+    // The verdict names the single best of them, on each protocol.
+    const best = run.result.baselines.reduce((a, b) => (b.test.original.rmse < a.test.original.rmse ? b : a));
+    expect(run.result.verdict?.oneStep).toMatchObject({ best: best.name, bestRmse: best.test.original.rmse, modelRmse: test.original.rmse });
+    expect(run.result.verdict?.fromOrigin?.modelRmse).toBe(run.result.metrics.testFromOrigin!.original.rmse);
   });
 
   it('scores the network from the origin, and gives intervals, a backtest and a forecast in passengers', () => {

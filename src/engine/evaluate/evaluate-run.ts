@@ -23,6 +23,7 @@ import { networkFromOrigin } from './from-origin.js';
 import { predictionIntervals } from './intervals.js';
 import { maseScale } from './metrics.js';
 import { scorePart, type ScoredPart } from './test-targets.js';
+import { runVerdict } from './verdict.js';
 
 export interface EvaluationInput {
   runId: string;
@@ -176,6 +177,7 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
       testFromOrigin,
     },
     baselines,
+    verdict: runVerdict({ test: metricsOf('test'), testFromOrigin }, baselines),
     seasonLength,
     backtest,
     predictions: parts.flatMap((p) => scored[p.split].rows),
