@@ -110,6 +110,19 @@ export const TrainingSpecSchema = z.object({
 });
 export type TrainingSpec = z.infer<typeof TrainingSpecSchema>;
 
+/** Training windows of a refit backtest: from the first row (expanding) or of the first fold's length (sliding). */
+export const REFIT_WINDOWS = ['expanding', 'sliding'] as const;
+
+/** A rolling-origin backtest that retrains the network and refits the references at each origin (Darts' historical_forecasts). */
+export const RefitSpecSchema = z.object({
+  /** Origins (folds): the last `origins` blocks of `horizon` rows are each forecast from the rows before them. */
+  origins: int(1, 20),
+  /** Steps forecast from each origin. */
+  horizon: int(1, 10_000).default(1),
+  window: z.enum(REFIT_WINDOWS).default('expanding'),
+});
+export type RefitSpec = z.infer<typeof RefitSpecSchema>;
+
 export const EvaluationSpecSchema = z.object({
   /** Season length for the seasonal-naive baseline and MASE; null = detect from the data. */
   seasonLength: int(1, 10_000).nullable().default(null),
@@ -119,6 +132,8 @@ export const EvaluationSpecSchema = z.object({
   forecastSteps: int(0, 10_000).default(0),
   /** Nominal levels of the split-conformal prediction intervals (calibrated on the validation windows); [] = none. */
   intervalLevels: z.array(z.number().gt(0).lt(1)).max(5).default(() => [0.8, 0.95]),
+  /** Refit backtest (null = none): the network retrained, the references refitted, at each of k origins. */
+  refit: RefitSpecSchema.nullable().default(null),
 });
 export type EvaluationSpec = z.infer<typeof EvaluationSpecSchema>;
 

@@ -89,6 +89,31 @@ export const BacktestFoldSchema = z.object({
 });
 export type BacktestFold = z.infer<typeof BacktestFoldSchema>;
 
+/** One origin of a refit backtest: the network retrained and the baselines/references refitted on the rows up to it. */
+export const RefitFoldSchema = z.object({
+  fold: z.number().int(),
+  /** Series rows the fold trained on: trainStart..origin (origin = the last training row). */
+  trainStart: z.number().int(),
+  origin: z.number().int(),
+  /** Series rows of the first and last target forecast from the origin. */
+  start: z.number().int(),
+  end: z.number().int(),
+  /** The retrained network's forecast from the origin (recursive, no actuals after the origin). */
+  network: MetricSetSchema,
+  /** Each baseline and reference fitted on the same rows, forecast from the same origin. */
+  baselines: z.array(z.object({ name: z.string(), kind: z.enum(['baseline', 'reference']), metrics: MetricSetSchema })),
+});
+export type RefitFold = z.infer<typeof RefitFoldSchema>;
+
+export const RefitBacktestSchema = z.object({
+  window: z.enum(['expanding', 'sliding']),
+  horizon: z.number().int(),
+  /** Networks trained for the backtest (one per origin). */
+  trainings: z.number().int(),
+  folds: z.array(RefitFoldSchema),
+});
+export type RefitBacktest = z.infer<typeof RefitBacktestSchema>;
+
 export const ForecastPointSchema = z.object({
   step: z.number().int(),
   /** Projected time label, or null when the time column has no regular step. */
@@ -205,6 +230,8 @@ export const RunResultSchema = z.object({
   verdict: RunVerdictSchema.nullable().optional(),
   seasonLength: z.number().int().nullable(),
   backtest: z.array(BacktestFoldSchema),
+  /** The rolling-origin backtest with refit (null or absent: not asked for, or not possible). */
+  refitBacktest: RefitBacktestSchema.nullable().optional(),
   predictions: z.array(PredictionRowSchema),
   forecast: z.array(ForecastPointSchema),
   /** Split-conformal prediction intervals on the test predictions and the forecast (null: none). */

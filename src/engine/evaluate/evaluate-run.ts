@@ -8,11 +8,20 @@
  */
 import type { z } from 'zod';
 import type { RunConfig } from '../../contract/run-config.js';
-import { BacktestFoldSchema, BaselineResultSchema, ForecastPointSchema, MetricSetSchema, PredictionIntervalsSchema, type RunResult } from '../../contract/run-result.js';
+import {
+  BacktestFoldSchema,
+  BaselineResultSchema,
+  ForecastPointSchema,
+  MetricSetSchema,
+  PredictionIntervalsSchema,
+  RefitBacktestSchema,
+  type RunResult,
+} from '../../contract/run-result.js';
 import type { PreparedData } from '../data/prepare.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
 import type { Windows } from '../data/windows.js';
 import type { TrainerName, TrainOutcome, WindowPredictor } from '../train/trainer.js';
+import { trainerNamed } from '../train/choose-trainer.js';
 import { DIVERGENCE_ADVICE } from '../train/batch-pacing.js';
 import { versions } from '../versions.js';
 import { runBacktest } from './backtest.js';
@@ -21,6 +30,7 @@ import type { EvaluationContext } from './context.js';
 import { forecastAhead } from './forecast.js';
 import { networkFromOrigin } from './from-origin.js';
 import { predictionIntervals } from './intervals.js';
+import { refitBacktest } from './refit-backtest.js';
 import { maseScale } from './metrics.js';
 import { scorePart, type ScoredPart } from './test-targets.js';
 import { runVerdict } from './verdict.js';
@@ -148,6 +158,18 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
   const intervals = await reportingStep('The prediction intervals', warnings, null, PredictionIntervalsSchema.nullable(), () =>
     predictionIntervals(context, predict, predictions.validation ?? null, forecast.length),
   );
+  progress(0.97);
+  const refit = await reportingStep('The refit backtest', warnings, null, RefitBacktestSchema.nullable(), () =>
+    refitBacktest({
+      config,
+      series,
+      seasonLength,
+      basis: scoring,
+      trainer: trainerNamed(input.trainer),
+      warnings,
+      onFold: (done, total) => progress(0.97 + (0.03 * done) / total),
+    }),
+  );
   progress(1);
 
   return {
@@ -180,6 +202,7 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
     verdict: runVerdict({ test: metricsOf('test'), testFromOrigin }, baselines),
     seasonLength,
     backtest,
+    refitBacktest: refit,
     predictions: parts.flatMap((p) => scored[p.split].rows),
     forecast,
     intervals,
