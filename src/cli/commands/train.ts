@@ -10,6 +10,7 @@ import {
   MISSING_POLICIES,
   OPTIMIZERS,
   RECURRENT_LAYER_TYPES,
+  REFIT_WINDOWS,
   SCALER_FITS,
   TARGET_TRANSFORMS,
   TRAINER_CHOICES,
@@ -62,6 +63,9 @@ interface TrainFlags {
   seasonLength?: number;
   backtestFolds: number;
   forecastSteps: number;
+  refit?: number;
+  refitHorizon: number;
+  refitWindow: string;
   backend: string;
   trainer: string;
   out?: string;
@@ -119,6 +123,7 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
       seasonLength: flags.seasonLength ?? null,
       backtestFolds: flags.backtestFolds,
       forecastSteps: flags.forecastSteps,
+      refit: flags.refit === undefined ? null : { origins: flags.refit, horizon: flags.refitHorizon, window: flags.refitWindow },
     },
     backend: flags.backend,
     trainer: flags.trainer,
@@ -164,6 +169,9 @@ export function registerTrainCommand(program: Command): void {
     .option('--season-length <n>', 'season length for baselines and MASE (default: detected)', integer)
     .option('--backtest-folds <n>', 'rolling-origin backtest folds over the test span', integer, 0)
     .option('--forecast-steps <n>', 'steps to forecast beyond the data', integer, 0)
+    .option('--refit <k>', 'refit backtest: retrain the network and refit the references at each of k origins before the last k blocks of --refit-horizon rows', integer)
+    .option('--refit-horizon <h>', 'with --refit: steps forecast from each origin', integer, 1)
+    .addOption(choice('--refit-window <kind>', 'with --refit: training rows from the first row (expanding) or as many as the first fold (sliding)', REFIT_WINDOWS, 'expanding'))
     .addOption(choice('--backend <name>', 'TensorFlow.js backend', BACKEND_CHOICES, 'auto'))
     .addOption(choice('--trainer <name>', 'training implementation: auto = fused kernel where it supports the model, else tfjs', TRAINER_CHOICES, 'auto'))
     .option('--out <dir>', 'export the trained model bundle to this new folder')
@@ -252,6 +260,7 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   if (result.metrics.testFromOrigin) print(metricRow('model, test from origin', result.metrics.testFromOrigin));
   for (const baseline of result.baselines) if (baseline.fromOrigin) print(metricRow(`${forecasterLabel(baseline)}, from origin`, baseline.fromOrigin));
   for (const fold of result.backtest) print(metricRow(`backtest fold ${fold.fold} (rows ${fold.start}-${fold.end})`, fold.metrics));
+  if (result.refitBacktest) printRefitBacktest(result.refitBacktest, result.dataset.column, print);
   if (result.forecast.length) {
     print('');
     print(`Forecast: ${result.forecast.map((p) => `${p.time ?? `+${p.step}`} ${p.value.toFixed(2)}`).join(', ')}`);
@@ -264,6 +273,18 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   for (const warning of result.warnings) print(`Note: ${warning}`);
   print(`Trained in ${result.trainSeconds.toFixed(1)} s by the ${result.trainer} trainer on ${result.backend}, seed ${result.seed} (${result.stopReason}; the model keeps epoch ${result.bestEpoch}).`);
   if (result.bundleDir) print(`Model bundle: ${result.bundleDir}`);
+}
+
+/** The refit backtest: one row per origin, test RMSE of the retrained network beside each refitted baseline and reference. */
+function printRefitBacktest(refit: NonNullable<RunResult['refitBacktest']>, column: string, print: (line: string) => void): void {
+  const names = [...new Set(refit.folds.flatMap((f) => f.baselines.map((b) => forecasterLabel(b))))];
+  print('');
+  print(`Refit backtest: the network retrained (${refit.trainings} trainings) and the references refitted at each origin, ${refit.horizon} step(s) ahead, ${refit.window} window; RMSE in ${column} units`);
+  print(`  ${'fold (forecast rows)'.padEnd(24)}${['network', ...names].map((h) => h.padStart(Math.max(10, h.length + 2))).join('')}`);
+  for (const fold of refit.folds) {
+    const cells = [fmt(fold.network.original.rmse), ...names.map((n) => fmt(fold.baselines.find((b) => forecasterLabel(b) === n)?.metrics.original.rmse ?? null))];
+    print(`  ${`${fold.fold} (${fold.start}-${fold.end})`.padEnd(24)}${cells.map((c, i) => c.padStart(Math.max(10, ['network', ...names][i].length + 2))).join('')}`);
+  }
 }
 
 /** "log, then differenced at lag 1, then at lag 12". */

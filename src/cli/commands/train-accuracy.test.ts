@@ -1,6 +1,7 @@
 /**
- * `train --transform/--box-cox-lambda/--difference`: the real CLI in a child process (the built lib/) records
- * the chain in --json and the summary, and refuses what cannot work in one sentence, before training.
+ * The accuracy flags of `train`, through the real CLI in a child process (the built lib/):
+ * `--transform/--box-cox-lambda/--difference` record the chain in --json and the summary and refuse what cannot
+ * work in one sentence, before training; `--refit` prints the refit backtest and puts it in --json.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ const passengers = resolve('resources/datasets/air-passengers.csv');
 let root: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'fw-train-transforms-'));
+  root = await mkdtemp(join(tmpdir(), 'fw-train-accuracy-'));
 });
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
@@ -71,5 +72,21 @@ describe('train with transforms', () => {
     expect(log.code).toBe(1);
     expect(log.stdout).not.toMatch(/Epoch/);
     expect(log.stderr).toBe('forecast-workbench: The log transform needs positive values, but row 0 holds 0; choose another transform or none.\n');
+  });
+});
+
+describe('train --refit', () => {
+  it('retrains at each origin: the table per fold in the summary, refitBacktest in --json', async () => {
+    const args = ['--csv', passengers, '--refit', '2', '--refit-horizon', '6', '--refit-window', 'sliding', '--time-steps', '12'];
+    const json = JSON.parse((await train([...args, '--json'])).stdout);
+    expect(json.refitBacktest).toMatchObject({ window: 'sliding', horizon: 6, trainings: 2 });
+    expect(json.refitBacktest.folds.map((f: { trainStart: number; start: number }) => [f.trainStart, f.start])).toEqual([
+      [0, 132],
+      [6, 138],
+    ]);
+    const outcome = await train(args);
+    expect(outcome.stdout).toContain('Refit backtest: the network retrained (2 trainings) and the references refitted at each origin, 6 step(s) ahead, sliding window; RMSE in Passengers units');
+    expect(outcome.stdout).toMatch(/^ {2}fold \(forecast rows\) +network +naive +seasonal-naive +ets \(reference\) +theta \(reference\) +arima \(reference\)$/m);
+    expect(outcome.stdout).toMatch(/^ {2}2 \(138-143\)( +\d+\.\d{3}){6}$/m);
   });
 });
