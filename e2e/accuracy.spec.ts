@@ -1,7 +1,8 @@
 /**
- * The target transform in the form: air passengers trained with log + differencing at lags 1 and 12, the run's
- * forecast in passengers; a Box-Cox lambda out of range and a lag that is not a number are refused next to
- * their fields. Screenshots of the form block at 1440x900 and 1024x700.
+ * Accuracy settings in the page. The target transform: air passengers trained with log + differencing at lags
+ * 1 and 12, the run's forecast in passengers; a Box-Cox lambda out of range and a lag that is not a number are
+ * refused next to their fields. The refit backtest: set in the form, shown per origin beside the refitted
+ * references. Screenshots at 1440x900 and 1024x700.
  */
 import { join } from 'node:path';
 import { expect, screenshotDir, setField, test } from './fixtures';
@@ -50,4 +51,35 @@ test('log + differencing 1, 12 on air passengers: trained, forecast in passenger
   await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', /finished|failed/, { timeout: 180_000 });
   await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', 'finished');
   await expect(page.getByTestId('prediction-chart')).toHaveAttribute('data-forecast-points', '12');
+});
+
+test('refit backtest: 2 origins of 6 months, the retrained network beside the refitted references', async ({ app: page }) => {
+  await page.getByTestId('dataset-select').selectOption({ label: 'air-passengers.csv (bundled)' });
+  await expect(page.getByTestId('detected')).toContainText('air-passengers.csv');
+  await page.getByTestId('tab-training').click();
+  await expect(page.getByLabel('Refit horizon')).toHaveCount(0);
+  await setField(page, 'refit-origins', '2');
+  await setField(page, 'refit-horizon', '6');
+  await page.getByLabel('Refit training window').selectOption('sliding');
+  await setField(page, 'epochs', '2');
+  await setField(page, 'batch-size', '16');
+  await expect(page.getByTestId('form-status')).toHaveText('Settings are valid.');
+  await page.getByTestId('train-button').click();
+  await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', /finished|failed/, { timeout: 180_000 });
+  await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', 'finished');
+  await page.getByTestId('tab-results').click();
+  const table = page.getByTestId('refit-backtest');
+  await expect(table).toContainText('At each of 2 origins the network was trained anew (2 trainings)');
+  await expect(page.getByTestId('refit-fold-2')).toContainText('1960-07 – 1960-12');
+  await expect(page.getByTestId('refit-fold-2-network')).toHaveText(/^\s*\d+\.\d+/);
+  await expect(page.getByTestId('refit-fold-2-arima')).toHaveText(/^\s*\d+\.\d+/);
+  await expect(page.getByRole('columnheader', { name: 'ets (reference)' })).toBeVisible();
+  // Keyboard: the table region takes focus to scroll.
+  await page.getByRole('region', { name: 'Refit backtest per origin' }).focus();
+  await expect(page.getByRole('region', { name: 'Refit backtest per origin' })).toBeFocused();
+  await table.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: join(screenshotDir, 'refit-backtest-1440.png') });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await table.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await page.screenshot({ path: join(screenshotDir, 'refit-backtest-1024.png') });
 });
