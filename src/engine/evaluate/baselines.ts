@@ -52,7 +52,7 @@ function seasonalNaive(ctx: EvaluationContext, targets: TestTarget[], m: number)
     ctx.config.evaluation.seasonLength !== null
       ? 'as set'
       : calendar?.m === m
-        ? `detected from the ${calendar.frequency} time column, confirmed by the autocorrelation of the training part`
+        ? `detected from the ${calendar.frequency} time column; the autocorrelation of the training part shows no stronger season`
         : 'detected from the autocorrelation of the training part';
   const originTargets = fromOriginTargets(ctx, targets);
   return {
