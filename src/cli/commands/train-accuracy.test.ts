@@ -4,7 +4,7 @@
  * work in one sentence, before training; `--refit` prints the refit backtest and puts it in --json.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -88,5 +88,25 @@ describe('train --refit', () => {
     expect(outcome.stdout).toContain('Refit backtest: the network retrained (2 trainings) and the references refitted at each origin, 6 step(s) ahead, sliding window; RMSE in Passengers units');
     expect(outcome.stdout).toMatch(/^ {2}fold \(forecast rows\) +network +naive +seasonal-naive +ets \(reference\) +theta \(reference\) +arima \(reference\)$/m);
     expect(outcome.stdout).toMatch(/^ {2}2 \(138-143\)( +\d+\.\d{3}){6}$/m);
+  });
+});
+
+describe('predict BUNDLE applies its intervals', () => {
+  it('writes lower/upper columns per level for the predictions and the forecast, and reports their coverage', async () => {
+    const bundle = join(root, 'with-intervals');
+    const trained = await train(['--csv', passengers, '--time-steps', '12', '--windowing', 'sliding', '--validation', '0.25', '--forecast-steps', '3', '--out', bundle, '--quiet']);
+    expect(trained.code).toBe(0);
+    const csvOut = join(root, 'predicted.csv');
+    const predicted = await run(process.execPath, [cli, 'predict', bundle, '--csv', passengers, '--out', csvOut], { timeout: 120_000 });
+    expect(predicted.stdout).toMatch(/^Prediction intervals \(the bundle's split-conformal bands\): 80 %: [\d.]+ % of actuals inside; 95 %: [\d.]+ % of actuals inside\.$/m);
+    expect(predicted.stdout, predicted.stdout).toMatch(/^ {5}1 {2}1961-01 +-?[\d.]+ {2}(\[-?[\d.]+, -?[\d.]+\]|\[unbounded\]) (\[-?[\d.]+, -?[\d.]+\]|\[unbounded\])$/m);
+    const metadata = JSON.parse(await readFile(join(bundle, 'metadata.json'), 'utf8'));
+    const q80 = metadata.intervals.test.find((b: { level: number }) => b.level === 0.8).halfWidth[0];
+    const lines = (await readFile(csvOut, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('kind,index,time,step,actual,predicted,lower_80,upper_80,lower_95,upper_95');
+    const [, , , , , value, lower, upper] = lines[1].split(',').map(Number);
+    expect(lower).toBeCloseTo(value - q80, 9);
+    expect(upper).toBeCloseTo(value + q80, 9);
+    expect(lines.at(-1)).toMatch(/^forecast,146,1961-03,3,,[\d.]+,/);
   });
 });

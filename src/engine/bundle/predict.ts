@@ -16,6 +16,7 @@ import { modelFeatures, TargetSpace, transformGap } from '../data/transforms.js'
 import { makeWindows } from '../data/windows.js';
 import type { PreparedData } from '../data/prepare.js';
 import { predictInChunks } from '../evaluate/evaluate-run.js';
+import { applyIntervals } from '../evaluate/intervals.js';
 import { forecastAhead } from '../evaluate/forecast.js';
 import { maseScale } from '../evaluate/metrics.js';
 import { scorePart } from '../evaluate/test-targets.js';
@@ -146,6 +147,7 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       predictions,
       metrics,
       forecast,
+      intervals: m.intervals ? applyIntervals(m.intervals, predictions) : null,
       sameDataAsTraining: series.sha256 === m.dataset.sha256,
       warnings,
     };

@@ -122,5 +122,13 @@ describe('a run with log + differencing at lags 1 and 12', () => {
     }
     expect(p.forecast).toHaveLength(12);
     p.forecast.forEach((f, i) => expect(Math.abs(f.value - run.result.forecast[i].value) / f.value).toBeLessThan(1e-9));
+    // The bundle's bands, applied: the same half-widths per step, coverage measured on these rows.
+    expect(p.intervals?.test.map((b) => b.halfWidth)).toEqual(run.result.intervals!.test.map((b) => b.halfWidth));
+    expect(p.intervals?.forecast).toEqual(run.result.intervals!.forecast);
+    for (const band of p.intervals!.test) {
+      const q = band.halfWidth[0]!;
+      const inside = p.predictions.filter((r) => Math.abs(r.actual - r.predicted) <= q).length;
+      expect(band.coverage).toBe(inside / p.predictions.length);
+    }
   });
 });

@@ -37,6 +37,19 @@ export function coverage(actual: ArrayLike<number>, predicted: ArrayLike<number>
   return inside / actual.length;
 }
 
+/**
+ * A run's bands applied to new predictions (as `predict BUNDLE` makes them): the same half-widths per step
+ * ahead, with the coverage measured on these rows' actual values.
+ */
+export function applyIntervals(intervals: PredictionIntervals, rows: ReadonlyArray<{ actual: number; predicted: number; step: number }>): PredictionIntervals {
+  const actual = rows.map((r) => r.actual);
+  const predicted = rows.map((r) => r.predicted);
+  return {
+    ...intervals,
+    test: intervals.test.map((band) => ({ ...band, coverage: coverage(actual, predicted, (i) => band.halfWidth[rows[i].step - 1] ?? null) })),
+  };
+}
+
 /** Absolute errors per step (0-based) of the model's validation predictions, in original units. */
 function validationErrors(ctx: EvaluationContext, validationPredictionsScaled: Float32Array): number[][] {
   const validation = ctx.prepared.validation!;
