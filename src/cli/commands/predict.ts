@@ -87,7 +87,8 @@ export function formatPrediction(p: BundlePrediction, out: string | null = null)
     lines.push(`Prediction intervals (the bundle's split-conformal bands): ${covered.join('; ')}.`);
   }
   if (p.forecast.length) {
-    lines.push(`Forecast, ${p.forecast.length} step(s) after the last row${bands.length ? ` (with ${bands.map((b) => `${+(b.level * 100).toFixed(1)} %`).join(' and ')} intervals)` : ''}:`);
+    lines.push(`Forecast, ${p.forecast.length} step(s) after the last row:`);
+    if (bands.length) lines.push(`  (beside each value: its ${bands.map((b) => `${+(b.level * 100).toFixed(1)} %`).join(' and ')} interval)`);
     for (const f of p.forecast) {
       const ranges = bands.map((b) => {
         const q = b.halfWidth[f.step - 1];

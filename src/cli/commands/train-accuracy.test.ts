@@ -99,6 +99,7 @@ describe('predict BUNDLE applies its intervals', () => {
     const csvOut = join(root, 'predicted.csv');
     const predicted = await run(process.execPath, [cli, 'predict', bundle, '--csv', passengers, '--out', csvOut], { timeout: 120_000 });
     expect(predicted.stdout).toMatch(/^Prediction intervals \(the bundle's split-conformal bands\): 80 %: [\d.]+ % of actuals inside; 95 %: [\d.]+ % of actuals inside\.$/m);
+    expect(predicted.stdout).toContain('Forecast, 3 step(s) after the last row:\n  (beside each value: its 80 % and 95 % interval)\n');
     expect(predicted.stdout, predicted.stdout).toMatch(/^ {5}1 {2}1961-01 +-?[\d.]+ {2}(\[-?[\d.]+, -?[\d.]+\]|\[unbounded\]) (\[-?[\d.]+, -?[\d.]+\]|\[unbounded\])$/m);
     const metadata = JSON.parse(await readFile(join(bundle, 'metadata.json'), 'utf8'));
     const q80 = metadata.intervals.test.find((b: { level: number }) => b.level === 0.8).halfWidth[0];
