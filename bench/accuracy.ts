@@ -9,7 +9,7 @@
  */
 import { bundledDatasetPath } from '../src/engine/data/bundled-datasets.js';
 import { runForecast } from '../src/engine/run.js';
-import type { BaselineResult, RunResult } from '../src/contract/run-result.js';
+import type { RunResult } from '../src/contract/run-result.js';
 
 const epochs = Number(process.env.BENCH_EPOCHS ?? 20);
 const seeds = Array.from({ length: Number(process.env.BENCH_SEEDS ?? 5) }, (_, i) => i + 1);
@@ -22,24 +22,17 @@ const median = (values: number[]) => {
 };
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(3));
 
-/** The lowest original-unit RMSE among the baselines and references under one protocol. */
-function best(baselines: BaselineResult[], protocol: 'test' | 'fromOrigin'): { name: string; rmse: number } {
-  const scored = baselines.flatMap((b) => {
-    const set = protocol === 'test' ? b.test : b.fromOrigin;
-    return set ? [{ name: b.name, rmse: set.original.rmse }] : [];
-  });
-  return scored.reduce((a, b) => (b.rmse < a.rmse ? b : a));
-}
-
 const rows: string[] = [];
 for (const file of datasets) {
   const runs: RunResult[] = [];
   for (const seed of seeds) runs.push(await runForecast({ data: { path: bundledDatasetPath(file) }, training: { seed, epochs } }));
   const oneStep = median(runs.map((r) => r.metrics.test.original.rmse));
   const fromOrigin = runs.every((r) => r.metrics.testFromOrigin) ? median(runs.map((r) => r.metrics.testFromOrigin!.original.rmse)) : NaN;
-  const bestOneStep = best(runs[0].baselines, 'test');
-  const bestFromOrigin = best(runs[0].baselines, 'fromOrigin');
-  const row = `| ${file.replace('.csv', '')} (m = ${runs[0].seasonLength ?? 'none'}) | ${fmt(oneStep)} | ${fmt(bestOneStep.rmse)} (${bestOneStep.name}) | ${fmt(fromOrigin)} | ${fmt(bestFromOrigin.rmse)} (${bestFromOrigin.name}) |`;
+  // The verdict names the best baseline or reference per protocol (evaluate/verdict.ts); they do not depend on the seed.
+  const bestOneStep = runs[0].verdict?.oneStep;
+  const bestFromOrigin = runs[0].verdict?.fromOrigin;
+  const named = (v: typeof bestOneStep | null) => (v ? `${fmt(v.bestRmse)} (${v.best})` : '—');
+  const row = `| ${file.replace('.csv', '')} (m = ${runs[0].seasonLength ?? 'none'}) | ${fmt(oneStep)} | ${named(bestOneStep)} | ${fmt(fromOrigin)} | ${named(bestFromOrigin)} |`;
   console.error(row);
   rows.push(row);
 }

@@ -22,6 +22,11 @@ export function numbers(value: string): number[] {
   });
 }
 
+/** Comma-separated whole numbers, e.g. "1,12". */
+export function integerList(value: string): number[] {
+  return list(value).map(integer);
+}
+
 export function list(value: string): string[] {
   return value
     .split(',')

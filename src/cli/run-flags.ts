@@ -19,24 +19,37 @@ import {
   TRAINER_CHOICES,
   WINDOWINGS,
   parseRunConfig,
+  DateRangeSchema,
+  REFIT_WINDOWS,
+  RefitSpecSchema,
+  TARGET_TRANSFORMS,
   type LayerSpec,
   type RunConfig,
 } from '../contract/run-config.js';
+import type { z } from 'zod';
+
+type DateRange = z.infer<typeof DateRangeSchema>;
+type RefitSpec = z.infer<typeof RefitSpecSchema>;
+/** The defaults inside each nested setting (what its flags leave unset). */
+const NESTED_DEFAULTS = {
+  'data.dateRange': (): Partial<DateRange> => DateRangeSchema.parse({}),
+  'evaluation.refit': (): Partial<RefitSpec> => RefitSpecSchema.partial({ origins: true }).parse({}),
+} as const;
 import { bundledDatasetPath } from '../engine/data/bundled-datasets.js';
-import { float, integer, list, repeatable } from './parse-flags.js';
+import { float, integer, integerList, list, repeatable } from './parse-flags.js';
 
 /** A place in the run configuration: a top-level setting or `[section, setting]`. */
 type SettingPath = { [S in keyof RunConfig]: RunConfig[S] extends Record<string, unknown> ? [S, keyof RunConfig[S] & string] : [S] }[keyof RunConfig];
 /** A setting of every recurrent layer (built from --stack, --cell, --units, ...), or the number of layers. */
 type LayerPath = ['model.layers[]', keyof LayerSpec] | ['model.layers.length'];
-/** One end of the date range (`data.dateRange.from` / `.to`; the range is null when neither is given). */
-type RangePath = ['data.dateRange', 'from' | 'to'];
+/** A setting inside a setting that is null unless one of its flags is given: one end of `data.dateRange`, or a part of `evaluation.refit`. */
+type NestedPath = ['data.dateRange', keyof DateRange] | ['evaluation.refit', keyof RefitSpec];
 
 export interface RunFlag {
   /** The commander flag with its value name, e.g. `--time-steps <n>`. */
   flag: string;
   /** Where the value goes in the run configuration; the default shown in --help is the schema's value there. */
-  path: SettingPath | LayerPath | RangePath;
+  path: SettingPath | LayerPath | NestedPath;
   /** Turns the text given into the value (src/cli/parse-flags.ts); the text as is when absent. */
   parse?: (value: string, previous?: unknown) => unknown;
   /** The values allowed (for enum settings). */
@@ -80,6 +93,9 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '--test-size <n>', path: ['prep', 'testSize'], parse: integer, description: 'the last N rows are the test part (instead of --train-fraction)' },
   { flag: '--scaler-fit <part>', path: ['prep', 'scalerFit'], choices: SCALER_FITS, description: 'fit the MinMax scaler on all data (tutorial) or the training part only' },
   { flag: '--validation <f>', path: ['prep', 'validationFraction'], parse: float, description: 'share of training windows held out for validation' },
+  { flag: '--transform <name>', path: ['prep', 'transform'], choices: TARGET_TRANSFORMS, description: 'transform of the target before scaling, inverted for predictions and metrics' },
+  { flag: '--box-cox-lambda <l>', path: ['prep', 'boxCoxLambda'], parse: float, description: 'with --transform box-cox: lambda from -1 to 2 (default: maximum likelihood on the training part)' },
+  { flag: '--difference <lags>', path: ['prep', 'difference'], parse: integerList, description: 'difference the target at these lags after the transform, comma-separated, e.g. 1,12' },
   { flag: '--cell <type>', path: ['model.layers[]', 'type'], choices: RECURRENT_LAYER_TYPES, description: 'recurrent layer type' },
   { flag: '--units <n>', path: ['model.layers[]', 'units'], parse: integer, description: 'hidden units per recurrent layer' },
   { flag: '--activation <name>', path: ['model.layers[]', 'activation'], choices: ACTIVATIONS, description: 'recurrent activation' },
@@ -98,6 +114,9 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '--season-length <n>', path: ['evaluation', 'seasonLength'], parse: integer, description: 'season length for baselines and MASE (default: detected)' },
   { flag: '--backtest-folds <n>', path: ['evaluation', 'backtestFolds'], parse: integer, description: 'rolling-origin backtest folds over the test span' },
   { flag: '--forecast-steps <n>', path: ['evaluation', 'forecastSteps'], parse: integer, description: 'steps to forecast beyond the data' },
+  { flag: '--refit <k>', path: ['evaluation.refit', 'origins'], parse: integer, description: 'refit backtest: retrain the network and refit the references at each of k origins before the last k blocks of --refit-horizon rows' },
+  { flag: '--refit-horizon <h>', path: ['evaluation.refit', 'horizon'], parse: integer, description: 'with --refit: steps forecast from each origin' },
+  { flag: '--refit-window <kind>', path: ['evaluation.refit', 'window'], choices: REFIT_WINDOWS, description: 'with --refit: training rows from the first row (expanding) or as many as the first fold (sliding)' },
   { flag: '--backend <name>', path: ['backend'], choices: BACKEND_CHOICES, description: 'TensorFlow.js backend' },
   { flag: '--trainer <name>', path: ['trainer'], choices: TRAINER_CHOICES, description: 'training implementation: auto = fused kernel where it supports the model, else tfjs' },
 ];
@@ -109,7 +128,7 @@ const schemaDefaults = (): RunConfig => RunConfigSchema.parse({ data: { path: '-
 function valueAt(config: RunConfig, path: RunFlag['path']): unknown {
   if (path[0] === 'model.layers.length') return config.model.layers.length;
   if (path[0] === 'model.layers[]') return config.model.layers[0][path[1]];
-  if (path[0] === 'data.dateRange') return config.data.dateRange?.[path[1]] ?? null;
+  if (path[0] === 'data.dateRange' || path[0] === 'evaluation.refit') return (NESTED_DEFAULTS[path[0]]() as Record<string, unknown>)[path[1]] ?? null;
   const section: unknown = config[path[0]];
   return path.length === 1 ? section : (section as Record<string, unknown>)[path[1]];
 }
@@ -147,7 +166,7 @@ export function givenOptions(command: Command): Record<string, unknown> {
 export function configFromFlags(given: Record<string, unknown>): RunConfig {
   const input: Record<string, unknown> = {};
   const layerSettings: Record<string, unknown> = {};
-  const range: Record<string, unknown> = {};
+  const nested: Record<string, Record<string, unknown> | undefined> = {};
   let stack: number | undefined;
   for (const entry of RUN_FLAGS) {
     const value = given[new Option(entry.flag).attributeName()];
@@ -155,7 +174,7 @@ export function configFromFlags(given: Record<string, unknown>): RunConfig {
     const [head, key] = entry.path;
     if (head === 'model.layers.length') stack = value as number;
     else if (head === 'model.layers[]') layerSettings[key] = value;
-    else if (head === 'data.dateRange') range[key] = value;
+    else if (head === 'data.dateRange' || head === 'evaluation.refit') nested[head] = { ...nested[head], [key]: value };
     else if (key === undefined) input[head] = value;
     else input[head] = { ...(input[head] as object | undefined), [key]: value };
   }
@@ -165,6 +184,7 @@ export function configFromFlags(given: Record<string, unknown>): RunConfig {
     input['model'] = { ...model, layers: Array.from({ length: count }, () => ({ ...layerSettings })) };
   }
   const data = (input['data'] ?? {}) as Record<string, unknown>;
-  input['data'] = { ...data, path: data['path'] ?? bundledDatasetPath(), ...(Object.keys(range).length > 0 && { dateRange: { from: null, to: null, ...range } }) };
+  input['data'] = { ...data, path: data['path'] ?? bundledDatasetPath(), ...(nested['data.dateRange'] && { dateRange: nested['data.dateRange'] }) };
+  if (nested['evaluation.refit']) input['evaluation'] = { ...(input['evaluation'] as object | undefined), refit: nested['evaluation.refit'] };
   return parseRunConfig(input);
 }

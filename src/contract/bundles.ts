@@ -13,6 +13,7 @@ import {
   DatasetInfoSchema,
   ForecastPointSchema,
   MetricSetSchema,
+  PredictionIntervalsSchema,
   RunResultSchema,
   ScalerStateSchema,
 } from './run-result.js';
@@ -183,6 +184,12 @@ export const BundlePredictionSchema = z.object({
   metrics: MetricSetSchema.nullable(),
   /** Forecast beyond the last row, original units. */
   forecast: z.array(ForecastPointSchema),
+  /**
+   * The bundle's split-conformal bands applied to these predictions (per step ahead) and to the forecast (per
+   * forecast step; steps beyond the bundle's own are unbounded, null), with the coverage measured on this data.
+   * Null or absent: the bundle has no intervals.
+   */
+  intervals: PredictionIntervalsSchema.nullable().optional(),
   /** True when the new file is byte-for-byte the file the model was trained on. */
   sameDataAsTraining: z.boolean(),
   warnings: z.array(z.string()),

@@ -30,6 +30,10 @@ export type Windowing = (typeof WINDOWINGS)[number];
 export const SCALER_FITS = ['all', 'train'] as const;
 export type ScalerFit = (typeof SCALER_FITS)[number];
 
+/** Variance-stabilising transform of the target before scaling (engine/data/transforms.ts): none, log, or Box-Cox. */
+export const TARGET_TRANSFORMS = ['none', 'log', 'box-cox'] as const;
+export type TargetTransformName = (typeof TARGET_TRANSFORMS)[number];
+
 export const MISSING_POLICIES = ['drop', 'ffill', 'interpolate'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 
@@ -118,6 +122,12 @@ export const PrepSpecSchema = z.object({
   scalerFit: z.enum(SCALER_FITS).default('all'),
   /** Share of the training windows, taken from their end, held out for validation (0 = none). */
   validationFraction: z.number().min(0).max(0.5).default(0),
+  /** Transform of the target before scaling (inverted exactly for predictions, metrics, intervals and forecasts). */
+  transform: z.enum(TARGET_TRANSFORMS).default('none'),
+  /** Box-Cox lambda; null = chosen by maximum likelihood on the training part. Only with transform 'box-cox'. */
+  boxCoxLambda: z.number().min(-1).max(2).nullable().default(null),
+  /** Differencing lags applied after the transform, in order (e.g. [1] or [1, 12]); [] = none. */
+  difference: z.array(int(1, 10_000)).max(3).default(() => []),
 });
 export type PrepSpec = z.infer<typeof PrepSpecSchema>;
 
@@ -134,6 +144,19 @@ export const TrainingSpecSchema = z.object({
 });
 export type TrainingSpec = z.infer<typeof TrainingSpecSchema>;
 
+/** Training windows of a refit backtest: from the first row (expanding) or of the first fold's length (sliding). */
+export const REFIT_WINDOWS = ['expanding', 'sliding'] as const;
+
+/** A rolling-origin backtest that retrains the network and refits the references at each origin (Darts' historical_forecasts). */
+export const RefitSpecSchema = z.object({
+  /** Origins (folds): the last `origins` blocks of `horizon` rows are each forecast from the rows before them. */
+  origins: int(1, 20),
+  /** Steps forecast from each origin. */
+  horizon: int(1, 10_000).default(1),
+  window: z.enum(REFIT_WINDOWS).default('expanding'),
+});
+export type RefitSpec = z.infer<typeof RefitSpecSchema>;
+
 export const EvaluationSpecSchema = z.object({
   /** Season length for the seasonal-naive baseline and MASE; null = detect from the data. */
   seasonLength: int(1, 10_000).nullable().default(null),
@@ -143,6 +166,8 @@ export const EvaluationSpecSchema = z.object({
   forecastSteps: int(0, 10_000).default(0),
   /** Nominal levels of the split-conformal prediction intervals (calibrated on the validation windows); [] = none. */
   intervalLevels: z.array(z.number().gt(0).lt(1)).max(5).default(() => [0.8, 0.95]),
+  /** Refit backtest (null = none): the network retrained, the references refitted, at each of k origins. */
+  refit: RefitSpecSchema.nullable().default(null),
 });
 export type EvaluationSpec = z.infer<typeof EvaluationSpecSchema>;
 
@@ -162,6 +187,13 @@ export const RunConfigSchema = z
         code: 'custom',
         path: ['training', 'earlyStoppingPatience'],
         message: 'early stopping watches the validation loss: set a validation fraction above 0',
+      });
+    }
+    if (config.prep.boxCoxLambda !== null && config.prep.transform !== 'box-cox') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prep', 'boxCoxLambda'],
+        message: 'a Box-Cox lambda applies to the box-cox transform only: set the transform to box-cox or leave the lambda empty',
       });
     }
     if (config.data.column !== null && config.data.inputColumns.includes(config.data.column)) {

@@ -60,6 +60,29 @@ export const BaselineResultSchema = z.object({
 });
 export type BaselineResult = z.infer<typeof BaselineResultSchema>;
 
+/** The best of the baselines and statistical references on one protocol's test RMSE (original units), against the network's. */
+export const ProtocolVerdictSchema = z.object({
+  /** Name of the best baseline or reference (e.g. "arima"), and which kind it is. */
+  best: z.string(),
+  kind: z.enum(['baseline', 'reference']),
+  bestRmse: z.number(),
+  /** The network's test RMSE under the same protocol. */
+  modelRmse: z.number(),
+  /** True when the network's RMSE is lower than the best one's. */
+  beatsBest: z.boolean(),
+});
+export type ProtocolVerdict = z.infer<typeof ProtocolVerdictSchema>;
+
+/** The run's verdict: the network against the single best baseline or reference, one step ahead and from the origin. */
+export const RunVerdictSchema = z.object({
+  oneStep: ProtocolVerdictSchema,
+  /** Null when the network or no baseline has a from-origin score. */
+  fromOrigin: ProtocolVerdictSchema.nullable(),
+  /** The verdict as one sentence for people (the CLI prints it; the UI may show it). */
+  text: z.string(),
+});
+export type RunVerdict = z.infer<typeof RunVerdictSchema>;
+
 export const BacktestFoldSchema = z.object({
   fold: z.number().int(),
   /** Series row indices of the fold's first and last target. */
@@ -68,6 +91,31 @@ export const BacktestFoldSchema = z.object({
   metrics: MetricSetSchema,
 });
 export type BacktestFold = z.infer<typeof BacktestFoldSchema>;
+
+/** One origin of a refit backtest: the network retrained and the baselines/references refitted on the rows up to it. */
+export const RefitFoldSchema = z.object({
+  fold: z.number().int(),
+  /** Series rows the fold trained on: trainStart..origin (origin = the last training row). */
+  trainStart: z.number().int(),
+  origin: z.number().int(),
+  /** Series rows of the first and last target forecast from the origin. */
+  start: z.number().int(),
+  end: z.number().int(),
+  /** The retrained network's forecast from the origin (recursive, no actuals after the origin). */
+  network: MetricSetSchema,
+  /** Each baseline and reference fitted on the same rows, forecast from the same origin. */
+  baselines: z.array(z.object({ name: z.string(), kind: z.enum(['baseline', 'reference']), metrics: MetricSetSchema })),
+});
+export type RefitFold = z.infer<typeof RefitFoldSchema>;
+
+export const RefitBacktestSchema = z.object({
+  window: z.enum(['expanding', 'sliding']),
+  horizon: z.number().int(),
+  /** Networks trained for the backtest (one per origin). */
+  trainings: z.number().int(),
+  folds: z.array(RefitFoldSchema),
+});
+export type RefitBacktest = z.infer<typeof RefitBacktestSchema>;
 
 export const ForecastPointSchema = z.object({
   step: z.number().int(),
@@ -144,6 +192,22 @@ export const PageThinningSchema = z.object({
   }),
 });
 export type PageThinning = z.infer<typeof PageThinningSchema>;
+/** One transform as applied to the target before scaling, with what was fitted (the Box-Cox lambda). */
+export const AppliedTransformSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('box-cox'), lambda: z.number() }),
+  z.object({ kind: z.literal('difference'), lag: z.number().int().min(1) }),
+]);
+export type AppliedTransform = z.infer<typeof AppliedTransformSchema>;
+
+/**
+ * The target's transforms as applied (config.prep.transform and .difference, in order), and the min/max of the
+ * target in original units that scaled metrics use when the model works on transformed values.
+ */
+export const TargetTransformStateSchema = z.object({
+  steps: z.array(AppliedTransformSchema),
+  original: z.object({ min: z.number(), max: z.number() }),
+});
+export type TargetTransformState = z.infer<typeof TargetTransformStateSchema>;
 
 export const RunResultSchema = z.object({
   runId: z.string(),
@@ -155,6 +219,8 @@ export const RunResultSchema = z.object({
   seed: z.number().int(),
   dataset: DatasetInfoSchema,
   scaler: ScalerStateSchema,
+  /** Transforms of the target before scaling (null or absent: none); the scaler's min/max for the target are then of the transformed values. */
+  targetTransform: TargetTransformStateSchema.nullable().optional(),
   samples: z.object({
     train: z.number().int(),
     validation: z.number().int(),
@@ -180,8 +246,12 @@ export const RunResultSchema = z.object({
     testFromOrigin: MetricSetSchema.nullable().optional(),
   }),
   baselines: z.array(BaselineResultSchema),
+  /** The network against the single best baseline or statistical reference on test RMSE (null: no baselines). */
+  verdict: RunVerdictSchema.nullable().optional(),
   seasonLength: z.number().int().nullable(),
   backtest: z.array(BacktestFoldSchema),
+  /** The rolling-origin backtest with refit (null or absent: not asked for, or not possible). */
+  refitBacktest: RefitBacktestSchema.nullable().optional(),
   predictions: z.array(PredictionRowSchema),
   /** The whole target series (original units, after the missing-value policy) for the plot; thinned with LTTB on a page. */
   actualSeries: SeriesPreviewSchema.optional(),

@@ -37,11 +37,17 @@ export function splitIndexOf(n: number, prep: Pick<PrepSpec, 'trainFraction' | '
   return prep.testSize != null ? n - prep.testSize : Math.floor(n * prep.trainFraction);
 }
 
+/** Rows at the start that differencing uses up (the sum of its lags): the training windows begin after them. */
+export function differencingGap(prep: Partial<Pick<PrepSpec, 'difference'>>): number {
+  return (prep.difference ?? []).reduce((sum, lag) => sum + lag, 0);
+}
+
 /** Smallest series length that gives at least one training and one test window. */
-export function minimumRows(prep: Pick<PrepSpec, 'timeSteps' | 'trainFraction'>, horizon = 1): number {
+export function minimumRows(prep: Pick<PrepSpec, 'timeSteps' | 'trainFraction'> & Partial<Pick<PrepSpec, 'difference'>>, horizon = 1): number {
   const perPart = prep.timeSteps + horizon;
-  let n = 2 * perPart;
-  while (Math.floor(n * prep.trainFraction) < perPart || n - Math.floor(n * prep.trainFraction) < perPart) n++;
+  const gap = differencingGap(prep);
+  let n = 2 * perPart + gap;
+  while (Math.floor(n * prep.trainFraction) - gap < perPart || n - Math.floor(n * prep.trainFraction) < perPart) n++;
   return n;
 }
 
@@ -67,13 +73,14 @@ export interface WindowPlan {
   problem: PlanProblem | null;
 }
 
-type PlanPrep = Pick<PrepSpec, 'timeSteps' | 'windowing' | 'trainFraction' | 'testSize' | 'validationFraction'>;
+type PlanPrep = Pick<PrepSpec, 'timeSteps' | 'windowing' | 'trainFraction' | 'testSize' | 'validationFraction'> & Partial<Pick<PrepSpec, 'difference'>>;
 
 /** The windows a series of `rows` rows gives under these settings, and what (if anything) is too few. */
 export function planWindows(rows: number, prep: PlanPrep, horizon = 1): WindowPlan {
   const splitIndex = splitIndexOf(rows, prep);
   const options = { timeSteps: prep.timeSteps, windowing: prep.windowing, horizon };
-  const allTrain = windowCount(Math.max(0, splitIndex), options);
+  const gap = differencingGap(prep);
+  const allTrain = windowCount(Math.max(0, splitIndex - gap), options);
   const test = windowCount(rows - splitIndex, options);
   const validation = validationWindowCount(allTrain, prep.validationFraction);
   const plan = { rows, splitIndex, train: Math.max(0, allTrain - validation), validation, test };
@@ -82,6 +89,7 @@ export function planWindows(rows: number, prep: PlanPrep, horizon = 1): WindowPl
     const message =
       `Too few rows for the window: ${rows} rows split ${prep.testSize != null ? `before the last ${prep.testSize}` : `at ${Math.round(prep.trainFraction * 100)}%`} give ` +
       `${allTrain} training and ${test} test windows of ${prep.timeSteps} time steps` +
+      (gap > 0 ? ` (differencing uses up the first ${gap} rows)` : '') +
       (horizon > 1 ? ` plus ${horizon} targets` : '') +
       (testSizeShort
         ? `; the test part needs at least ${prep.timeSteps + horizon} rows. Set a larger test size or use fewer time steps.`

@@ -55,10 +55,11 @@ describe('forecast-workbench predict', () => {
     const text = await predictInProcess([bundle, '--csv', second, '--steps', '2', '--out', out]);
     expect(text).toContain(`Wrote ${out}`);
     const lines = (await readFile(out, 'utf8')).trim().split('\n');
-    expect(lines[0]).toBe('kind,index,time,step,actual,predicted');
+    // The bundle's 80 % and 95 % bands follow, lower and upper per level (empty where unbounded).
+    expect(lines[0]).toBe('kind,index,time,step,actual,predicted,lower_80,upper_80,lower_95,upper_95');
     expect(lines).toHaveLength(1 + 26 + 2);
-    expect(lines[1]).toMatch(/^prediction,4,2000-05,1,[\d.-]+,[\d.-]+$/);
-    expect(lines[28]).toMatch(/^forecast,31,2002-08,2,,[\d.-]+$/);
+    expect(lines[1]).toMatch(/^prediction,4,2000-05,1,[\d.-]+,[\d.-]+(,[\d.-]*){4}$/);
+    expect(lines[28]).toMatch(/^forecast,31,2002-08,2,,[\d.-]+(,[\d.-]*){4}$/);
     await expect(predictInProcess([bundle, '--csv', second, '--out', out])).rejects.toThrow(/out\.csv already exists; choose another name/);
     await expect(predictInProcess([bundle, '--csv', second, '--steps', 'many'])).rejects.toThrow(`option '--steps <n>' argument 'many' is invalid. "many" is not a whole number.`);
     await expect(predictInProcess([bundle, '--csv', second, '--steps', '-1'])).rejects.toBeInstanceOf(InvalidInputError);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { BundlePrediction } from '../../contract/bundles.js';
 import { writeFileAtomically } from '../../engine/bundle/atomic.js';
-import { toCsv } from '../../engine/bundle/csv.js';
+import { bandCells, bandHeader, toCsv } from '../../engine/bundle/csv.js';
 import { integer } from '../parse-flags.js';
 import { InvalidInputError } from '../../contract/invalid-input.js';
 
@@ -51,12 +51,17 @@ function parseColumnMap(pairs: string[]): Record<string, string> {
   return map;
 }
 
-/** The rows of a prediction as CSV text: the predicted windows, then the forecast (actual left empty). */
+/**
+ * The rows of a prediction as CSV text: the predicted windows, then the forecast (actual left empty), with the
+ * bundle's interval bounds lower_L,upper_L per level (per step ahead; per forecast step for the forecast).
+ */
 export function predictionCsv(prediction: BundlePrediction): string {
   const last = prediction.dataset.rows - 1;
-  return toCsv(['kind', 'index', 'time', 'step', 'actual', 'predicted'], [
-    ...prediction.predictions.map((r) => ['prediction', r.index, r.time, r.step, r.actual, r.predicted]),
-    ...prediction.forecast.map((f) => ['forecast', last + f.step, f.time, f.step, null, f.value]),
+  const test = prediction.intervals?.test ?? [];
+  const ahead = test.map((band) => ({ level: band.level, halfWidth: prediction.intervals?.forecast.find((f) => f.level === band.level)?.halfWidth ?? [] }));
+  return toCsv(['kind', 'index', 'time', 'step', 'actual', 'predicted', ...bandHeader(test)], [
+    ...prediction.predictions.map((r) => ['prediction', r.index, r.time, r.step, r.actual, r.predicted, ...bandCells(test, r.predicted, r.step - 1)]),
+    ...prediction.forecast.map((f) => ['forecast', last + f.step, f.time, f.step, null, f.value, ...bandCells(ahead, f.value, f.step - 1)]),
   ]);
 }
 
@@ -85,9 +90,21 @@ export function formatPrediction(p: BundlePrediction, out: string | null = null)
         (p.metrics.original.mape !== null ? `, MAPE ${p.metrics.original.mape.toFixed(2)}%` : ''),
     );
   }
+  const bands = p.intervals?.forecast ?? [];
+  if (p.intervals?.test.length) {
+    const covered = p.intervals.test.map((b) => `${+(b.level * 100).toFixed(1)} %: ${b.coverage === null ? '—' : `${+(b.coverage * 100).toFixed(1)} %`} of actuals inside`);
+    lines.push(`Prediction intervals (the bundle's split-conformal bands): ${covered.join('; ')}.`);
+  }
   if (p.forecast.length) {
     lines.push(`Forecast, ${p.forecast.length} step(s) after the last row:`);
-    for (const f of p.forecast) lines.push(`  ${String(f.step).padStart(4)}  ${(f.time ?? '').padEnd(12)} ${num(f.value)}`);
+    if (bands.length) lines.push(`  (beside each value: its ${bands.map((b) => `${+(b.level * 100).toFixed(1)} %`).join(' and ')} interval)`);
+    for (const f of p.forecast) {
+      const ranges = bands.map((b) => {
+        const q = b.halfWidth[f.step - 1];
+        return q === null || q === undefined ? '[unbounded]' : `[${num(f.value - q)}, ${num(f.value + q)}]`;
+      });
+      lines.push(`  ${String(f.step).padStart(4)}  ${(f.time ?? '').padEnd(12)} ${num(f.value)}${ranges.length ? `  ${ranges.join(' ')}` : ''}`);
+    }
   } else {
     lines.push('No forecast.');
   }

@@ -11,6 +11,7 @@ import { newRunId } from '../../engine/run-id.js';
 import { RunRecorder } from '../../engine/runs/recorder.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
+import { forecasterLabel } from '../../engine/evaluate/verdict.js';
 import { integer } from '../parse-flags.js';
 import { addRunFlags, configFromFlags, givenOptions } from '../run-flags.js';
 
@@ -103,20 +104,48 @@ export function printSummary(result: RunResult, print: (line: string) => void): 
   print(`Train RMSE: ${fmt(result.metrics.train.rmse)} RMSE`);
   print(`Test RMSE: ${fmt(result.metrics.test.rmse)} RMSE`);
   print('');
+  if (result.targetTransform) print(`Target transformed before scaling: ${describeTransform(result.targetTransform.steps)}; errors, intervals and the forecast are inverted to ${result.dataset.column} units.`);
   print(`${`Errors in ${result.dataset.column} units`.padEnd(36)}${['RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE', 'RMSE sc.', 'n'].map((h) => h.padStart(10)).join('')}`);
   print(metricRow('model, train', result.metrics.train));
   if (result.metrics.validation) print(metricRow('model, validation', result.metrics.validation));
   print(metricRow('model, test', result.metrics.test));
-  for (const baseline of result.baselines) print(metricRow(`${baseline.name} baseline, test`, baseline.test));
+  for (const baseline of result.baselines) print(metricRow(`${forecasterLabel(baseline)}, test`, baseline.test));
+  if (result.metrics.testFromOrigin) print(metricRow('model, test from origin', result.metrics.testFromOrigin));
+  for (const baseline of result.baselines) if (baseline.fromOrigin) print(metricRow(`${forecasterLabel(baseline)}, from origin`, baseline.fromOrigin));
   for (const fold of result.backtest) print(metricRow(`backtest fold ${fold.fold} (rows ${fold.start}-${fold.end})`, fold.metrics));
+  if (result.refitBacktest) printRefitBacktest(result.refitBacktest, result.dataset.column, print);
   if (result.forecast.length) {
     print('');
     print(`Forecast: ${result.forecast.map((p) => `${p.time ?? `+${p.step}`} ${p.value.toFixed(2)}`).join(', ')}`);
+  }
+  if (result.verdict) {
+    print('');
+    print(`Verdict: ${result.verdict.text}`);
   }
   print('');
   for (const warning of result.warnings) print(`Note: ${warning}`);
   print(`Trained in ${result.trainSeconds.toFixed(1)} s by the ${result.trainer} trainer on ${result.backend}, seed ${result.seed} (${result.stopReason}; the model keeps epoch ${result.bestEpoch}).`);
   if (result.bundleDir) print(`Model bundle: ${result.bundleDir}`);
+}
+
+/** The refit backtest: one row per origin, test RMSE of the retrained network beside each refitted baseline and reference. */
+function printRefitBacktest(refit: NonNullable<RunResult['refitBacktest']>, column: string, print: (line: string) => void): void {
+  const names = [...new Set(refit.folds.flatMap((f) => f.baselines.map((b) => forecasterLabel(b))))];
+  print('');
+  print(`Refit backtest: the network retrained (${refit.trainings} trainings) and the references refitted at each origin, ${refit.horizon} step(s) ahead, ${refit.window} window; RMSE in ${column} units`);
+  print(`  ${'fold (forecast rows)'.padEnd(24)}${['network', ...names].map((h) => h.padStart(Math.max(10, h.length + 2))).join('')}`);
+  for (const fold of refit.folds) {
+    const cells = [fmt(fold.network.original.rmse), ...names.map((n) => fmt(fold.baselines.find((b) => forecasterLabel(b) === n)?.metrics.original.rmse ?? null))];
+    print(`  ${`${fold.fold} (${fold.start}-${fold.end})`.padEnd(24)}${cells.map((c, i) => c.padStart(Math.max(10, ['network', ...names][i].length + 2))).join('')}`);
+  }
+}
+
+/** "log, then differenced at lag 1, then at lag 12". */
+function describeTransform(steps: NonNullable<RunResult['targetTransform']>['steps']): string {
+  const parts = steps.map((s, i) =>
+    s.kind === 'box-cox' ? (s.lambda === 0 ? 'log' : `Box-Cox (lambda ${s.lambda.toPrecision(3)})`) : `${i > 0 && steps[i - 1].kind === 'difference' ? 'at' : 'differenced at'} lag ${s.lag}`,
+  );
+  return parts.join(', then ');
 }
 
 /** The --json output: the whole run result plus the fields scripts look for by these names (exportDir: the --out folder). */

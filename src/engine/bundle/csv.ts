@@ -21,12 +21,12 @@ function percent(level: number): string {
 }
 
 /** lower_80, upper_80, ... for each level of a set of bands. */
-function bandHeader(bands: readonly { level: number }[]): string[] {
+export function bandHeader(bands: readonly { level: number }[]): string[] {
   return bands.flatMap((b) => [`lower_${percent(b.level)}`, `upper_${percent(b.level)}`]);
 }
 
 /** value ± half-width of each band at a 0-based step (empty where a band is unbounded or missing). */
-function bandCells(bands: readonly { halfWidth: readonly (number | null)[] }[], value: number, step: number): Cell[] {
+export function bandCells(bands: readonly { halfWidth: readonly (number | null)[] }[], value: number, step: number): Cell[] {
   return bands.flatMap((b) => {
     const q = b.halfWidth[step];
     return q === null || q === undefined ? [null, null] : [value - q, value + q];

@@ -12,9 +12,11 @@ import { inspectCsv } from '../data/csv/inspect.js';
 import { loadSeries, type SeriesSpec } from '../data/load-series.js';
 import { MinMaxScaler } from '../data/scaler.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
+import { modelFeatures, TargetSpace, transformGap } from '../data/transforms.js';
 import { makeWindows } from '../data/windows.js';
 import type { PreparedData } from '../data/prepare.js';
 import { predictInChunks } from '../evaluate/evaluate-run.js';
+import { applyIntervals } from '../evaluate/intervals.js';
 import { forecastAhead } from '../evaluate/forecast.js';
 import { maseScale } from '../evaluate/metrics.js';
 import { scorePart } from '../evaluate/test-targets.js';
@@ -76,9 +78,14 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     throw new InvalidInputError(`${fileName} does not fit this bundle, which needs ${columnsText}: its columns were read as ${[series.column, ...series.inputColumns].join(', ')}.`);
   }
   const n = series.features[0].length;
-  if (n < timeSteps) {
+  // The target goes through the run's transforms (fitted when it trained); differencing uses up the first rows.
+  const transform = m.targetTransform ?? null;
+  const gap = transform ? transformGap(transform.steps) : 0;
+  if (n < timeSteps + gap) {
     throw new InvalidInputError(
-      `${fileName} has ${n} usable rows; this bundle's model needs at least ${timeSteps} (one window of ${timeSteps} time steps), and ${timeSteps + horizon} to compare a prediction with an actual value.`,
+      `${fileName} has ${n} usable rows; this bundle's model needs at least ${timeSteps + gap} (one window of ${timeSteps} time steps` +
+        (gap > 0 ? ` after the ${gap} rows its differencing uses up` : '') +
+        `), and ${timeSteps + gap + horizon} to compare a prediction with an actual value.`,
     );
   }
 
@@ -88,8 +95,13 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     for (const [expected, own] of Object.entries(columnMap)) if (own !== expected) warnings.push(`${fileName}'s column "${own}" was used as the model's "${expected}".`);
     if (m.dataset.timeColumn && !timeColumn) warnings.push(`${fileName} has no "${m.dataset.timeColumn}" column; its rows are numbered instead.`);
     const scaler = MinMaxScaler.fromState(m.scaler);
-    const scaled = series.features.map((f, i) => scaler.transform(f, i));
-    series.features.forEach((values, f) => {
+    const { features: inputs, levels } = modelFeatures(series.features, transform);
+    const scaled = inputs.map((f, i) => scaler.transform(f, i));
+    const target =
+      transform && levels
+        ? TargetSpace.transformed(series.features[0], transform.steps, scaler, transform.original, levels)
+        : TargetSpace.untransformed(series.features[0], scaler, scaled[0]);
+    inputs.forEach((values, f) => {
       let outside = 0;
       for (const v of values) if (v < m.scaler.min[f] || v > m.scaler.max[f]) outside++;
       if (outside > 0) {
@@ -102,30 +114,34 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       warnings.push(`${series.missingHandled} row(s) had missing values, handled by the bundle's policy "${m.missingPolicy}".`);
     }
 
-    const windows = makeWindows(scaled, scaled[0], { timeSteps, windowing, horizon });
+    const windows = makeWindows(
+      scaled.map((f) => f.subarray(gap)),
+      scaled[0].subarray(gap),
+      { timeSteps, windowing, horizon },
+    );
     // The trainer that trained the bundle predicts with it (the same inference as the run's evaluation).
     const predict = trainerNamed(m.trainer).predictor(model, m.config.model);
     const predictedScaled = await predictInChunks(predict, windows);
     const season = m.seasonLength ?? 1;
     const basis = {
-      prepared: { scaled, scaler } as Pick<PreparedData, 'scaled' | 'scaler'>,
+      prepared: { target },
       series,
-      scale: { scaled: maseScale(scaled[0], season), original: maseScale(series.features[0], season) },
+      scale: { scaled: maseScale(target.scaled, season), original: maseScale(series.features[0], season) },
     };
-    // The series is windowed whole: its rows are offset 0.
-    const scored = scorePart(basis, windows, 0, predictedScaled, 'test');
+    // The series is windowed whole, after the rows differencing uses up.
+    const scored = scorePart(basis, windows, gap, predictedScaled, 'test');
     const predictions: BundlePredictionRow[] = scored.rows.map(({ split: _split, ...row }) => row);
     const metrics = windows.samples > 0 ? scored.metrics : null;
     if (windows.samples === 0) warnings.push(`${fileName} holds one window's inputs but no value after it, so there is nothing to compare with.`);
 
     // The same forecast as a training run (src/engine/evaluate/forecast.ts): recursive for a univariate
     // input; with extra input columns only the head's outputUnits steps (their future is unknown).
-    // forecastAhead reads config, series, prepared.scaled/.scaler and the predictor from the context.
+    // forecastAhead reads config, series, prepared.scaled/.target and the predictor from the context.
     const forecast: ForecastPoint[] = await forecastAhead(
       {
         config: { ...m.config, evaluation: { ...m.config.evaluation, forecastSteps: steps } },
         series,
-        prepared: { scaled, scaler } as unknown as PreparedData,
+        prepared: { scaled, scaler, target } as unknown as PreparedData,
         predict,
         seasonLength: m.seasonLength,
         scale: { scaled: null, original: null },
@@ -142,6 +158,7 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       predictions,
       metrics,
       forecast,
+      intervals: m.intervals ? applyIntervals(m.intervals, predictions) : null,
       sameDataAsTraining: series.sha256 === m.dataset.sha256,
       warnings,
     };

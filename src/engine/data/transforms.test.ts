@@ -1,7 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../train/random.js';
-import { applyTransforms, boxCox, boxCoxLambda, boxCoxLogLikelihood, difference, inverseBoxCox, invertTransforms, undifference, type TransformSpec } from './transforms.js';
+import { MinMaxScaler } from './scaler.js';
+import {
+  applyTransforms,
+  boxCox,
+  boxCoxLambda,
+  boxCoxLogLikelihood,
+  difference,
+  fitTargetTransforms,
+  inverseBoxCox,
+  invertTransforms,
+  modelFeatures,
+  TargetSpace,
+  targetTransformSpecs,
+  undifference,
+  type TransformSpec,
+} from './transforms.js';
 
 const passengers = readFileSync(new URL('../../../resources/datasets/air-passengers.csv', import.meta.url), 'utf8')
   .trim()
@@ -60,5 +75,57 @@ describe('differencing', () => {
       expect(values.length).toBe(passengers.length - chain.reduce((s, c) => s + (c.kind === 'difference' ? c.lag : 0), 0));
       expect(relativeError(invertTransforms(values, states), passengers)).toBeLessThan(1e-12);
     }
+  });
+});
+
+describe('the target space of a run', () => {
+  const series = Float64Array.from(passengers);
+  const prep = { transform: 'box-cox' as const, boxCoxLambda: null, difference: [1, 12] };
+
+  it('fits the Box-Cox lambda on the training part only', () => {
+    const steps = fitTargetTransforms(series, targetTransformSpecs(prep), 120);
+    expect(steps[0]).toEqual({ kind: 'box-cox', lambda: boxCoxLambda(series.subarray(0, 120)) });
+    expect(steps.slice(1)).toEqual([{ kind: 'difference', lag: 1 }, { kind: 'difference', lag: 12 }]);
+    const changedTest = Float64Array.from(series, (v, i) => (i >= 120 ? v * 10 : v));
+    expect(fitTargetTransforms(changedTest, targetTransformSpecs(prep), 120)).toEqual(steps);
+    expect(fitTargetTransforms(series, targetTransformSpecs({ transform: 'log', boxCoxLambda: null, difference: [] }), 120)).toEqual([{ kind: 'box-cox', lambda: 0 }]);
+  });
+
+  it('round-trips exactly: the scaled model values of any rows turn back into the actual values from any origin', () => {
+    for (const chain of [prep, { transform: 'log' as const, boxCoxLambda: null, difference: [1] }, { transform: 'none' as const, boxCoxLambda: null, difference: [12] }]) {
+      const steps = fitTargetTransforms(series, targetTransformSpecs(chain), 120);
+      const { features, levels } = modelFeatures([series], { steps });
+      const gap = chain.difference.reduce((a, b) => a + b, 0);
+      expect(features[0].subarray(0, gap).every(Number.isNaN)).toBe(true);
+      const scaler = MinMaxScaler.fit([features[0].subarray(gap, 120)]);
+      const target = TargetSpace.transformed(series, steps, scaler, { min: 104, max: 622 }, levels!);
+      const modelScaled = scaler.transform(features[0], 0);
+      for (const origin of [gap, gap + 1, 60, 119, 130]) {
+        const k = 144 - origin - 1;
+        const back = target.toOriginal(modelScaled.subarray(origin + 1), origin);
+        expect(back).toHaveLength(k);
+        expect(relativeError(back, series.subarray(origin + 1))).toBeLessThan(1e-12);
+      }
+      // Windows of 3 steps, each from its own origin.
+      const origins = [gap + 5, gap + 40, 100];
+      const outputs = origins.flatMap((o) => Array.from(modelScaled.subarray(o + 1, o + 4)));
+      const back = target.windowsToOriginal(outputs, 3, (s) => origins[s]);
+      expect(relativeError(back, origins.flatMap((o) => Array.from(series.subarray(o + 1, o + 4))))).toBeLessThan(1e-12);
+      expect(target.state()).toEqual({ steps, original: { min: 104, max: 622 } });
+    }
+  });
+
+  it('without transforms is the run\'s scaler, exactly', () => {
+    const scaler = MinMaxScaler.fit([series]);
+    const scaled = scaler.transform(series, 0);
+    const target = TargetSpace.untransformed(series, scaler, scaled);
+    expect(target.transformed).toBe(false);
+    expect(target.state()).toBeNull();
+    expect(Array.from(target.toOriginal([0, 0.5, 1], 7))).toEqual([104, 363, 622]);
+    expect(target.scaled).toBe(scaled);
+  });
+
+  it('maps a Box-Cox prediction below the range to the bound instead of NaN', () => {
+    expect(Array.from(inverseBoxCox([-3], 0.5))).toEqual([0]);
   });
 });

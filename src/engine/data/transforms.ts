@@ -9,8 +9,14 @@
  *
  * A chain of transforms is applied in order and inverted in reverse order; `TransformState` keeps what each
  * inverse needs.
+ *
+ * A run's target goes through `TargetSpace` (prepare.ts): the configured chain (prep.transform, then
+ * prep.difference) is fitted on the training part (the Box-Cox lambda), applied row by row before scaling, and
+ * every model output is turned back into original units from the actual values up to its origin.
  */
-import { InvalidInputError } from '../../contract/run-config.js';
+import { InvalidInputError, type PrepSpec } from '../../contract/run-config.js';
+import type { AppliedTransform, TargetTransformState } from '../../contract/run-result.js';
+import { MinMaxScaler } from './scaler.js';
 
 export type TransformSpec = { kind: 'log' } | { kind: 'box-cox'; lambda: number | 'auto' } | { kind: 'difference'; lag: number };
 
@@ -33,9 +39,12 @@ export function boxCox(values: ArrayLike<number>, lambda: number): Float64Array 
   return Float64Array.from(values as ArrayLike<number>, (y) => (lambda === 0 ? Math.log(y) : (Math.pow(y, lambda) - 1) / lambda));
 }
 
-/** The inverse of boxCox. */
+/**
+ * The inverse of boxCox. A predicted z below the transform's range (lambda * z + 1 < 0, which no real value
+ * maps to) is taken at the bound, so a forecast is never "not a number".
+ */
 export function inverseBoxCox(values: ArrayLike<number>, lambda: number): Float64Array {
-  return Float64Array.from(values as ArrayLike<number>, (z) => (lambda === 0 ? Math.exp(z) : Math.pow(lambda * z + 1, 1 / lambda)));
+  return Float64Array.from(values as ArrayLike<number>, (z) => (lambda === 0 ? Math.exp(z) : Math.pow(Math.max(0, lambda * z + 1), 1 / lambda)));
 }
 
 /** Profile log-likelihood of lambda: -n/2 log(variance of the transformed values) + (lambda - 1) sum log y. */
@@ -116,4 +125,154 @@ export function invertTransforms(values: ArrayLike<number>, states: readonly Tra
     } else current = inverseBoxCox(current, state.lambda);
   }
   return current;
+}
+
+/** The chain a run's prep asks for: the transform (if any), then each differencing lag in order. */
+export function targetTransformSpecs(prep: Pick<PrepSpec, 'transform' | 'boxCoxLambda' | 'difference'>): TransformSpec[] {
+  const specs: TransformSpec[] = [];
+  if (prep.transform === 'log') specs.push({ kind: 'log' });
+  if (prep.transform === 'box-cox') specs.push({ kind: 'box-cox', lambda: prep.boxCoxLambda ?? 'auto' });
+  for (const lag of prep.difference) specs.push({ kind: 'difference', lag });
+  return specs;
+}
+
+/** The chain as applied: log is Box-Cox at lambda 0, and an automatic lambda is fitted on the first `fitRows` values. */
+export function fitTargetTransforms(target: ArrayLike<number>, specs: readonly TransformSpec[], fitRows: number): AppliedTransform[] {
+  return specs.map((spec): AppliedTransform => {
+    if (spec.kind === 'difference') return spec;
+    if (spec.kind === 'log') return { kind: 'box-cox', lambda: 0 };
+    return { kind: 'box-cox', lambda: spec.lambda === 'auto' ? boxCoxLambda(Float64Array.from(target as ArrayLike<number>).subarray(0, fitRows)) : spec.lambda };
+  });
+}
+
+/**
+ * The target at every stage of the chain, row-aligned with the series: levels[0] is the target, levels[i + 1]
+ * the values after step i. A difference at lag k leaves its first k rows without a value (NaN).
+ */
+export function transformLevels(target: ArrayLike<number>, steps: readonly AppliedTransform[]): Float64Array[] {
+  const levels = [Float64Array.from(target as ArrayLike<number>)];
+  for (const step of steps) {
+    const previous = levels[levels.length - 1];
+    if (step.kind === 'box-cox') {
+      const first = leadingGap(previous);
+      const next = new Float64Array(previous.length).fill(NaN);
+      next.set(boxCox(previous.subarray(first), step.lambda), first);
+      levels.push(next);
+    } else {
+      const next = new Float64Array(previous.length).fill(NaN);
+      for (let t = step.lag; t < previous.length; t++) next[t] = previous[t] - previous[t - step.lag];
+      levels.push(next);
+    }
+  }
+  return levels;
+}
+
+/** Rows without a value at the start of a level (the lags differenced so far). */
+function leadingGap(values: Float64Array): number {
+  let first = 0;
+  while (first < values.length && Number.isNaN(values[first])) first++;
+  return first;
+}
+
+/** Rows a chain of steps leaves without a value at the start: the sum of its differencing lags. */
+export function transformGap(steps: readonly (TransformSpec | AppliedTransform)[]): number {
+  return steps.reduce((sum, step) => sum + (step.kind === 'difference' ? step.lag : 0), 0);
+}
+
+/**
+ * The model's features when the target goes through `state` (null = none): the target at the end of the
+ * chain, then the other features as they are; and every stage of the target (transformLevels), or null.
+ */
+export function modelFeatures(features: readonly Float64Array[], state: Pick<TargetTransformState, 'steps'> | null): { features: Float64Array[]; levels: Float64Array[] | null } {
+  if (!state || state.steps.length === 0) return { features: [...features], levels: null };
+  const levels = transformLevels(features[0], state.steps);
+  return { features: [levels[levels.length - 1], ...features.slice(1)], levels };
+}
+
+/**
+ * The target as the model sees it and as people read it. The model works on `modelValues` (the target after
+ * the chain) scaled by the run's scaler; `toOriginal` turns model outputs for the rows after an origin back
+ * into original units, undoing each difference from the actual values up to the origin (later steps build on
+ * the earlier predictions) and then the Box-Cox transform. Scaled metrics compare values in original units
+ * scaled by `reportScaler` (without transforms: the run's scaler itself), so every model and reference is
+ * scored on the same scale.
+ */
+export class TargetSpace {
+  private constructor(
+    readonly steps: readonly AppliedTransform[],
+    /** levels[0] = the target; levels[i + 1] = after step i (see transformLevels). */
+    private readonly levels: readonly Float64Array[],
+    private readonly modelScaler: MinMaxScaler,
+    /** Scales values in original units for the scaled metrics. */
+    readonly reportScaler: MinMaxScaler,
+    /** The target in original units through reportScaler, every row. */
+    readonly scaled: Float64Array,
+  ) {}
+
+  /** No transforms: model outputs are the target scaled by the run's scaler (feature 0). */
+  static untransformed(target: Float64Array, modelScaler: MinMaxScaler, scaledTarget: Float64Array): TargetSpace {
+    return new TargetSpace([], [target], modelScaler, new MinMaxScaler([modelScaler.min[0]], [modelScaler.max[0]]), scaledTarget);
+  }
+
+  /** The target through `steps`; `state.original` is the min/max of the target the scaled metrics use. */
+  static transformed(
+    target: Float64Array,
+    steps: readonly AppliedTransform[],
+    modelScaler: MinMaxScaler,
+    original: TargetTransformState['original'],
+    levels: readonly Float64Array[] = transformLevels(target, steps),
+  ): TargetSpace {
+    const reportScaler = new MinMaxScaler([original.min], [original.max]);
+    return new TargetSpace(steps, levels, modelScaler, reportScaler, reportScaler.transform(target, 0));
+  }
+
+  get transformed(): boolean {
+    return this.steps.length > 0;
+  }
+
+  /** First row with a model value (rows before it are used up by differencing). */
+  get firstRow(): number {
+    return transformGap(this.steps);
+  }
+
+  /** The target after the whole chain (what the model is trained on, before scaling), NaN before firstRow. */
+  get modelValues(): Float64Array {
+    return this.levels[this.levels.length - 1];
+  }
+
+  /** What a bundle records to apply the chain again; null without transforms. */
+  state(): TargetTransformState | null {
+    return this.transformed ? { steps: [...this.steps], original: { min: this.reportScaler.min[0], max: this.reportScaler.max[0] } } : null;
+  }
+
+  /** Original-unit values of rows origin + 1, origin + 2, … from the model's (scaled) outputs for them. */
+  toOriginal(modelScaled: ArrayLike<number>, origin: number): Float64Array {
+    let current = this.modelScaler.inverse(modelScaled, 0);
+    for (let i = this.steps.length - 1; i >= 0; i--) {
+      const step = this.steps[i];
+      if (step.kind === 'box-cox') current = inverseBoxCox(current, step.lambda);
+      else current = undifference(current, this.levels[i].subarray(origin + 1 - step.lag, origin + 1), step.lag);
+    }
+    return current;
+  }
+
+  /**
+   * Original-unit values of a set of windows' outputs ([sample][step], `horizon` per sample), sample s
+   * predicting the rows after `originOf(s)`.
+   */
+  windowsToOriginal(modelScaled: ArrayLike<number>, horizon: number, originOf: (sample: number) => number): Float64Array {
+    if (!this.transformed) return this.modelScaler.inverse(modelScaled, 0);
+    const out = new Float64Array(modelScaled.length);
+    const values = Array.from(modelScaled);
+    for (let s = 0; s * horizon < values.length; s++) out.set(this.toOriginal(values.slice(s * horizon, (s + 1) * horizon), originOf(s)), s * horizon);
+    return out;
+  }
+
+  /**
+   * The scaled values scored beside `original` (same rows): the model's own outputs without transforms (so
+   * scores stay exactly as they were), else `original` through reportScaler.
+   */
+  scaledOf(original: ArrayLike<number>, modelScaled: ArrayLike<number>): ArrayLike<number> {
+    return this.transformed ? this.reportScaler.transform(original, 0) : modelScaled;
+  }
 }

@@ -28,15 +28,16 @@ export function runBacktest(ctx: EvaluationContext, warnings: string[] = []): Ba
   }
   const targets = testTargets(ctx);
   const horizon = ctx.prepared.test.horizon;
-  const scaler = ctx.prepared.scaler;
+  const { target } = ctx.prepared;
   return foldBlocks(samples, k).map(({ from, to }, j) => {
     const blockTargets = targets.slice(from * horizon, to * horizon);
     const predictedScaled = ctx.testPredictionsScaled.subarray(from * horizon, to * horizon);
+    const predictedOriginal = target.windowsToOriginal(predictedScaled, horizon, (s) => blockTargets[s * horizon].lastInputRow);
     return {
       fold: j + 1,
       start: blockTargets[0].row,
       end: blockTargets[blockTargets.length - 1].row,
-      metrics: scoreTargets(ctx, blockTargets, predictedScaled, scaler.inverse(predictedScaled, 0)),
+      metrics: scoreTargets(ctx, blockTargets, target.scaledOf(predictedOriginal, predictedScaled), predictedOriginal),
     };
   });
 }

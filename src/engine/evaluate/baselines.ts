@@ -21,7 +21,7 @@ function scoreCopies(ctx: EvaluationContext, targets: TestTarget[], sourceRow: (
   return scoreTargets(
     ctx,
     targets,
-    rows.map((r) => ctx.prepared.scaled[0][r]),
+    rows.map((r) => ctx.prepared.target.scaled[r]),
     rows.map((r) => ctx.series.features[0][r]),
   );
 }
@@ -53,7 +53,7 @@ function seasonalNaive(ctx: EvaluationContext, targets: TestTarget[], m: number)
     ctx.config.evaluation.seasonLength !== null
       ? 'as set'
       : calendar?.m === m
-        ? `detected from the ${calendar.frequency} time column, confirmed by the autocorrelation of the training part`
+        ? `detected from the ${calendar.frequency} time column; the autocorrelation of the training part shows no stronger season`
         : 'detected from the autocorrelation of the training part';
   const originTargets = fromOriginTargets(ctx, targets);
   return {
@@ -73,9 +73,9 @@ function trainingMean(values: ArrayLike<number>, splitIndex: number): number {
 }
 
 function mean(ctx: EvaluationContext, targets: TestTarget[]): BaselineResult {
-  const { splitIndex, scaled } = ctx.prepared;
+  const { splitIndex, target } = ctx.prepared;
   const meanOriginal = trainingMean(ctx.series.features[0], splitIndex);
-  const meanScaled = trainingMean(scaled[0], splitIndex);
+  const meanScaled = trainingMean(target.scaled, splitIndex);
   const test = scoreTargets(ctx, targets, targets.map(() => meanScaled), targets.map(() => meanOriginal));
   return {
     name: 'mean',
@@ -105,7 +105,7 @@ export function forecastTargets(forecast: Reference['forecast'], targets: readon
 }
 
 function scoreForecasts(ctx: EvaluationContext, targets: readonly TestTarget[], original: Float64Array): MetricSet {
-  return scoreTargets(ctx, targets, ctx.prepared.scaler.transform(original, 0), original);
+  return scoreTargets(ctx, targets, ctx.prepared.target.reportScaler.transform(original, 0), original);
 }
 
 /** A reference scored under both protocols; null (reason in `warnings`) when its forecasts are not all finite. */

@@ -8,11 +8,20 @@
  */
 import type { z } from 'zod';
 import type { RunConfig } from '../../contract/run-config.js';
-import { BacktestFoldSchema, BaselineResultSchema, ForecastPointSchema, MetricSetSchema, PredictionIntervalsSchema, type RunResult } from '../../contract/run-result.js';
+import {
+  BacktestFoldSchema,
+  BaselineResultSchema,
+  ForecastPointSchema,
+  MetricSetSchema,
+  PredictionIntervalsSchema,
+  RefitBacktestSchema,
+  type RunResult,
+} from '../../contract/run-result.js';
 import type { PreparedData } from '../data/prepare.js';
 import { datasetInfo, type SeriesData } from '../data/series.js';
 import { sliceWindows, type Windows } from '../data/windows.js';
 import type { TrainerName, TrainOutcome, WindowPredictor } from '../train/trainer.js';
+import { trainerNamed } from '../train/choose-trainer.js';
 import { DIVERGENCE_ADVICE } from '../train/batch-pacing.js';
 import { versions } from '../versions.js';
 import { runBacktest } from './backtest.js';
@@ -21,8 +30,10 @@ import type { EvaluationContext } from './context.js';
 import { forecastAhead } from './forecast.js';
 import { networkFromOrigin } from './from-origin.js';
 import { predictionIntervals } from './intervals.js';
+import { refitBacktest } from './refit-backtest.js';
 import { maseScale } from './metrics.js';
 import { scorePart, type ScoredPart } from './test-targets.js';
+import { runVerdict } from './verdict.js';
 
 export interface EvaluationInput {
   runId: string;
@@ -114,7 +125,7 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
   // MASE scales by the one-step naive error unless the analyst set a season length.
   const season = config.evaluation.seasonLength ?? 1;
   const scale = {
-    scaled: maseScale(prepared.scaled[0].subarray(0, prepared.splitIndex), season),
+    scaled: maseScale(prepared.target.scaled.subarray(0, prepared.splitIndex), season),
     original: maseScale(series.features[0].subarray(0, prepared.splitIndex), season),
   };
   const scoring = { prepared, series, scale };
@@ -135,6 +146,18 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
   const intervals = await reportingStep('The prediction intervals', warnings, null, PredictionIntervalsSchema.nullable(), () =>
     predictionIntervals(context, predict, predictions.validation ?? null, forecast.length),
   );
+  progress(0.97);
+  const refit = await reportingStep('The refit backtest', warnings, null, RefitBacktestSchema.nullable(), () =>
+    refitBacktest({
+      config,
+      series,
+      seasonLength,
+      basis: scoring,
+      trainer: trainerNamed(input.trainer),
+      warnings,
+      onFold: (done, total) => progress(0.97 + (0.03 * done) / total),
+    }),
+  );
   progress(1);
 
   return {
@@ -145,6 +168,7 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
     seed: config.training.seed!,
     dataset: datasetInfo(series),
     scaler: { min: [...prepared.scaler.min], max: [...prepared.scaler.max], fittedOn: config.prep.scalerFit },
+    targetTransform: prepared.target.state(),
     samples: {
       train: prepared.train.samples,
       validation: prepared.validation?.samples ?? 0,
@@ -163,8 +187,10 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
       testFromOrigin,
     },
     baselines,
+    verdict: runVerdict({ test: metricsOf('test'), testFromOrigin }, baselines),
     seasonLength,
     backtest,
+    refitBacktest: refit,
     predictions: parts.flatMap((p) => scored[p.split].rows),
     forecast,
     intervals,

@@ -45,7 +45,7 @@ function recursiveForecast(predict: WindowPredictor, target: Float64Array, timeS
 export async function forecastAhead(ctx: EvaluationContext, warnings: string[] = []): Promise<ForecastPoint[]> {
   const requested = ctx.config.evaluation.forecastSteps;
   if (requested === 0) return [];
-  const { scaled, scaler } = ctx.prepared;
+  const { scaled, target } = ctx.prepared;
   const { timeSteps } = ctx.config.prep;
   const units = ctx.config.model.outputUnits;
   let scaledValues: number[];
@@ -62,5 +62,6 @@ export async function forecastAhead(ctx: EvaluationContext, warnings: string[] =
     scaledValues = Array.from(predictOnce(ctx.predict, lastWindow(scaled, timeSteps), timeSteps, scaled.length, units)).slice(0, steps);
   }
   const labels = projectTimeLabels(ctx.series.time, scaledValues.length);
-  return scaledValues.map((v, i) => ({ step: i + 1, time: labels[i], value: scaler.inverseValue(v, 0) }));
+  const values = target.toOriginal(scaledValues, scaled[0].length - 1);
+  return Array.from(values, (value, i) => ({ step: i + 1, time: labels[i], value }));
 }

@@ -87,6 +87,8 @@ export async function networkFromOrigin(ctx: EvaluationContext, predict: WindowP
     return null;
   }
   const scaled = await recursiveFromOrigin(predict, prepared.scaled[0], origin, config.prep.timeSteps, prepared.horizon, steps);
+  const original = prepared.target.toOriginal(scaled, origin);
   const predictedScaled = targets.map((t) => scaled[t.row - origin - 1]);
-  return scoreTargets(ctx, targets, predictedScaled, prepared.scaler.inverse(predictedScaled, 0));
+  const predictedOriginal = targets.map((t) => original[t.row - origin - 1]);
+  return scoreTargets(ctx, targets, prepared.target.scaledOf(predictedOriginal, predictedScaled), predictedOriginal);
 }

@@ -37,16 +37,30 @@ export function coverage(actual: ArrayLike<number>, predicted: ArrayLike<number>
   return inside / actual.length;
 }
 
+/**
+ * A run's bands applied to new predictions (as `predict BUNDLE` makes them): the same half-widths per step
+ * ahead, with the coverage measured on these rows' actual values.
+ */
+export function applyIntervals(intervals: PredictionIntervals, rows: ReadonlyArray<{ actual: number; predicted: number; step: number }>): PredictionIntervals {
+  const actual = rows.map((r) => r.actual);
+  const predicted = rows.map((r) => r.predicted);
+  return {
+    ...intervals,
+    test: intervals.test.map((band) => ({ ...band, coverage: coverage(actual, predicted, (i) => band.halfWidth[rows[i].step - 1] ?? null) })),
+  };
+}
+
 /** Absolute errors per step (0-based) of the model's validation predictions, in original units. */
 function validationErrors(ctx: EvaluationContext, validationPredictionsScaled: Float32Array): number[][] {
   const validation = ctx.prepared.validation!;
-  const { scaler, offsets } = ctx.prepared;
+  const { offsets } = ctx.prepared;
   const target = ctx.series.features[0];
   const errors: number[][] = Array.from({ length: validation.horizon }, () => []);
+  const predicted = ctx.prepared.target.windowsToOriginal(validationPredictionsScaled, validation.horizon, (s) => offsets.train + validation.targetIndex[s] - 1);
   for (let s = 0; s < validation.samples; s++) {
     for (let h = 0; h < validation.horizon; h++) {
       const row = offsets.train + validation.targetIndex[s] + h;
-      errors[h].push(Math.abs(target[row] - scaler.inverseValue(validationPredictionsScaled[s * validation.horizon + h], 0)));
+      errors[h].push(Math.abs(target[row] - predicted[s * validation.horizon + h]));
     }
   }
   return errors;
@@ -66,11 +80,10 @@ export async function predictionIntervals(
   const levels = ctx.config.evaluation.intervalLevels;
   if (levels.length === 0 || !ctx.prepared.validation || !validationPredictionsScaled) return null;
   const errors = validationErrors(ctx, validationPredictionsScaled);
-  const { scaler } = ctx.prepared;
   const targets = testTargets(ctx);
   const horizon = ctx.prepared.test.horizon;
   const actual = targets.map((t) => ctx.series.features[0][t.row]);
-  const predicted = Array.from(ctx.testPredictionsScaled, (v) => scaler.inverseValue(v, 0));
+  const predicted = ctx.prepared.target.windowsToOriginal(ctx.testPredictionsScaled, horizon, (s) => targets[s * horizon].lastInputRow);
   const test: IntervalBand[] = levels.map((level) => {
     const halfWidth = errors.map((e) => conformalHalfWidth(e, level));
     return { level, halfWidth, coverage: coverage(actual, predicted, (i) => halfWidth[i % horizon]) };
@@ -83,15 +96,16 @@ export async function predictionIntervals(
 async function forecastBands(ctx: EvaluationContext, predict: WindowPredictor, levels: readonly number[], steps: number): Promise<ForecastInterval[]> {
   if (steps === 0 || ctx.prepared.scaled.length > 1) return [];
   const validation = ctx.prepared.validation!;
-  const { scaler, offsets, splitIndex } = ctx.prepared;
+  const { offsets, splitIndex } = ctx.prepared;
   const target = ctx.series.features[0];
   // Origins: the last row of each validation window; errors at rows that are still training rows (before the split).
   const origins = validation.targetIndex.slice(-MAX_FORECAST_ORIGINS).map((p) => offsets.train + p - 1);
   const paths = await recursiveFromOrigins(predict, ctx.prepared.scaled[0], origins, ctx.config.prep.timeSteps, validation.horizon, steps);
   const errorsByStep: number[][] = Array.from({ length: steps }, () => []);
   origins.forEach((origin, o) => {
+    const path = ctx.prepared.target.toOriginal(paths[o], origin);
     for (let k = 0; k < steps && origin + 1 + k < splitIndex; k++) {
-      errorsByStep[k].push(Math.abs(target[origin + 1 + k] - scaler.inverseValue(paths[o][k], 0)));
+      errorsByStep[k].push(Math.abs(target[origin + 1 + k] - path[k]));
     }
   });
   return levels.map((level) => ({ level, halfWidth: errorsByStep.map((e) => conformalHalfWidth(e, level)) }));

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadSeries } from '../data/load-series.js';
 import { autocorrelation, detectSeasonLength, detrend, seasonFromTime } from './season.js';
 
 function trainingPart(dataset: string): number[] {
@@ -89,6 +91,19 @@ describe('season from the time column first, the ACF second', () => {
     expect(detectSeasonLength(values)).toBe(168);
     expect(detectSeasonLength(values, undefined, hourLabels(n))).toBe(24);
   });
+
+  it('PM2.5 of pollution.csv (hourly, time from year/month/day/hour): 24, not the 72 the ACF alone finds', async (context) => {
+    const path = resolve('../shared/datasets/real/pollution.csv');
+    if (!existsSync(path)) {
+      context.skip(`${path} is not here`);
+      return;
+    }
+    const series = await loadSeries({ path, column: 'pm2.5', inputColumns: [], timeColumn: null, missing: 'interpolate' });
+    const split = Math.floor(series.features[0].length * 0.8);
+    expect(series.timeColumn).toBe('year-month-day-hour');
+    expect(detectSeasonLength(series.features[0].subarray(0, split))).toBe(72);
+    expect(detectSeasonLength(series.features[0].subarray(0, split), undefined, series.time!.slice(0, split))).toBe(24);
+  }, 120_000);
 
   it('monthly air passengers: 12 from the time column; monthly sunspots do not show 12 and keep the solar cycle', () => {
     expect(detectSeasonLength(trainingPart('air-passengers'), undefined, trainingTimes('air-passengers'))).toBe(12);

@@ -2,8 +2,11 @@
  * Season length from the time column's step first, the autocorrelation function (ACF) second.
  *
  * Calendar first: hourly rows suggest 24, daily 7 (5 for business days), weekly 52, monthly 12, quarterly 4.
- * The calendar season is taken when the data show it: its lag is a peak of the detrended ACF above the
- * significance bound (monthly sunspots, whose cycle is about 11 years, do not show 12 and go on to the ACF).
+ * The calendar season is taken unless the data show another one: it wins when its lag is a peak of the
+ * detrended ACF above the significance bound, and also when the ACF has no prominent peak elsewhere (hourly
+ * PM2.5 decays smoothly with only a bump at 72 h, so it keeps 24); a prominent peak, one that rises at least
+ * 0.1 above the lowest ACF between half its lag and its lag, overrides it (monthly sunspots, whose
+ * cycle is about 11 years, do not show 12 and keep the solar cycle).
  *
  * The values are first detrended by subtracting their least-squares line: a trend makes the ACF decay
  * so steeply that its peaks slide one lag early (air passengers: 11 instead of 12). A peak is a local
@@ -99,7 +102,7 @@ export function seasonFromTime(time: readonly string[] | null): CalendarSeason |
 /**
  * Season length of `values` (pass the training part of the target, so the test part stays unseen), with
  * `time` the time labels of those rows (or null): the calendar season when its lag is a significant peak of
- * the detrended ACF, else the lag of the highest significant ACF peak, lags 2..maxLag
+ * the detrended ACF or no other peak is prominent, else the lag of the highest significant ACF peak, lags 2..maxLag
  * (default min(floor(n/3), 400)); null if there is none.
  */
 export function detectSeasonLength(values: ArrayLike<number>, maxLag = defaultMaxLag(values.length), time: readonly string[] | null = null): number | null {
@@ -121,5 +124,16 @@ export function detectSeasonLength(values: ArrayLike<number>, maxLag = defaultMa
     const isPeak = r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > bound;
     if (isPeak && (best === null || r[k] > r[best])) best = k;
   }
+  if (calendar && calendar.m <= lastLag && (best === null || !prominent(r, best))) return calendar.m;
   return best;
+}
+
+/** How far a peak must rise above the ACF's trough before it to stand for a season of its own. */
+const PROMINENCE = 0.1;
+
+/** A peak at lag k that rises at least PROMINENCE above the lowest ACF value between lag k/2 and k. */
+function prominent(r: Float64Array, k: number): boolean {
+  let lowest = r[k];
+  for (let j = Math.ceil(k / 2); j < k; j++) lowest = Math.min(lowest, r[j]);
+  return r[k] - lowest >= PROMINENCE;
 }

@@ -17,9 +17,9 @@ export interface TestTarget {
   lastInputRow: number;
 }
 
-/** What scoring reads: the scaled and original target series, the scaler, and the MASE scales. */
+/** What scoring reads: the target in both units (prepared.target), and the MASE scales. */
 export interface ScoringBasis {
-  prepared: Pick<PreparedData, 'scaled' | 'scaler'>;
+  prepared: Pick<PreparedData, 'target'>;
   series: Pick<SeriesData, 'features' | 'time'>;
   scale: EvaluationContext['scale'];
 }
@@ -45,7 +45,7 @@ export function scoreTargets(
   predictedScaled: ArrayLike<number>,
   predictedOriginal: ArrayLike<number>,
 ): MetricSet {
-  const scaled = ctx.prepared.scaled[0];
+  const scaled = ctx.prepared.target.scaled;
   const original = ctx.series.features[0];
   return metricSet({
     actualScaled: targets.map((t) => scaled[t.row]),
@@ -70,7 +70,7 @@ export function scorePart(
   split: PredictionRow['split'],
 ): ScoredPart {
   const targets = windowTargets(w, offset);
-  const predictedOriginal = ctx.prepared.scaler.inverse(predictedScaled, 0);
+  const predictedOriginal = ctx.prepared.target.windowsToOriginal(predictedScaled, w.horizon, (s) => targets[s * w.horizon].lastInputRow);
   const time = ctx.series.time;
   const actual = ctx.series.features[0];
   const rows = targets.map((t, k): PredictionRow => ({
@@ -81,5 +81,5 @@ export function scorePart(
     actual: actual[t.row],
     predicted: predictedOriginal[k],
   }));
-  return { rows, metrics: scoreTargets(ctx, targets, predictedScaled, predictedOriginal) };
+  return { rows, metrics: scoreTargets(ctx, targets, ctx.prepared.target.scaledOf(predictedOriginal, predictedScaled), predictedOriginal) };
 }

@@ -23,6 +23,7 @@ export interface OnnxPreprocessing {
   resample: BundleMetadata['config']['data']['resample'];
   /** Categories of each categorical input column: its one-hot features ("column=category") are 1 for the row's category, else 0. */
   categories: BundleMetadata['dataset']['categories'];
+  targetTransform: (NonNullable<BundleMetadata['targetTransform']> & { formula: string }) | null;
 }
 
 export function onnxPreprocessing(metadata: BundleMetadata): OnnxPreprocessing {
@@ -50,6 +51,15 @@ export function onnxPreprocessing(metadata: BundleMetadata): OnnxPreprocessing {
     missingPolicy: metadata.missingPolicy,
     resample: metadata.config.data.resample,
     categories: metadata.dataset.categories,
+    // The target's transforms before scaling (null = none): the scaler's target min/max are then of the transformed values.
+    targetTransform: metadata.targetTransform
+      ? {
+          ...metadata.targetTransform,
+          formula:
+            'in order: box-cox z = (y^lambda - 1) / lambda (log y at lambda 0); difference d_t = z_t - z_(t-lag). ' +
+            'Invert in reverse order: add back the values lag rows earlier (actual ones up to the window\'s end), then y = (lambda z + 1)^(1/lambda) (exp z at lambda 0)',
+        }
+      : null,
   };
 }
 
