@@ -75,7 +75,8 @@ export class SweepService {
     }
     const parallel = Math.max(1, Math.min(request.parallel ?? availableParallelism(), total));
     const sweepId = newRunId().replace(/^run-/, 'sweep-');
-    const pool = new TrainingPool({ launcher: this.options.launcher, size: parallel, runsDir: this.options.store.dir, log: this.options.log });
+    // Light bundles (no chart images): the history's export draws them (RunHistoryService, addBundleCharts).
+    const pool = new TrainingPool({ launcher: this.options.launcher, size: parallel, runsDir: this.options.store.dir, bundleCharts: false, log: this.options.log });
     const recorder = new RunRecorder(this.options.store, { log: this.options.log });
     let resolveDone!: (status: SweepStatus) => void;
     const done = new Promise<SweepStatus>((resolve) => (resolveDone = resolve));

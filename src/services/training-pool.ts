@@ -32,6 +32,8 @@ export interface TrainingPoolOptions {
   /** How long a process may stay silent before it is taken as hung and SIGKILLed (default 120 s). */
   livenessTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /** false: the runs' bundles leave out the chart images (a sweep's light bundles). Default true. */
+  bundleCharts?: boolean;
   /** How many times a run whose process died is trained again from the start (default 1). */
   retries?: number;
   log?: (text: string) => void;
@@ -151,7 +153,7 @@ export class TrainingPool {
 
   private assign(p: PoolProcess, job: Job): void {
     p.job = job;
-    p.handle.send({ type: 'train', runId: job.runId, config: job.config, runsDir: this.options.runsDir });
+    p.handle.send({ type: 'train', runId: job.runId, config: job.config, runsDir: this.options.runsDir, bundleCharts: this.options.bundleCharts });
     if (job.stopRequested) p.handle.send({ type: 'stop', runId: job.runId });
   }
 

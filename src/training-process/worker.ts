@@ -17,7 +17,7 @@ export interface TrainingWorkerEngine {
   initBackend(): Promise<string>;
   runForecast(
     config: RunConfig,
-    options: { runId: string; onEvent: (event: RunEvent) => void; signal: AbortSignal; runsDir: string | null },
+    options: { runId: string; onEvent: (event: RunEvent) => void; signal: AbortSignal; runsDir: string | null; bundleCharts?: boolean },
   ): Promise<RunResult>;
   /** Finish a run whose training process died, from its checkpoint. */
   recoverRun(runId: string, runsDir: string, options: { onEvent: (event: RunEvent) => void }): Promise<RunResult>;
@@ -129,7 +129,7 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
     const begin =
       request.type === 'recover'
         ? () => void run(request.runId, (onEvent) => engine.recoverRun(request.runId, request.runsDir, { onEvent }))
-        : () => void run(request.runId, (onEvent) => engine.runForecast(request.config, { runId: request.runId, onEvent, signal: controller.signal, runsDir: request.runsDir }));
+        : () => void run(request.runId, (onEvent) => engine.runForecast(request.config, { runId: request.runId, onEvent, signal: controller.signal, runsDir: request.runsDir, bundleCharts: request.bundleCharts }));
     if (state !== 'running') return begin();
     if (terminalSent && !waiting) {
       // The last run has reported its end and is cleaning up: this one follows it.

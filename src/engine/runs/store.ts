@@ -171,6 +171,12 @@ export class RunStore {
     await this.write(this.summaryPath(record.runId), storedSummary(record));
   }
 
+  /** The file holding a finished run's whole RunResult. */
+  resultFile(runId: string): string {
+    this.checkId(runId);
+    return this.resultPath(runId);
+  }
+
   private resultPath(runId: string): string {
     return join(this.recordsDir, `${runId}${RESULT_SUFFIX}`);
   }
