@@ -7,6 +7,9 @@
  *   runsDir/.records/<runId>.summary.json  what `list` shows of it (small: listing 1,000 runs reads only these)
  *   runsDir/.records/<runId>.result.json   the whole RunResult of a finished run (predictions, forecast…)
  *   runsDir/.records/limits.json     the size or count limit
+ *   runsDir/.runs-index.json         every summary in one file, so `list` reads one file while nothing changed
+ *                                    (checked by the records folder's mtime; per file by mtime and size
+ *                                    otherwise); rebuilt when missing, stale or damaged
  *
  * Every file is written atomically (write-file-atomic: a temporary file renamed into place), so a reader
  * sees the old or the new record, never half of one. A record left 'running' by a process that no longer
@@ -17,6 +20,8 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import { layerLabel } from '../../contract/cell-types.js';
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
 import {
   RunRecordSchema,
@@ -40,6 +45,19 @@ const SUMMARY_SUFFIX = '.summary.json';
 const StoredSummarySchema = RunSummarySchema.omit({ recoverable: true });
 type StoredSummary = Omit<RunSummary, 'recoverable'>;
 const LIMITS_FILE = 'limits.json';
+/** The index of summaries (beside the records folder, so writing it does not change that folder). */
+export const INDEX_FILE = '.runs-index.json';
+/** How long after its last change the records folder's timestamp is trusted to reveal the next change. */
+const INDEX_SETTLE_MS = 2000;
+const RunIndexSchema = z.object({
+  version: z.literal(1),
+  /** The records folder's mtime when the index was written (-1: check every file). */
+  folderMtimeMs: z.number(),
+  /** Per run, its summary and the summary file's mtime and size when it was read. */
+  entries: z.record(z.string(), z.object({ mtimeMs: z.number(), size: z.number(), summary: StoredSummarySchema })),
+  problems: z.array(z.string()),
+});
+type RunIndex = z.infer<typeof RunIndexSchema>;
 const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
 
 export interface RunStoreOptions {
@@ -54,10 +72,14 @@ export interface BeginRunOptions {
   sweepPoint?: number | null;
 }
 
-/** A short name for a run from its model, e.g. "simpleRNN(3) on sunspots.csv". */
+/** A run's layers as people read them, e.g. "LSTM(32)+GRU(16)". */
+function modelLabel(config: RunConfig): string {
+  return config.model.layers.map((l) => layerLabel(l)).join('+');
+}
+
+/** A short name for a run from its model, e.g. "SimpleRNN(3) on sunspots.csv". */
 export function describeSettings(config: RunConfig): string {
-  const layers = config.model.layers.map((l) => `${l.type}(${l.units})`).join('+');
-  return `${layers} on ${basename(config.data.path)}`;
+  return `${modelLabel(config)} on ${basename(config.data.path)}`;
 }
 
 /** The trainer a configuration asks for ('auto' until the run says which one it used). */
@@ -116,7 +138,7 @@ function storedSummary(r: RunRecord): StoredSummary {
     failure: r.failure,
     stopReason: r.stopReason,
     dataset: { name: r.dataset.name, column: r.dataset.column },
-    model: r.config.model.layers.map((l) => `${l.type}(${l.units})`).join('+'),
+    model: modelLabel(r.config),
     settings: {
       timeSteps: r.config.prep.timeSteps,
       windowing: r.config.prep.windowing,
@@ -400,34 +422,86 @@ export class RunStore {
     }
   }
 
-  /** Every run, newest first, with damaged files reported and skipped, and the disk they use. */
+  /**
+   * Every run, newest first, with damaged files reported and skipped, and the disk they use. Answered from the
+   * index (INDEX_FILE) while the records folder is unchanged since it was written; otherwise from the files,
+   * reusing the index's summaries of the files that did not change, and the index is written again.
+   */
   async list(): Promise<RunListing> {
-    let names: string[];
+    let folder;
     try {
-      names = await readdir(this.recordsDir);
+      folder = await stat(this.recordsDir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      names = [];
+      return { runsDir: this.dir, runs: [], problems: [], diskBytes: 0, limits: await this.limits() };
     }
+    const index = await this.readIndex();
+    let stored: StoredSummary[];
+    let problems: string[];
+    if (index && index.folderMtimeMs === folder.mtimeMs) {
+      stored = Object.values(index.entries).map((e) => e.summary);
+      problems = index.problems;
+    } else {
+      ({ stored, problems } = await this.listFiles(index, folder.mtimeMs));
+    }
+    const runs = (
+      await Promise.all(
+        stored.map(async (summary) =>
+          summary.status === 'running' && this.isOrphan(summary.owner) ? this.summaryOf(await this.settleOrphan(await this.readRecord(summary.runId))) : this.withRecoverable(summary),
+        ),
+      )
+    ).sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1));
+    const diskBytes = runs.reduce((sum, r) => sum + (r.bytes ?? 0), 0);
+    return { runsDir: this.dir, runs, problems, diskBytes, limits: await this.limits() };
+  }
+
+  /** The index of summaries, or null when it is missing or damaged (it is then rebuilt). */
+  private async readIndex(): Promise<RunIndex | null> {
+    try {
+      const parsed = RunIndexSchema.safeParse(JSON.parse(await readFile(join(this.dir, INDEX_FILE), 'utf8')));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Read the summaries from the files (unchanged ones from the index) and write the index again. */
+  private async listFiles(index: RunIndex | null, folderMtimeMs: number): Promise<{ stored: StoredSummary[]; problems: string[] }> {
+    const names = await readdir(this.recordsDir);
     const present = new Set(names);
     const ids = names
       .filter((n) => n.endsWith(RECORD_SUFFIX) && !n.endsWith(RESULT_SUFFIX) && !n.endsWith(SUMMARY_SUFFIX) && n !== LIMITS_FILE && !n.startsWith('.'))
       .map((n) => n.slice(0, -RECORD_SUFFIX.length));
     const problems: string[] = [];
-    const read = await mapLimited(ids, 64, async (runId) => {
+    const entries: RunIndex['entries'] = {};
+    await mapLimited(ids, 64, async (runId) => {
       try {
-        return await this.summaryFor(runId, present.has(`${runId}${SUMMARY_SUFFIX}`));
+        const hasSummary = present.has(`${runId}${SUMMARY_SUFFIX}`);
+        const file = hasSummary ? await stat(this.summaryPath(runId)).catch(() => null) : null;
+        const known = index?.entries[runId];
+        if (file && known && known.mtimeMs === file.mtimeMs && known.size === file.size) {
+          entries[runId] = known;
+          return;
+        }
+        const summary = await this.summaryFor(runId, hasSummary);
+        const { recoverable: _recoverable, ...storedPart } = summary;
+        entries[runId] = { mtimeMs: file?.mtimeMs ?? 0, size: file?.size ?? 0, summary: storedPart };
       } catch (error) {
         const file = `${runId}${RECORD_SUFFIX}`;
         problems.push(error instanceof InvalidInputError ? error.message : `The run file ${file} could not be read (${(error as Error).message}); it was skipped.`);
-        return null;
       }
     });
-    const runs = read
-      .filter((r): r is RunSummary => r !== null)
-      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1));
-    const diskBytes = runs.reduce((sum, r) => sum + (r.bytes ?? 0), 0);
-    return { runsDir: this.dir, runs, problems: problems.sort(), diskBytes, limits: await this.limits() };
+    problems.sort();
+    // A folder changed within the last seconds may change again within its timestamp's resolution: such an
+    // index is used only through the file check above, never as a whole.
+    const settled = Date.now() - folderMtimeMs > INDEX_SETTLE_MS;
+    const next: RunIndex = { version: 1, folderMtimeMs: settled ? folderMtimeMs : -1, entries, problems };
+    try {
+      await writeFileAtomic(join(this.dir, INDEX_FILE), JSON.stringify(next), { encoding: 'utf8' });
+    } catch {
+      // A read-only store is listed all the same.
+    }
+    return { stored: Object.values(entries).map((e) => e.summary), problems };
   }
 
   /** A run's summary from its summary file, else (missing or damaged) from its record. */
