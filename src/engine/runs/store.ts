@@ -20,7 +20,6 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { z } from 'zod';
 import { layerLabel } from '../../contract/cell-types.js';
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
 import {
@@ -49,15 +48,14 @@ const LIMITS_FILE = 'limits.json';
 export const INDEX_FILE = '.runs-index.json';
 /** How long after its last change the records folder's timestamp is trusted to reveal the next change. */
 const INDEX_SETTLE_MS = 2000;
-const RunIndexSchema = z.object({
-  version: z.literal(1),
+interface RunIndex {
+  version: 1;
   /** The records folder's mtime when the index was written (-1: check every file). */
-  folderMtimeMs: z.number(),
+  folderMtimeMs: number;
   /** Per run, its summary and the summary file's mtime and size when it was read. */
-  entries: z.record(z.string(), z.object({ mtimeMs: z.number(), size: z.number(), summary: StoredSummarySchema })),
-  problems: z.array(z.string()),
-});
-type RunIndex = z.infer<typeof RunIndexSchema>;
+  entries: Record<string, { mtimeMs: number; size: number; summary: StoredSummary }>;
+  problems: string[];
+}
 const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
 
 export interface RunStoreOptions {
@@ -458,8 +456,16 @@ export class RunStore {
   /** The index of summaries, or null when it is missing or damaged (it is then rebuilt). */
   private async readIndex(): Promise<RunIndex | null> {
     try {
-      const parsed = RunIndexSchema.safeParse(JSON.parse(await readFile(join(this.dir, INDEX_FILE), 'utf8')));
-      return parsed.success ? parsed.data : null;
+      const index = JSON.parse(await readFile(join(this.dir, INDEX_FILE), 'utf8')) as RunIndex;
+      // Only this store writes the index, from validated summaries: checking its frame and each entry's key
+      // fields finds a damaged or foreign file without the cost of validating every summary field again.
+      if (index?.version !== 1 || typeof index.folderMtimeMs !== 'number' || !Array.isArray(index.problems) || typeof index.entries !== 'object' || !index.entries) return null;
+      for (const [runId, entry] of Object.entries(index.entries)) {
+        const summary = entry?.summary;
+        if (typeof entry.mtimeMs !== 'number' || typeof entry.size !== 'number' || summary?.runId !== runId || typeof summary.startedAt !== 'string' || typeof summary.status !== 'string') return null;
+        if (typeof summary.name !== 'string' || !Array.isArray(summary.tags) || typeof summary.owner?.pid !== 'number' || typeof summary.settings !== 'object' || typeof summary.dataset?.name !== 'string') return null;
+      }
+      return index;
     } catch {
       return null;
     }
