@@ -36,6 +36,13 @@ export class RecordingTrainingSupervisor extends TrainingSupervisor {
     void this.recorder.begin(id, parseRunConfig(configInput)).catch(() => {});
     return id;
   }
+
+  /** A recovered run finishes its stored record (finished from its checkpoint, or failed with the reason). */
+  override recoverInterrupted(runId: string): string {
+    const id = super.recoverInterrupted(runId);
+    this.recorder.resume(id);
+    return id;
+  }
 }
 
 export interface RunHistoryServiceOptions {

@@ -531,7 +531,8 @@ export class RunStore {
   }
 
   private withRecoverable(stored: StoredSummary): RunSummary {
-    return { ...stored, recoverable: stored.status === 'interrupted' && isRecoverable(this.dir, stored.runId) };
+    // Interrupted (its process died), or failed after its process and the recovery's died: its checkpoint is kept.
+    return { ...stored, recoverable: (stored.status === 'interrupted' || stored.status === 'failed') && isRecoverable(this.dir, stored.runId) };
   }
 
   /** What the list shows of a record. */
