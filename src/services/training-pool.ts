@@ -110,11 +110,6 @@ export class TrainingPool {
     return null;
   }
 
-  /** The processes' pids. */
-  pids(): number[] {
-    return [...this.processes].map((p) => p.handle.pid).filter((pid): pid is number => pid !== undefined);
-  }
-
   /** End every process; runs that wait resolve with null. */
   dispose(): void {
     this.disposed = true;
