@@ -44,6 +44,8 @@ interface Sweep {
   queue: QueuedRun[];
   active: Set<string>;
   pool: TrainingPool;
+  /** Settles when the last run started by pump has been handed to the pool. */
+  handoff: Promise<void>;
   recorder: RunRecorder;
   done: Promise<SweepStatus>;
   resolveDone: (status: SweepStatus) => void;
@@ -95,6 +97,7 @@ export class SweepService {
       queue: points.flatMap((point) => point.configs.map((_, seedIndex) => ({ point, seedIndex }))),
       active: new Set(),
       pool,
+      handoff: Promise.resolve(),
       recorder,
       done,
       resolveDone,
@@ -106,7 +109,9 @@ export class SweepService {
   }
 
   private pump(sweep: Sweep): void {
-    while (sweep.state === 'running' && sweep.active.size < sweep.parallel && sweep.queue.length) {
+    // Twice the processes: each process's next run is recorded and waiting in the pool while it trains, so it
+    // never idles while the host writes a run's record.
+    while (sweep.state === 'running' && sweep.active.size < sweep.parallel * 2 && sweep.queue.length) {
       const { point, seedIndex } = sweep.queue.shift()!;
       const config = point.configs[seedIndex];
       const runId = newRunId();
@@ -119,22 +124,33 @@ export class SweepService {
 
   /** Record the run, then start it; a point that cannot start records its sentence and the sweep goes on. */
   private async launch(sweep: Sweep, runId: string, point: PlannedPoint, config: PlannedPoint['configs'][number]): Promise<void> {
-    try {
-      await sweep.recorder.begin(runId, config, { sweepId: sweep.sweepId, sweepPoint: point.point });
-    } catch (error) {
-      this.options.log?.(`sweep ${sweep.sweepId}: could not record run ${runId}: ${(error as Error).message}`);
-      sweep.active.delete(runId);
-      sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
-      this.pump(sweep);
-      return;
-    }
-    // Stopped while the record was being written: the run never started.
-    if (sweep.state !== 'running') return this.neverStarted(sweep, runId, point);
+    // Runs reach the pool in the plan's order, whichever record is written first.
+    const turn = sweep.handoff;
+    let handed!: () => void;
+    sweep.handoff = new Promise<void>((resolve) => (handed = resolve));
+    let training: ReturnType<TrainingPool['run']>;
     let recorded: Promise<void> = Promise.resolve();
-    const terminal = await sweep.pool.run(runId, config, (event) => {
-      sweep.onEvent?.(event);
-      recorded = sweep.recorder.onEvent(event);
-    });
+    try {
+      try {
+        await sweep.recorder.begin(runId, config, { sweepId: sweep.sweepId, sweepPoint: point.point });
+      } catch (error) {
+        this.options.log?.(`sweep ${sweep.sweepId}: could not record run ${runId}: ${(error as Error).message}`);
+        sweep.active.delete(runId);
+        sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
+        this.pump(sweep);
+        return;
+      }
+      await turn;
+      // Stopped while the record was being written: the run never started.
+      if (sweep.state !== 'running') return await this.neverStarted(sweep, runId, point);
+      training = sweep.pool.run(runId, config, (event) => {
+        sweep.onEvent?.(event);
+        recorded = sweep.recorder.onEvent(event);
+      });
+    } finally {
+      handed();
+    }
+    const terminal = await training;
     // Stopped before a process began training it.
     if (terminal === null) return this.neverStarted(sweep, runId, point);
     await recorded;
