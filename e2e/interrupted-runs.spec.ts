@@ -17,7 +17,8 @@ async function openTrainingTab(page: Page): Promise<void> {
   await expect(page.getByTestId('epochs')).toBeVisible();
 }
 
-test('a run killed twice is kept as interrupted, offered on the page and recovered on request', async ({ app: page }) => {
+/** Train a long run, then SIGKILL its training process and the recovery process the supervisor starts. */
+async function trainAndKillTwice(page: Page): Promise<void> {
   await openTrainingTab(page);
   await setField(page, 'epochs', '500');
   await setField(page, 'batch-size', '16');
@@ -41,6 +42,10 @@ test('a run killed twice is kept as interrupted, offered on the page and recover
     .toBe(true);
 
   await expect(page.getByTestId('error-banner')).toContainText(/The process recovering the run was ended by signal SIGKILL.*checkpoint is kept on disk/, { timeout: 60_000 });
+}
+
+test('a run killed twice is kept as interrupted, offered on the page and recovered on request', async ({ app: page }) => {
+  await trainAndKillTwice(page);
   const offered = page.getByTestId('interrupted-run');
   await expect(offered).toHaveCount(1, { timeout: 30_000 });
   await expect(offered).toContainText(/epoch \d+ of 500 kept/);
@@ -56,4 +61,24 @@ test('a run killed twice is kept as interrupted, offered on the page and recover
   await expect(page.getByTestId('series-chart')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('interrupted-runs')).toBeHidden();
   await expect(page.getByTestId('train-button')).toBeEnabled();
+});
+
+test('an interrupted run is recovered from the Runs panel', async ({ app: page }) => {
+  test.setTimeout(300_000);
+  await trainAndKillTwice(page);
+  await page.getByTestId('tab-runs').click();
+  const row = page.locator('[data-run-row]').filter({ has: page.getByTestId('run-recover') });
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
+  await expect(row.getByTestId('run-status')).toHaveText(/failed \(recoverable\)/);
+  await expect(row.getByTestId('run-discard')).toBeVisible();
+  await page.screenshot({ path: join(screenshotDir, 'runs-recover.png') });
+
+  // Keyboard: the Recover button takes focus and Enter starts the recovery.
+  await row.getByTestId('run-recover').focus();
+  await page.keyboard.press('Enter');
+  const recovered = page.locator('[data-run-row]').first();
+  await expect(recovered.getByTestId('run-status')).toHaveText(/^\s*finished\s*$/, { timeout: 180_000 });
+  await expect(page.getByTestId('run-recover')).toHaveCount(0);
+  await expect(page.getByTestId('runs-notice')).toContainText(/was recovered: its model keeps epoch \d+/);
+  await expect(recovered.getByTestId('run-test-rmse')).toHaveText(/^\d[\d.,]*$/);
 });

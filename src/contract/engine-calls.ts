@@ -46,6 +46,8 @@ export const engineCalls = {
   predictWithBundle: { args: z.tuple([Path, Path, z.object({ columns: BundleColumnMapSchema.optional() }).optional()]), result: BundlePredictionSchema, deadlineMs: 10 * MINUTE, activity: 'predicting with the model' },
   /** Copy a bundle folder to a destination that must not exist (atomically); returns the destination. */
   exportBundle: { args: z.tuple([Path, Path]), result: z.string(), deadlineMs: 10 * MINUTE, activity: 'exporting the model' },
+  /** Draw the chart images of a light bundle (a sweep's run) from the run's stored result file; returns the bundle's chart files. */
+  addBundleCharts: { args: z.tuple([Path, Path]), result: z.array(z.string()), deadlineMs: 5 * MINUTE, activity: 'drawing the charts' },
 } as const satisfies Record<string, EngineCallSpec>;
 
 export type EngineMethod = keyof typeof engineCalls;

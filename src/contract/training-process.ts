@@ -12,6 +12,8 @@ export const TrainRequestSchema = z.object({
   config: RunConfigSchema,
   /** Folder under which the run's bundle is written (as runsDir/runId); null = write none. */
   runsDir: z.string().min(1).nullable(),
+  /** false: write the run's bundle without chart images (a sweep's runs); absent = with them. */
+  bundleCharts: z.boolean().optional(),
 });
 export type TrainRequest = z.infer<typeof TrainRequestSchema>;
 

@@ -19,4 +19,5 @@ export const engineImplementation: EngineApi = {
   openBundle: async (dir) => (await bundle()).openBundle(dir),
   predictWithBundle: async (bundleDir, csvPath, options) => (await bundle()).predictWithBundle(bundleDir, csvPath, options),
   exportBundle: async (sourceDir, destinationDir) => (await bundle()).exportBundle(sourceDir, destinationDir),
+  addBundleCharts: async (bundleDir, resultFile) => (await bundle()).addBundleChartsFrom(bundleDir, resultFile),
 };

@@ -41,6 +41,8 @@ export interface RunOptions {
    * are sent together in one 'epochs' event, so hosts are not flooded when epochs take milliseconds.
    */
   epochEventIntervalMs?: number;
+  /** false: write the bundle without chart images (a sweep's light bundle; see writeRunBundle). Default true. */
+  bundleCharts?: boolean;
 }
 
 /** The data of a run, loaded and prepared as its configuration says. */
@@ -65,7 +67,7 @@ export async function runForecast(input: RunConfig | RunConfigInput, options: Ru
         return await bundleRun(run.result, {
           model: run.model,
           emit: options.onEvent ?? (() => {}),
-          bundle: bundleDir ? { dir: bundleDir, write: true } : null,
+          bundle: bundleDir ? { dir: bundleDir, write: true, charts: options.bundleCharts ?? true } : null,
           checkpoint,
         });
       } finally {
@@ -302,7 +304,7 @@ interface BundleArgs {
   model: tf.LayersModel;
   emit: RunEventListener;
   /** Where the run's bundle goes; `write: false` when it is already there (a recovered run that had written it). */
-  bundle: { dir: string; write: boolean } | null;
+  bundle: { dir: string; write: boolean; charts?: boolean } | null;
   /** The run's checkpoint, removed once its bundle is safe and before 'finished' is reported. */
   checkpoint: string | null;
 }
@@ -313,7 +315,7 @@ async function bundleRun(result: RunResult, { model, emit, bundle, checkpoint }:
     result.bundleDir = bundle.dir;
     if (bundle.write) {
       emit({ type: 'phase', runId: result.runId, phase: 'writing-bundle', fraction: null });
-      await writeRunBundle({ dir: bundle.dir, model, result });
+      await writeRunBundle({ dir: bundle.dir, model, result, charts: bundle.charts });
     }
   }
   if (checkpoint) await removeCheckpoint(checkpoint);

@@ -61,6 +61,7 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     store: runs,
     sweeps,
     copyBundle: (source, destination) => engine.exportBundle(source, destination),
+    drawBundleCharts: (bundleDir, resultFile) => engine.addBundleCharts(bundleDir, resultFile),
     chooseExportFolder: options.dialogs ? (name) => options.dialogs!.chooseExportFolder(name) : null,
     exportsDir: options.exportsDir,
     resolveDataPath: async (path) => {

@@ -37,6 +37,13 @@ export class RecordingTrainingSupervisor extends TrainingSupervisor {
     void this.recorder.begin(id, parseRunConfig(configInput)).catch(() => {});
     return id;
   }
+
+  /** A recovered run finishes its stored record (finished from its checkpoint, or failed with the reason). */
+  override recoverInterrupted(runId: string): string {
+    const id = super.recoverInterrupted(runId);
+    this.recorder.resume(id);
+    return id;
+  }
 }
 
 export interface RunHistoryServiceOptions {
@@ -44,6 +51,8 @@ export interface RunHistoryServiceOptions {
   sweeps: SweepService;
   /** Copy a bundle folder to a new destination (the engine's atomic exportBundle). */
   copyBundle: (source: string, destination: string) => Promise<string>;
+  /** Draw the chart images of a light bundle from the run's result file (the engine's addBundleCharts); absent = exported without them. */
+  drawBundleCharts?: (bundleDir: string, resultFile: string) => Promise<string[]>;
   /** Desktop: ask where to export (null = cancelled). Browser mode: null, exports go under exportsDir. */
   chooseExportFolder: ((defaultName: string) => Promise<string | null>) | null;
   exportsDir: string | null;
@@ -97,6 +106,7 @@ export class RunHistoryService {
         throw new Error('This host has no exports folder.');
       }
       if (existsSync(destination)) throw new InvalidInputError(`${destination} already exists. Exports never overwrite: choose another name or folder.`);
+      await this.completeLightBundle(runId, source);
       return { path: await this.options.copyBundle(source, destination) };
     },
     'history:limits': async (limits) => {
@@ -111,6 +121,12 @@ export class RunHistoryService {
     'sweep:status': async ({ sweepId }) => this.options.sweeps.status(sweepId),
     'sweep:stop': async ({ sweepId }) => ({ stopping: this.options.sweeps.stop(sweepId) }),
   };
+
+  /** A sweep's run has a light bundle: draw its charts (from the stored result) before it leaves the store. */
+  private async completeLightBundle(runId: string, bundleDir: string): Promise<void> {
+    const resultFile = this.options.store.resultFile(runId);
+    if (this.options.drawBundleCharts && existsSync(resultFile)) await this.options.drawBundleCharts(bundleDir, resultFile);
+  }
 
   dispose(): void {
     this.options.sweeps.dispose();

@@ -1,8 +1,9 @@
 /**
- * Sweeps and seed repeats: the points of a grid (or a random draw of it), each over N seeds, trained in
- * parallel training processes — one per core by default — through the same TrainingSupervisor and launcher
- * as any run (child_process.fork or Electron's utilityProcess), so each run gets its own process, a crash
- * costs one point, Stop works as for a single run, and every run lands in the run store as it happens.
+ * Sweeps and seed repeats: the points of a grid (or a random draw of it), each over N seeds, trained in a
+ * pool of long-lived training processes — one per core by default — started through the host's launcher
+ * (child_process.fork or Electron's utilityProcess) with the same entry as any run (services/training-pool.ts):
+ * each process takes one run after another, a crash costs one point (trained again once, then failed), Stop
+ * cancels what is queued and stops what runs, and every run lands in the run store as it happens.
  * A failing point records its sentence and the sweep goes on.
  */
 import { availableParallelism } from 'node:os';
@@ -15,7 +16,7 @@ import { expandSweep, rankPoints, summarisePoint, type PlannedPoint } from '../e
 import { RunRecorder } from '../engine/runs/recorder.js';
 import type { RunStore } from '../engine/runs/store.js';
 import type { TrainingProcessLauncher } from './launcher.js';
-import { TrainingSupervisor } from './training-supervisor.js';
+import { TrainingPool } from './training-pool.js';
 
 export interface SweepServiceOptions {
   launcher: TrainingProcessLauncher;
@@ -42,7 +43,9 @@ interface Sweep {
   records: Map<string, RunRecord>;
   queue: QueuedRun[];
   active: Set<string>;
-  supervisor: TrainingSupervisor;
+  pool: TrainingPool;
+  /** Settles when the last run started by pump has been handed to the pool. */
+  handoff: Promise<void>;
   recorder: RunRecorder;
   done: Promise<SweepStatus>;
   resolveDone: (status: SweepStatus) => void;
@@ -78,13 +81,8 @@ export class SweepService {
     const { rankBy, warning } = sweepRanking(request);
     const parallel = Math.max(1, Math.min(request.parallel ?? availableParallelism(), total));
     const sweepId = newRunId().replace(/^run-/, 'sweep-');
-    const supervisor = new TrainingSupervisor({
-      launcher: this.options.launcher,
-      runsDir: this.options.store.dir,
-      maxConcurrentRuns: parallel,
-      keepResults: 0,
-      log: this.options.log,
-    });
+    // Light bundles (no chart images): the history's export draws them (RunHistoryService, addBundleCharts).
+    const pool = new TrainingPool({ launcher: this.options.launcher, size: parallel, runsDir: this.options.store.dir, bundleCharts: false, log: this.options.log });
     const recorder = new RunRecorder(this.options.store, { log: this.options.log });
     let resolveDone!: (status: SweepStatus) => void;
     const done = new Promise<SweepStatus>((resolve) => (resolveDone = resolve));
@@ -102,24 +100,22 @@ export class SweepService {
       records: new Map(),
       queue: points.flatMap((point) => point.configs.map((_, seedIndex) => ({ point, seedIndex }))),
       active: new Set(),
-      supervisor,
+      pool,
+      handoff: Promise.resolve(),
       recorder,
       done,
       resolveDone,
       onEvent: hooks.onEvent,
     };
-    supervisor.onEvent((event) => {
-      sweep.onEvent?.(event);
-      const recorded = recorder.onEvent(event);
-      if (event.type === 'finished' || event.type === 'failed') void recorded.then(() => this.ended(sweep, event.runId));
-    });
     this.sweeps.set(sweepId, sweep);
     this.pump(sweep);
     return { sweepId, total };
   }
 
   private pump(sweep: Sweep): void {
-    while (sweep.state === 'running' && sweep.active.size < sweep.parallel && sweep.queue.length) {
+    // Twice the processes: each process's next run is recorded and waiting in the pool while it trains, so it
+    // never idles while the host writes a run's record.
+    while (sweep.state === 'running' && sweep.active.size < sweep.parallel * 2 && sweep.queue.length) {
       const { point, seedIndex } = sweep.queue.shift()!;
       const config = point.configs[seedIndex];
       const runId = newRunId();
@@ -132,29 +128,45 @@ export class SweepService {
 
   /** Record the run, then start it; a point that cannot start records its sentence and the sweep goes on. */
   private async launch(sweep: Sweep, runId: string, point: PlannedPoint, config: PlannedPoint['configs'][number]): Promise<void> {
+    // Runs reach the pool in the plan's order, whichever record is written first.
+    const turn = sweep.handoff;
+    let handed!: () => void;
+    sweep.handoff = new Promise<void>((resolve) => (handed = resolve));
+    let training: ReturnType<TrainingPool['run']>;
+    let recorded: Promise<void> = Promise.resolve();
     try {
-      await sweep.recorder.begin(runId, config, { sweepId: sweep.sweepId, sweepPoint: point.point });
-    } catch (error) {
-      this.options.log?.(`sweep ${sweep.sweepId}: could not record run ${runId}: ${(error as Error).message}`);
-      sweep.active.delete(runId);
-      sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
-      this.pump(sweep);
-      return;
+      try {
+        await sweep.recorder.begin(runId, config, { sweepId: sweep.sweepId, sweepPoint: point.point });
+      } catch (error) {
+        this.options.log?.(`sweep ${sweep.sweepId}: could not record run ${runId}: ${(error as Error).message}`);
+        sweep.active.delete(runId);
+        sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
+        this.pump(sweep);
+        return;
+      }
+      await turn;
+      // Stopped while the record was being written: the run never started.
+      if (sweep.state !== 'running') return await this.neverStarted(sweep, runId, point);
+      training = sweep.pool.run(runId, config, (event) => {
+        sweep.onEvent?.(event);
+        recorded = sweep.recorder.onEvent(event);
+      });
+    } finally {
+      handed();
     }
-    if (sweep.state !== 'running') {
-      // Stopped while the record was being written: the run never started, so it leaves nothing behind.
-      await this.options.store.delete(runId, { neverStarted: true }).catch(() => false);
-      sweep.active.delete(runId);
-      sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
-      this.pump(sweep);
-      return;
-    }
-    try {
-      sweep.supervisor.start(config, runId);
-    } catch (error) {
-      await this.options.store.fail(runId, 'invalid-input', (error as Error).message).catch(() => undefined);
-      await this.ended(sweep, runId);
-    }
+    const terminal = await training;
+    // Stopped before a process began training it.
+    if (terminal === null) return this.neverStarted(sweep, runId, point);
+    await recorded;
+    await this.ended(sweep, runId);
+  }
+
+  /** A run recorded but never trained leaves nothing behind. */
+  private async neverStarted(sweep: Sweep, runId: string, point: PlannedPoint): Promise<void> {
+    await this.options.store.delete(runId, { neverStarted: true }).catch(() => false);
+    sweep.active.delete(runId);
+    sweep.runIds.set(point.point, sweep.runIds.get(point.point)!.filter((id) => id !== runId));
+    this.pump(sweep);
   }
 
   private async ended(sweep: Sweep, runId: string): Promise<void> {
@@ -171,7 +183,7 @@ export class SweepService {
     if (sweep.endedAt !== null) return;
     sweep.endedAt = performance.now();
     sweep.state = sweep.state === 'running' ? 'finished' : 'stopped';
-    sweep.supervisor.dispose();
+    sweep.pool.dispose();
     sweep.resolveDone(this.statusOf(sweep));
   }
 
@@ -224,6 +236,11 @@ export class SweepService {
     return this.statusOf(this.get(sweepId));
   }
 
+  /** The pid of the training process that trains a run of the sweep, or null (for diagnostics and tests). */
+  processOf(sweepId: string, runId: string): number | null {
+    return this.get(sweepId).pool.pidOf(runId);
+  }
+
   /** Resolves when every run of the sweep has ended. */
   wait(sweepId: string): Promise<SweepStatus> {
     return this.get(sweepId).done;
@@ -235,7 +252,7 @@ export class SweepService {
     if (sweep.state !== 'running') return false;
     sweep.state = 'stopping';
     sweep.queue = [];
-    for (const runId of sweep.active) sweep.supervisor.stop(runId);
+    for (const runId of sweep.active) sweep.pool.stop(runId);
     this.pump(sweep);
     return true;
   }
@@ -243,7 +260,7 @@ export class SweepService {
   dispose(): void {
     for (const sweep of this.sweeps.values()) {
       sweep.queue = [];
-      sweep.supervisor.dispose();
+      sweep.pool.dispose();
     }
   }
 }

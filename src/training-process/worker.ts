@@ -1,7 +1,8 @@
 /**
  * The training process's logic, independent of how the process was started: announce the backend,
  * run one training on request, relay every run event, turn every error into a 'failed' event.
- * One run per process: the host starts a fresh process for every run.
+ * The supervisor starts a fresh process for every run; a sweep's pool (services/training-pool.ts) reuses one
+ * process for many runs, one after the other (a new 'train' is taken once the last run has ended).
  */
 import { InvalidInputError } from '../contract/run-config.js';
 import type { RunEvent } from '../contract/run-events.js';
@@ -16,7 +17,7 @@ export interface TrainingWorkerEngine {
   initBackend(): Promise<string>;
   runForecast(
     config: RunConfig,
-    options: { runId: string; onEvent: (event: RunEvent) => void; signal: AbortSignal; runsDir: string | null },
+    options: { runId: string; onEvent: (event: RunEvent) => void; signal: AbortSignal; runsDir: string | null; bundleCharts?: boolean },
   ): Promise<RunResult>;
   /** Finish a run whose training process died, from its checkpoint. */
   recoverRun(runId: string, runsDir: string, options: { onEvent: (event: RunEvent) => void }): Promise<RunResult>;
@@ -24,11 +25,17 @@ export interface TrainingWorkerEngine {
 
 type State = 'idle' | 'running' | 'done';
 
-/** Wire the engine to a parent channel. Returns a promise that settles when the run has ended. */
+/** Wire the engine to a parent channel. `ended` settles when the first run has ended. */
 export function startTrainingWorker(channel: ParentChannel, engine: TrainingWorkerEngine, log = (text: string) => process.stderr.write(`training process: ${text}\n`)) {
   let state: State = 'idle';
   let runId: string | null = null;
-  const controller = new AbortController();
+  let controller = new AbortController();
+  /** The current run has sent its final event (it may still be cleaning up). */
+  let terminalSent = false;
+  /** A train request that came after the current run's final event, started when that run has ended. */
+  let waiting: (() => void) | null = null;
+  let waitingId: string | null = null;
+  let stopWaiting = false;
   let runEnded!: () => void;
   const ended = new Promise<void>((resolve) => (runEnded = resolve));
 
@@ -56,7 +63,10 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
   async function run(id: string, work: (onEvent: (event: RunEvent) => void) => Promise<RunResult>) {
     state = 'running';
     runId = id;
-    let terminalSent = false;
+    controller = new AbortController();
+    if (stopWaiting) controller.abort();
+    stopWaiting = false;
+    terminalSent = false;
     const onEvent = (event: RunEvent) => {
       if (terminalSent) return;
       if (event.type === 'finished' || event.type === 'failed') terminalSent = true;
@@ -87,6 +97,9 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
     } finally {
       state = 'done';
       runEnded();
+      const next = waiting;
+      waiting = null;
+      next?.();
     }
   }
 
@@ -96,7 +109,7 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
       request = parseTrainingProcessRequest(raw);
     } catch (error) {
       const maybe = raw as { type?: unknown; runId?: unknown } | null;
-      if (maybe && typeof maybe === 'object' && maybe.type === 'train' && state === 'idle') {
+      if (maybe && typeof maybe === 'object' && maybe.type === 'train' && state !== 'running') {
         // A train request we cannot run: answer it, so the host does not wait for nothing.
         const id = typeof maybe.runId === 'string' && maybe.runId.length > 0 ? maybe.runId : 'unknown';
         state = 'done';
@@ -108,21 +121,23 @@ export function startTrainingWorker(channel: ParentChannel, engine: TrainingWork
     }
     if (request.type === 'stop') {
       if (state === 'running' && request.runId === runId) controller.abort();
+      else if (waiting && request.runId === waitingId) stopWaiting = true;
       else log(`ignored a stop for run ${request.runId}: it is not running here`);
       return;
     }
-    if (state !== 'idle') {
-      if (request.runId === runId) return log(`ignored a repeated train request for run ${runId}`);
-      void fail(request.runId, 'internal', 'This training process has already run a training; the host must start a new process for every run.');
+    if (request.runId === runId || (waiting && request.runId === waitingId)) return log(`ignored a repeated train request for run ${request.runId}`);
+    const begin =
+      request.type === 'recover'
+        ? () => void run(request.runId, (onEvent) => engine.recoverRun(request.runId, request.runsDir, { onEvent }))
+        : () => void run(request.runId, (onEvent) => engine.runForecast(request.config, { runId: request.runId, onEvent, signal: controller.signal, runsDir: request.runsDir, bundleCharts: request.bundleCharts }));
+    if (state !== 'running') return begin();
+    if (terminalSent && !waiting) {
+      // The last run has reported its end and is cleaning up: this one follows it.
+      waiting = begin;
+      waitingId = request.runId;
       return;
     }
-    if (request.type === 'recover') {
-      const { runsDir } = request;
-      void run(request.runId, (onEvent) => engine.recoverRun(request.runId, runsDir, { onEvent }));
-    } else {
-      const { config, runsDir } = request;
-      void run(request.runId, (onEvent) => engine.runForecast(config, { runId: request.runId, onEvent, signal: controller.signal, runsDir }));
-    }
+    void fail(request.runId, 'internal', 'This training process is still running another training; send the next one when it has ended.');
   });
 
   /** Report an error that is about to end the process, so the host hears more than "it crashed". */

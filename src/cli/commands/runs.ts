@@ -176,7 +176,7 @@ export function registerRunsCommand(program: Command): void {
     .action(async (id: string, flags: StoreFlags) => {
       const store = storeOf(flags);
       const summary = store.summaryOf(await store.get(id));
-      if (summary.status !== 'interrupted') throw new InvalidInputError(`Run ${id} is ${summary.status}, not interrupted: there is nothing to recover.`);
+      if (summary.status !== 'interrupted' && !summary.recoverable) throw new InvalidInputError(`Run ${id} is ${summary.status}, not interrupted: there is nothing to recover.`);
       if (!summary.recoverable) throw new InvalidInputError(`Run ${id} left no checkpoint (it was interrupted before its first epoch ended), so it cannot be recovered.`);
       const { recoverRun } = await import('../../engine/run.js');
       const result = await recoverRun(id, store.dir);

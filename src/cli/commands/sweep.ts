@@ -42,13 +42,16 @@ export async function runCliSweep(request: SweepRequestInput, options: CliSweepO
   const [{ forkLauncher }, { SweepService }] = await Promise.all([import('../../services/fork-launcher.js'), import('../../services/sweep-service.js')]);
   const sweeps = new SweepService({ launcher: forkLauncher({ echoStderr: null }), store, log: () => {} });
   const progress = options.json || options.quiet ? () => {} : options.print;
+  // Runs that have reported their end (the status counts them once recorded, which may come later).
+  let ended = 0;
   const { sweepId, total } = sweeps.start({ ...request, parallel: options.parallel ?? request.parallel ?? null }, {
     onEvent: (event) => {
       if (event.type === 'finished' || event.type === 'failed') {
         const s = sweeps.status(sweepId);
+        ended++;
         const eta = s.etaSeconds === null ? '' : `, about ${Math.ceil(s.etaSeconds)} s left`;
         const what = event.type === 'finished' ? `test RMSE ${fmt(event.result.metrics.test.rmse)} (seed ${event.result.seed})` : `failed: ${event.message}`;
-        progress(`[${s.done + 1}/${s.total}${eta}] ${event.runId}: ${what}`);
+        progress(`[${ended}/${s.total}${eta}] ${event.runId}: ${what}`);
       }
     },
   });

@@ -5,7 +5,7 @@
  * predictions.csv, forecast.csv, loss-history.csv, loss.svg, predictions.svg (+ .png where resvg works),
  * README.txt. Both operations are atomic and refuse an existing destination.
  */
-import { cp, writeFile } from 'node:fs/promises';
+import { cp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -15,15 +15,16 @@ import {
   BundleMetadataSchema,
   type BundleMetadata,
 } from '../../contract/bundles.js';
-import type { RunResult } from '../../contract/run-result.js';
+import { InvalidInputError } from '../../contract/run-config.js';
+import { RunResultSchema, type RunResult } from '../../contract/run-result.js';
 import { APP_NAME, APP_VERSION } from '../app-version.js';
-import { writeFolderAtomically } from './atomic.js';
+import { writeFileAtomically, writeFolderAtomically } from './atomic.js';
 import { LOSS_HISTORY_COLUMNS, lossHistoryRows } from '../../contract/loss-history.js';
 import { lossChartSvg, predictionChartSvg, svgToPng } from './charts.js';
 import { forecastCsv, predictionsCsv, toCsv } from './csv.js';
 import { regularTimeAxis } from '../evaluate/time-labels.js';
 import { fileSystemSaver } from './fs-io.js';
-import { readBundle } from './read.js';
+import { readBundle, readBundleMetadata } from './read.js';
 import { writeOnnxFiles } from './onnx/write-onnx.js';
 
 export interface WriteRunBundleArgs {
@@ -32,6 +33,11 @@ export interface WriteRunBundleArgs {
   result: RunResult;
   /** Called after each file is complete in the (temporary) folder; a throw aborts the whole bundle. */
   onFileWritten?: (file: string) => void | Promise<void>;
+  /**
+   * false: a light bundle without chart images (a sweep's runs: drawing them is most of a small run's bundle
+   * time); metadata lists no charts and the README says how to get them (addBundleCharts, on export). Default true.
+   */
+  charts?: boolean;
 }
 
 /** The model's [timeSteps, features] input and the number of values it predicts per window. */
@@ -150,7 +156,8 @@ function dataPreparationLines(meta: BundleMetadata): string[] {
   return lines;
 }
 
-function readmeText(meta: BundleMetadata): string {
+/** The bundle's README.txt; `light`: written without its charts (writeRunBundle with `charts: false`). */
+function readmeText(meta: BundleMetadata, light = false): string {
   const m = meta.metrics;
   const layers = meta.config.model.layers.map((l) => `${l.type}(${l.units}, ${l.activation}${l.dropout ? `, dropout ${l.dropout}` : ''})`).join(' -> ');
   return [
@@ -178,6 +185,7 @@ function readmeText(meta: BundleMetadata): string {
     `${file(BUNDLE_FILES.forecast)}step,time,value: the forecast beyond the end of the data (original units), with lower_L,upper_L.`,
     `${file(BUNDLE_FILES.lossHistory)}${LOSS_HISTORY_COLUMNS.join(',')} (losses: MSE on the scaled series, 6 significant digits).`,
     ...meta.files.charts.map((c) => `${file(c)}${c.startsWith('loss') ? 'Loss per epoch.' : 'Actual vs predicted, the train/test split line, and the forecast.'}`),
+    ...(light ? [`${file('(no charts)')}Left out of this light bundle (a sweep's run); exporting the run from the run history draws them.`] : []),
     '',
     'Inputs are MinMax-scaled with the saved min/max: x_scaled = (x - min) / (max - min) (max = min: x - min),',
     'and predictions are scaled back with x = x_scaled * (max - min) + min (feature 0 = target).',
@@ -240,8 +248,8 @@ async function renderCharts(result: RunResult): Promise<{ charts: ChartFile[]; w
  * Write a finished run as a bundle folder at `dir` (atomically; refuses an existing `dir`).
  * `result.bundleDir` is not stored: a bundle can be moved, and its folder is where it is read from.
  */
-export async function writeRunBundle({ dir, model, result, onFileWritten }: WriteRunBundleArgs): Promise<void> {
-  const { charts, warnings } = await renderCharts(result);
+export async function writeRunBundle({ dir, model, result, onFileWritten, charts: drawCharts = true }: WriteRunBundleArgs): Promise<void> {
+  const { charts, warnings } = drawCharts ? await renderCharts(result) : { charts: [], warnings: [] };
   const metadata = await buildMetadata(model, warnings.length ? { ...result, warnings: [...result.warnings, ...warnings] } : result, charts.map((c) => c.name));
 
   await writeFolderAtomically(dir, async (temp) => {
@@ -259,9 +267,52 @@ export async function writeRunBundle({ dir, model, result, onFileWritten }: Writ
       toCsv([...LOSS_HISTORY_COLUMNS], lossHistoryRows(result.history)),
     );
     for (const chart of charts) await put(chart.name, chart.content);
-    await put(BUNDLE_FILES.readme, readmeText(metadata));
+    await put(BUNDLE_FILES.readme, readmeText(metadata, !drawCharts));
     await put(BUNDLE_FILES.metadata, JSON.stringify(metadata, null, 2) + '\n');
   });
+}
+
+/**
+ * Draw the chart images of a light bundle (written with `charts: false`) into it: each chart file, then the
+ * metadata and README listing them, each written atomically. Returns the chart files now in the bundle
+ * (none are added when it already lists some).
+ */
+export async function addBundleCharts(dir: string, result: RunResult): Promise<string[]> {
+  const { dir: folder, metadata } = await readBundleMetadata(dir);
+  if (metadata.files.charts.length > 0) return metadata.files.charts;
+  const { charts, warnings } = await renderCharts(result);
+  for (const chart of charts) {
+    await rm(join(folder, chart.name), { force: true });
+    await writeFileAtomically(join(folder, chart.name), chart.content);
+  }
+  const completed: BundleMetadata = { ...metadata, warnings: [...metadata.warnings, ...warnings], files: { ...metadata.files, charts: charts.map((c) => c.name) } };
+  for (const [name, content] of [
+    [BUNDLE_FILES.readme, readmeText(completed)],
+    [BUNDLE_FILES.metadata, JSON.stringify(completed, null, 2) + '\n'],
+  ] as const) {
+    await writeFileAtomicallyOver(join(folder, name), content);
+  }
+  return completed.files.charts;
+}
+
+/** addBundleCharts with the run's result read from a RunResult JSON file (the run store's `<runId>.result.json`). */
+export async function addBundleChartsFrom(dir: string, resultFile: string): Promise<string[]> {
+  let parsed;
+  try {
+    parsed = RunResultSchema.safeParse(JSON.parse(await readFile(resultFile, 'utf8')));
+  } catch (error) {
+    throw new InvalidInputError(`The charts cannot be drawn: the run's result ${resultFile} cannot be read (${(error as Error).message}).`);
+  }
+  if (!parsed.success) throw new InvalidInputError(`The charts cannot be drawn: the run's result ${resultFile} is damaged (${parsed.error.issues[0]?.message}).`);
+  return addBundleCharts(dir, parsed.data);
+}
+
+/** Replace a file all at once: the new content is written beside it, then renamed over it. */
+async function writeFileAtomicallyOver(path: string, content: string): Promise<void> {
+  const temp = `${path}.replacing`;
+  await rm(temp, { force: true });
+  await writeFileAtomically(temp, content);
+  await rename(temp, path);
 }
 
 /**

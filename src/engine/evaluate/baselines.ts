@@ -9,7 +9,8 @@
  */
 import type { BaselineResult, MetricSet } from '../../contract/run-result.js';
 import type { EvaluationContext } from './context.js';
-import { fitReferences, type Reference } from './references/index.js';
+import { fitReferencesOnce } from './references/fit-once.js';
+import type { Reference } from './references/index.js';
 import { seasonFromTime } from './season.js';
 import { scoreTargets, testTargets, type TestTarget } from './test-targets.js';
 
@@ -129,12 +130,9 @@ function scoreReference(ctx: EvaluationContext, targets: TestTarget[], reference
 
 /** ETS, Theta and ARIMA fitted on the training part of the target, scored on the test targets. */
 export function computeReferences(ctx: EvaluationContext, targets: TestTarget[], warnings: string[]): BaselineResult[] {
-  const references = fitReferences(ctx.series.features[0], ctx.prepared.splitIndex, ctx.seasonLength, warnings);
-  try {
-    return references.map((r) => scoreReference(ctx, targets, r, warnings)).filter((r): r is BaselineResult => r !== null);
-  } finally {
-    for (const r of references) r.dispose();
-  }
+  // Fitted once per process for the same data and split (references/fit-once.ts), which owns and disposes them.
+  const references = fitReferencesOnce(ctx.series.features[0], ctx.prepared.splitIndex, ctx.seasonLength, warnings);
+  return references.map((r) => scoreReference(ctx, targets, r, warnings)).filter((r): r is BaselineResult => r !== null);
 }
 
 /**

@@ -34,6 +34,11 @@ export class RunRecorder {
     await pending;
   }
 
+  /** Record the events of a stored run that is finished again (a recovery from its checkpoint). */
+  resume(runId: string): void {
+    if (!this.live.has(runId)) this.live.set(runId, { history: [], lastElapsed: 0, lastWrite: Date.now(), pending: Promise.resolve() });
+  }
+
   isRecording(runId: string): boolean {
     return this.live.has(runId);
   }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { runForecast } from '../run.js';
 import { newRunId } from '../run-id.js';
 import { RunRecorder } from './recorder.js';
 import { compareRecords, predictionSpread, spreadOf } from './stats.js';
-import { RunStore } from './store.js';
+import { INDEX_FILE, RunStore } from './store.js';
 
 let scratch: string;
 let csv: string;
@@ -163,5 +163,51 @@ describe('run store', () => {
     expect(spreadOf([5, 1, 4, 2, 3])).toEqual({ median: 3, min: 1, max: 5, q1: 2, q3: 4, iqr: 2, n: 5 });
     expect(spreadOf([1, 2, 3, 4])).toMatchObject({ median: 2.5, q1: 1.75, q3: 3.25 });
     expect(spreadOf([null, NaN])).toBeNull();
+  });
+});
+
+describe('run labels', () => {
+  it('name runs and their model by the cells\' display names', async () => {
+    const store = new RunStore(join(scratch, 'labels'), { origin: 'cli' });
+    const config = parseRunConfig({ data: { path: csv }, model: { layers: [{ type: 'lstm', units: 4 }, { type: 'simpleRNN', units: 2 }] } });
+    const record = await store.begin(newRunId(), config);
+    expect(record.name).toBe('LSTM(4)+SimpleRNN(2) on series.csv');
+    expect(store.summaryOf(record).model).toBe('LSTM(4)+SimpleRNN(2)');
+  });
+});
+
+describe('the index of summaries', () => {
+  it('answers list from one file while the records folder is unchanged; a damaged or stale index is rebuilt', async () => {
+    const store = new RunStore(join(scratch, 'index'), { origin: 'cli' });
+    const config = parseRunConfig({ data: { path: csv } });
+    const [a, b] = [newRunId(), newRunId()];
+    await store.begin(a, config, { name: 'first' });
+    await store.begin(b, config, { name: 'second' });
+    const past = new Date(Date.now() - 60_000);
+    await utimes(store.recordsDir, past, past);
+    expect((await store.list()).runs.map((r) => r.name).sort()).toEqual(['first', 'second']);
+    const indexFile = join(store.dir, INDEX_FILE);
+    expect(JSON.parse(await readFile(indexFile, 'utf8')).folderMtimeMs).toBe((await stat(store.recordsDir)).mtimeMs);
+
+    // Nothing in the folder changed, so its files are not read: a summary edited in place is not seen.
+    const summaryFile = join(store.recordsDir, `${a}.summary.json`);
+    const summary = JSON.parse(await readFile(summaryFile, 'utf8'));
+    await writeFile(summaryFile, JSON.stringify({ ...summary, name: 'edited in place' }));
+    await utimes(store.recordsDir, past, past);
+    expect((await store.list()).runs.map((r) => r.name).sort()).toEqual(['first', 'second']);
+
+    // A damaged index is rebuilt from the files.
+    await writeFile(indexFile, '{"version": 1, "entr');
+    const rebuilt = await store.list();
+    expect(rebuilt.problems).toEqual([]);
+    expect(rebuilt.runs.map((r) => r.name).sort()).toEqual(['edited in place', 'second']);
+
+    // A change through the store changes the folder: the index is stale and the change is listed.
+    await store.update(b, { name: 'renamed' });
+    const c = newRunId();
+    await store.begin(c, config, { name: 'third' });
+    expect((await store.list()).runs.map((r) => r.name).sort()).toEqual(['edited in place', 'renamed', 'third']);
+    await store.delete(c, { neverStarted: true });
+    expect((await store.list()).runs.map((r) => r.name).sort()).toEqual(['edited in place', 'renamed']);
   });
 });

@@ -7,6 +7,9 @@
  *   runsDir/.records/<runId>.summary.json  what `list` shows of it (small: listing 1,000 runs reads only these)
  *   runsDir/.records/<runId>.result.json   the whole RunResult of a finished run (predictions, forecast…)
  *   runsDir/.records/limits.json     the size or count limit
+ *   runsDir/.runs-index.json         every summary in one file, so `list` reads one file while nothing changed
+ *                                    (checked by the records folder's mtime; per file by mtime and size
+ *                                    otherwise); rebuilt when missing, stale or damaged
  *
  * Every file is written atomically (bundle/atomic.ts, write-file-atomic: a temporary file renamed into place), so a reader
  * sees the old or the new record, never half of one. A record left 'running' by a process that no longer
@@ -16,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { layerLabel } from '../../contract/cell-types.js';
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
 import {
   RunRecordSchema,
@@ -39,6 +43,18 @@ const SUMMARY_SUFFIX = '.summary.json';
 const StoredSummarySchema = RunSummarySchema.omit({ recoverable: true });
 type StoredSummary = Omit<RunSummary, 'recoverable'>;
 const LIMITS_FILE = 'limits.json';
+/** The index of summaries (beside the records folder, so writing it does not change that folder). */
+export const INDEX_FILE = '.runs-index.json';
+/** How long after its last change the records folder's timestamp is trusted to reveal the next change. */
+const INDEX_SETTLE_MS = 2000;
+interface RunIndex {
+  version: 1;
+  /** The records folder's mtime when the index was written (-1: check every file). */
+  folderMtimeMs: number;
+  /** Per run, its summary and the summary file's mtime and size when it was read. */
+  entries: Record<string, { mtimeMs: number; size: number; summary: StoredSummary }>;
+  problems: string[];
+}
 const RUN_ID = /^[A-Za-z0-9._-]{1,80}$/;
 
 export interface RunStoreOptions {
@@ -53,11 +69,15 @@ export interface BeginRunOptions {
   sweepPoint?: number | null;
 }
 
-/** A short name for a run from its model, e.g. "simpleRNN(3) on sunspots.csv" ("… on pollution.csv, day means" when resampled). */
+/** A run's layers as people read them, e.g. "LSTM(32)+GRU(16)". */
+function modelLabel(config: RunConfig): string {
+  return config.model.layers.map((l) => layerLabel(l)).join('+');
+}
+
+/** A short name for a run from its model, e.g. "SimpleRNN(3) on sunspots.csv" ("… on pollution.csv, day means" when resampled). */
 export function describeSettings(config: RunConfig): string {
-  const layers = config.model.layers.map((l) => `${l.type}(${l.units})`).join('+');
   const resample = config.data.resample;
-  return `${layers} on ${basename(config.data.path)}${resample ? `, ${resample.every} ${resample.how}s` : ''}`;
+  return `${modelLabel(config)} on ${basename(config.data.path)}${resample ? `, ${resample.every} ${resample.how}s` : ''}`;
 }
 
 /** The trainer a configuration asks for ('auto' until the run says which one it used). */
@@ -116,7 +136,7 @@ function storedSummary(r: RunRecord): StoredSummary {
     failure: r.failure,
     stopReason: r.stopReason,
     dataset: { name: r.dataset.name, column: r.dataset.column },
-    model: r.config.model.layers.map((l) => `${l.type}(${l.units})`).join('+'),
+    model: modelLabel(r.config),
     settings: {
       timeSteps: r.config.prep.timeSteps,
       windowing: r.config.prep.windowing,
@@ -169,6 +189,12 @@ export class RunStore {
   private async writeRecord(record: RunRecord): Promise<void> {
     await this.write(this.recordPath(record.runId), record);
     await this.write(this.summaryPath(record.runId), storedSummary(record));
+  }
+
+  /** The file holding a finished run's whole RunResult. */
+  resultFile(runId: string): string {
+    this.checkId(runId);
+    return this.resultPath(runId);
   }
 
   private resultPath(runId: string): string {
@@ -390,34 +416,94 @@ export class RunStore {
     }
   }
 
-  /** Every run, newest first, with damaged files reported and skipped, and the disk they use. */
+  /**
+   * Every run, newest first, with damaged files reported and skipped, and the disk they use. Answered from the
+   * index (INDEX_FILE) while the records folder is unchanged since it was written; otherwise from the files,
+   * reusing the index's summaries of the files that did not change, and the index is written again.
+   */
   async list(): Promise<RunListing> {
-    let names: string[];
+    let folder;
     try {
-      names = await readdir(this.recordsDir);
+      folder = await stat(this.recordsDir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      names = [];
+      return { runsDir: this.dir, runs: [], problems: [], diskBytes: 0, limits: await this.limits() };
     }
+    const index = await this.readIndex();
+    let stored: StoredSummary[];
+    let problems: string[];
+    if (index && index.folderMtimeMs === folder.mtimeMs) {
+      stored = Object.values(index.entries).map((e) => e.summary);
+      problems = index.problems;
+    } else {
+      ({ stored, problems } = await this.listFiles(index, folder.mtimeMs));
+    }
+    const runs = (
+      await Promise.all(
+        stored.map(async (summary) =>
+          summary.status === 'running' && this.isOrphan(summary.owner) ? this.summaryOf(await this.settleOrphan(await this.readRecord(summary.runId))) : this.withRecoverable(summary),
+        ),
+      )
+    ).sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1));
+    const diskBytes = runs.reduce((sum, r) => sum + (r.bytes ?? 0), 0);
+    return { runsDir: this.dir, runs, problems, diskBytes, limits: await this.limits() };
+  }
+
+  /** The index of summaries, or null when it is missing or damaged (it is then rebuilt). */
+  private async readIndex(): Promise<RunIndex | null> {
+    try {
+      const index = JSON.parse(await readFile(join(this.dir, INDEX_FILE), 'utf8')) as RunIndex;
+      // Only this store writes the index, from validated summaries: checking its frame and each entry's key
+      // fields finds a damaged or foreign file without the cost of validating every summary field again.
+      if (index?.version !== 1 || typeof index.folderMtimeMs !== 'number' || !Array.isArray(index.problems) || typeof index.entries !== 'object' || !index.entries) return null;
+      for (const [runId, entry] of Object.entries(index.entries)) {
+        const summary = entry?.summary;
+        if (typeof entry.mtimeMs !== 'number' || typeof entry.size !== 'number' || summary?.runId !== runId || typeof summary.startedAt !== 'string' || typeof summary.status !== 'string') return null;
+        if (typeof summary.name !== 'string' || !Array.isArray(summary.tags) || typeof summary.owner?.pid !== 'number' || typeof summary.settings !== 'object' || typeof summary.dataset?.name !== 'string') return null;
+      }
+      return index;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Read the summaries from the files (unchanged ones from the index) and write the index again. */
+  private async listFiles(index: RunIndex | null, folderMtimeMs: number): Promise<{ stored: StoredSummary[]; problems: string[] }> {
+    const names = await readdir(this.recordsDir);
     const present = new Set(names);
     const ids = names
       .filter((n) => n.endsWith(RECORD_SUFFIX) && !n.endsWith(RESULT_SUFFIX) && !n.endsWith(SUMMARY_SUFFIX) && n !== LIMITS_FILE && !n.startsWith('.'))
       .map((n) => n.slice(0, -RECORD_SUFFIX.length));
     const problems: string[] = [];
-    const read = await mapLimited(ids, 64, async (runId) => {
+    const entries: RunIndex['entries'] = {};
+    await mapLimited(ids, 64, async (runId) => {
       try {
-        return await this.summaryFor(runId, present.has(`${runId}${SUMMARY_SUFFIX}`));
+        const hasSummary = present.has(`${runId}${SUMMARY_SUFFIX}`);
+        const file = hasSummary ? await stat(this.summaryPath(runId)).catch(() => null) : null;
+        const known = index?.entries[runId];
+        if (file && known && known.mtimeMs === file.mtimeMs && known.size === file.size) {
+          entries[runId] = known;
+          return;
+        }
+        const summary = await this.summaryFor(runId, hasSummary);
+        const { recoverable: _recoverable, ...storedPart } = summary;
+        entries[runId] = { mtimeMs: file?.mtimeMs ?? 0, size: file?.size ?? 0, summary: storedPart };
       } catch (error) {
         const file = `${runId}${RECORD_SUFFIX}`;
         problems.push(error instanceof InvalidInputError ? error.message : `The run file ${file} could not be read (${(error as Error).message}); it was skipped.`);
-        return null;
       }
     });
-    const runs = read
-      .filter((r): r is RunSummary => r !== null)
-      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId < b.runId ? 1 : -1));
-    const diskBytes = runs.reduce((sum, r) => sum + (r.bytes ?? 0), 0);
-    return { runsDir: this.dir, runs, problems: problems.sort(), diskBytes, limits: await this.limits() };
+    problems.sort();
+    // A folder changed within the last seconds may change again within its timestamp's resolution: such an
+    // index is used only through the file check above, never as a whole.
+    const settled = Date.now() - folderMtimeMs > INDEX_SETTLE_MS;
+    const next: RunIndex = { version: 1, folderMtimeMs: settled ? folderMtimeMs : -1, entries, problems };
+    try {
+      await replaceFileAtomically(join(this.dir, INDEX_FILE), JSON.stringify(next));
+    } catch {
+      // A read-only store is listed all the same.
+    }
+    return { stored: Object.values(entries).map((e) => e.summary), problems };
   }
 
   /** A run's summary from its summary file, else (missing or damaged) from its record. */
@@ -441,7 +527,8 @@ export class RunStore {
   }
 
   private withRecoverable(stored: StoredSummary): RunSummary {
-    return { ...stored, recoverable: stored.status === 'interrupted' && isRecoverable(this.dir, stored.runId) };
+    // Interrupted (its process died), or failed after its process and the recovery's died: its checkpoint is kept.
+    return { ...stored, recoverable: (stored.status === 'interrupted' || stored.status === 'failed') && isRecoverable(this.dir, stored.runId) };
   }
 
   /** What the list shows of a record. */

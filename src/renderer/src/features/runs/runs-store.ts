@@ -154,6 +154,33 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Runs being recovered from their checkpoints, by id: the list is read again when each ends. */
+  const recovering = ref<string[]>([]);
+  let offRecovery: (() => void) | null = null;
+
+  /** Finish an interrupted (or crashed) run from its checkpoint, in a new training process. */
+  async function recover(runId: string): Promise<void> {
+    notice.value = null;
+    offRecovery ??= client.onRunEvent((event) => {
+      if ((event.type !== 'finished' && event.type !== 'failed') || !recovering.value.includes(event.runId)) return;
+      recovering.value = recovering.value.filter((id) => id !== event.runId);
+      if (event.type === 'finished') notice.value = `Run ${event.runId} was recovered: its model keeps epoch ${event.result.history.length}.`;
+      else error.value = `Run ${event.runId} could not be recovered: ${event.message}`;
+      void load();
+    });
+    recovering.value = [...recovering.value, runId];
+    if (!(await guarded(() => client.call('runs:recover', { runId })))) recovering.value = recovering.value.filter((id) => id !== runId);
+  }
+
+  /** Remove an interrupted run's checkpoint: the run stays in the history, no longer recoverable. */
+  async function discard(runId: string): Promise<void> {
+    const answer = await guarded(() => client.call('runs:discard', { runId }));
+    if (answer) {
+      notice.value = answer.discarded ? `The checkpoint of run ${runId} was discarded.` : `Run ${runId} has no checkpoint to discard (it is being recovered, or it was discarded already).`;
+      await load();
+    }
+  }
+
   function stopPolling(): void {
     if (poll) clearTimeout(poll);
     poll = null;
@@ -192,7 +219,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    listing, loading, error, notice, filter, sortKey, sortAscending, selected, runs, comparison, sweep, sweepKind, spread,
-    load, watchList, sortBy, toggleSelected, update, remove, exportRun, show, compare, setLimits, startSweep, stopSweep, stopPolling,
+    listing, loading, error, notice, filter, sortKey, sortAscending, selected, runs, comparison, sweep, sweepKind, spread, recovering,
+    load, watchList, sortBy, toggleSelected, update, remove, exportRun, show, compare, setLimits, startSweep, stopSweep, stopPolling, recover, discard,
   };
 });
