@@ -173,7 +173,7 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
       expect(run.bundleDir).toBe(join(runsDir, run.runId));
       expect(await readdir(run.bundleDir!)).toEqual(expect.arrayContaining(['model.json', 'metadata.json']));
     }
-    expect(new Set(listing.runs.map((r) => r.model))).toEqual(new Set(['simpleRNN(2)', 'simpleRNN(3)']));
+    expect(new Set(listing.runs.map((r) => r.model))).toEqual(new Set(['SimpleRNN(2)', 'SimpleRNN(3)']));
   });
 
   it('prints progress lines without --json, and never prints a password from the queue URL', async () => {
