@@ -93,7 +93,7 @@ test('stores every run, compares two, runs a small sweep, opens its best run and
 
   // Export in browser mode downloads the bundle as one zip (nothing is written in the server's exports
   // folder): a run trained in the tab, and the sweep's best run (a light bundle, completed with its charts).
-  const bundleFiles = ['model.json', 'weights.bin', 'metadata.json'];
+  const bundleFiles = ['model.json', 'weights.bin', 'metadata.json', 'loss.svg', 'predictions.svg'];
   for (const button of [rows.filter({ hasText: 'my first try' }).getByTestId('run-export'), page.getByTestId('details-export')]) {
     const download = page.waitForEvent('download');
     await button.click();
