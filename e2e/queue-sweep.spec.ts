@@ -80,13 +80,14 @@ test('sends a sweep to the queue from the Runs panel: progress, results in the r
 
   // A password Redis does not expect: refused by the host in one sentence, which shows the URL without it.
   await setField(page, 'queue-url', queue.redis.url.replace('redis://', 'redis://team:s3cret-word@'));
-  await page.getByTestId('queue-sweep-start').click();
+  await page.getByTestId('sweep-start').click();
   await expect(page.getByTestId('queue-sweep-error')).toHaveText(/^Cannot reach the queue at redis:\/\/team:\*\*\*@127\.0\.0\.1:\d+ \(WRONGPASS/, { timeout: 180_000 });
   await expect(page.getByTestId('runs-panel')).not.toContainText('s3cret-word');
 
   await setField(page, 'queue-url', queue.redis.url);
   await expect(url).toHaveAttribute('aria-invalid', 'false');
-  await page.getByTestId('queue-sweep-start').click();
+  // Enter in the URL field starts the sweep on the queue, as the Start button does.
+  await url.press('Enter');
   const status = page.getByTestId('queue-sweep-status');
   await expect(page.getByTestId('queue-sweep-progress')).toContainText('4 in all', { timeout: 180_000 });
   await expect(status).toHaveAttribute('data-state', 'finished', { timeout: 300_000 });
@@ -115,7 +116,7 @@ test('sends a sweep to the queue from the Runs panel: progress, results in the r
   // With no worker to take the jobs they stay queued; cancelling ends each with the reason.
   await queue.worker.kill();
   await setField(page, 'grid-time-steps', '12');
-  await page.getByTestId('queue-sweep-start').click();
+  await page.getByTestId('sweep-start').click();
   await expect(page.getByTestId('queue-sweep-progress')).toHaveText(/^0 done · 0 running · 0 failed · 2 in all · /, { timeout: 180_000 });
   await page.getByTestId('queue-sweep-cancel').focus();
   await page.keyboard.press('Enter');

@@ -1,14 +1,15 @@
 /**
  * The Runs panel in Chromium against the real browser-mode server, with real training: two runs with
  * different settings are stored and compared (overlaid curves, one metrics table), then a small sweep runs
- * from the panel and its best run is opened. The server listens on a fixed port of this suite's range.
+ * from the panel and its best run is opened; Export downloads a run's bundle as a zip. The server listens on a fixed port of this suite's range.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startWorkbenchServer } from '../src/server/server';
-import { expect, screenshotDir, setField, test as base, type ServerInfo } from './fixtures';
+import { expect, screenshotDir, setField, test as base, zipEntryNames, type ServerInfo } from './fixtures';
 
 const test = base.extend<object, { server: ServerInfo }>({
   server: [
@@ -38,7 +39,7 @@ async function trainOnce(page: Page, units: string): Promise<void> {
   await expect(page.getByTestId('epoch-progress')).toHaveAttribute('data-status', 'finished');
 }
 
-test('stores every run, compares two, runs a small sweep and opens its best run', async ({ app: page }) => {
+test('stores every run, compares two, runs a small sweep, opens its best run and downloads bundles', async ({ app: page, server }) => {
   test.setTimeout(600_000);
   await trainOnce(page, '2');
   await trainOnce(page, '5');
@@ -89,6 +90,23 @@ test('stores every run, compares two, runs a small sweep and opens its best run'
   await expect(page.getByTestId('run-details')).toBeVisible();
   await expect(page.getByTestId('run-details')).toContainText('finished');
   await page.getByTestId('runs-panel').screenshot({ path: join(screenshotDir, 'runs-panel.png') });
+
+  // Export in browser mode downloads the bundle as one zip (nothing is written in the server's exports
+  // folder): a run trained in the tab, and the sweep's best run (a light bundle, completed with its charts).
+  const bundleFiles = ['model.json', 'weights.bin', 'metadata.json', 'loss.svg', 'predictions.svg'];
+  for (const button of [rows.filter({ hasText: 'my first try' }).getByTestId('run-export'), page.getByTestId('details-export')]) {
+    const download = page.waitForEvent('download');
+    await button.click();
+    const archive = await download;
+    expect(archive.suggestedFilename()).toMatch(/\.zip$/);
+    const saved = join(server.scratch, archive.suggestedFilename());
+    await archive.saveAs(saved);
+    const entries = await zipEntryNames(saved);
+    const top = archive.suggestedFilename().replace(/\.zip$/, '');
+    for (const file of bundleFiles) expect(entries).toContain(`${top}/${file}`);
+    await expect(page.getByTestId('runs-notice')).toContainText(`as ${archive.suggestedFilename()}`);
+  }
+  expect(existsSync(server.exportsDir) ? await readdir(server.exportsDir) : []).toEqual([]);
 
   // Reopen the best run's settings in the form.
   await page.getByTestId('details-reopen').click();

@@ -1,13 +1,15 @@
 /**
  * The run-history channels through the real browser-flavour host: a run trained by one host (real training
- * process) is listed, shown, tagged, exported and deleted by a new host on the same run store.
+ * process) is listed, shown, tagged, exported (a folder, and a zip) and deleted by a new host on the same run store.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 import type { ChannelResponse } from '../contract/workbench-api.js';
 import { createStandardHost, type StandardHost } from './create-host.js';
 import { forkLauncher } from './fork-launcher.js';
@@ -71,6 +73,14 @@ describe('run history channels', () => {
     expect(exported?.path).toBe(join(dir, 'exports', 'from-history'));
     expect(existsSync(join(dir, 'exports', 'from-history', 'model.json'))).toBe(true);
     await expect(second.host.call('history:export', { runId, name: 'from-history' })).rejects.toThrow(/already exists/);
+    // ...and downloaded as one zip (GET /bundle.zip in browser mode), also not only for this session's runs.
+    const archive = await second.host.bundleArchive(runId, 'as-zip');
+    expect(archive.fileName).toBe('as-zip.zip');
+    const zip = await yauzl.fromBufferPromise(await buffer(archive.stream), { lazyEntries: true });
+    const entries: string[] = [];
+    for await (const entry of zip.eachEntry()) entries.push(entry.fileName);
+    zip.close();
+    expect(entries).toEqual(expect.arrayContaining(['as-zip/model.json', 'as-zip/weights.bin', 'as-zip/metadata.json']));
 
     await expect(second.host.call('history:compare', { runIds: [runId] })).rejects.toThrow(/runIds/);
     await expect(second.host.call('sweep:start', { base: { data: { path: '/etc/passwd' } }, grid: { units: [2] } })).rejects.toThrow('The workbench has not opened "passwd"');

@@ -90,11 +90,7 @@ export class RunHistoryService {
     'history:update': ({ runId, ...change }) => this.options.store.update(runId, change),
     'history:delete': async ({ runId }) => ({ deleted: await this.options.store.delete(runId) }),
     'history:export': async ({ runId, name }) => {
-      const record = await this.options.store.get(runId);
-      const source = record.bundleDir;
-      if (!source || !existsSync(join(source, BUNDLE_FILES.model))) {
-        throw new InvalidInputError(`Run ${runId} has no model bundle on disk${record.status === 'failed' ? ' (it failed)' : ''}, so there is nothing to export.`);
-      }
+      const source = await this.bundleOf(runId);
       let destination: string | null;
       const defaultName = name ?? runId;
       if (this.options.chooseExportFolder) {
@@ -106,7 +102,6 @@ export class RunHistoryService {
         throw new Error('This host has no exports folder.');
       }
       if (existsSync(destination)) throw new InvalidInputError(`${destination} already exists. Exports never overwrite: choose another name or folder.`);
-      await this.completeLightBundle(runId, source);
       return { path: await this.options.copyBundle(source, destination) };
     },
     'history:limits': async (limits) => {
@@ -121,6 +116,17 @@ export class RunHistoryService {
     'sweep:status': async ({ sweepId }) => this.options.sweeps.status(sweepId),
     'sweep:stop': async ({ sweepId }) => ({ stopping: this.options.sweeps.stop(sweepId) }),
   };
+
+  /** The bundle folder of any stored run, complete (a light bundle gets its charts) and ready to copy or zip. */
+  async bundleOf(runId: string): Promise<string> {
+    const record = await this.options.store.get(runId);
+    const source = record.bundleDir;
+    if (!source || !existsSync(join(source, BUNDLE_FILES.model))) {
+      throw new InvalidInputError(`Run ${runId} has no model bundle on disk${record.status === 'failed' ? ' (it failed)' : ''}, so there is nothing to export.`);
+    }
+    await this.completeLightBundle(runId, source);
+    return source;
+  }
 
   /** A sweep's run has a light bundle: draw its charts (from the stored result) before it leaves the store. */
   private async completeLightBundle(runId: string, bundleDir: string): Promise<void> {

@@ -54,7 +54,7 @@ export interface WorkbenchHostDeps {
   /** Browser mode: where uploaded bundle archives are unpacked (default exportsDir). */
   bundleLibraryDir?: string | null;
   /** Answers the run-history and sweep channels (services/run-history-service.ts); absent = not offered. */
-  runHistory?: { handles(channel: string): boolean; call(channel: RunHistoryChannel, request: never): Promise<unknown>; dispose(): void };
+  runHistory?: { handles(channel: string): boolean; call(channel: RunHistoryChannel, request: never): Promise<unknown>; dispose(): void; bundleOf?(runId: string): Promise<string> };
   /** Answers the queued-sweep channels (services/queue/queue-sweep-service.ts); absent = not offered. */
   queueSweeps?: { handles(channel: string): boolean; call(channel: QueueSweepChannel, request: never): Promise<unknown>; dispose(): void };
 }
@@ -221,7 +221,14 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     onRunEvent: (listener) => supervisor.onEvent((event) => listener(forPage(event))),
     onDatasetProgress: (listener) => datasets.onProgress(listener),
     async bundleArchive(runId, name) {
-      const dir = await exports.bundleOf(runId);
+      // A run of this session, else any stored run (the Runs tab's Export downloads those too).
+      let dir: string;
+      try {
+        dir = await exports.bundleOf(runId);
+      } catch (error) {
+        if (!deps.runHistory?.bundleOf) throw error;
+        dir = await deps.runHistory.bundleOf(runId);
+      }
       const folder = safeFolderName(name ?? runId);
       return { fileName: `${folder}.zip`, stream: await zipBundleFolder(dir, folder) };
     },

@@ -127,7 +127,13 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Desktop: copy the bundle to a folder the user picks. Browser: download it as one zip, as the results panel does. */
   async function exportRun(runId: string): Promise<void> {
+    if (client.host === 'browser') {
+      const downloaded = await guarded(() => client.exportBundle(runId, null));
+      if (downloaded) notice.value = `Downloaded run ${runId} as ${downloaded.name}.`;
+      return;
+    }
     const answer = await guarded(() => client.call('history:export', { runId, name: null }));
     if (answer) notice.value = `Exported run ${runId} to ${answer.path}.`;
   }
