@@ -5,6 +5,8 @@ import { tfjsPredictor } from '../train/tfjs-trainer.js';
 import { forecastAhead } from './forecast.js';
 import { handContext, handSeries } from './test-context.js';
 import { recurrentModel } from '../model/test-support/model-spec.js';
+import { calendarValues } from '../data/calendar-features.js';
+import type { Windows } from '../data/windows.js';
 
 // Series 0..19 (scaled = value / 19), 2 time steps. SimpleRNN(1, linear) with input weight 1, recurrent
 // weight 0.5 and bias 0 gives h = x2 + 0.5·x1 for a window (x1, x2); the Dense head has weight(s) `head`
@@ -76,5 +78,34 @@ describe('forecastAhead', () => {
     expect(forecast[0].value).toBeCloseTo(28, 4);
     expect(forecast[0].time).toBe('1984-01');
     expect(warnings[0]).toMatch(/^Forecast: 1 of 3 steps\..*input columns \(x1\)/);
+  });
+
+  it('with calendar features only: recursive beyond the head, each new window row holding its future month’s sin/cos', async () => {
+    model = null;
+    const calendar = months.map((label) => calendarValues(['month'], Date.parse(`${label}-01T00:00:00Z`)));
+    const series = handSeries([values, calendar.map((c) => c[0]), calendar.map((c) => c[1])], months);
+    const seen: Windows[] = [];
+    // The predictor returns the window's last target value + 1 (scaled by 1/19), and records the windows.
+    const predict = (w: Windows) => {
+      seen.push(w);
+      return Float32Array.of(w.x[(w.timeSteps - 1) * w.features] + 1 / 19);
+    };
+    const ctx = handContext(series, { predict, config: { prep: { timeSteps: 2 }, evaluation: { forecastSteps: 4 } } });
+    ctx.config.data.calendarFeatures = ['month'];
+    const warnings: string[] = [];
+    const forecast = await forecastAhead(ctx, warnings);
+    expect(warnings).toEqual([]);
+    expect(forecast.map((p) => p.time)).toEqual(['1984-01', '1984-02', '1984-03', '1984-04']);
+    forecast.forEach((p, i) => expect(p.value).toBeCloseTo(20 + i, 4));
+    expect(seen).toHaveLength(4);
+    // Window k ends with the row of forecast step k (1984-01 for the second window, ...), its features as the scaler sees them.
+    const { scaler } = ctx.prepared;
+    seen.slice(1).forEach((w, k) => {
+      const [sin, cos] = calendarValues(['month'], Date.UTC(1984, k, 1));
+      const last = (w.timeSteps - 1) * w.features;
+      expect(w.features).toBe(3);
+      expect(w.x[last + 1]).toBeCloseTo(scaler.transformValue(sin, 1), 6);
+      expect(w.x[last + 2]).toBeCloseTo(scaler.transformValue(cos, 2), 6);
+    });
   });
 });
