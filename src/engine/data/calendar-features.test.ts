@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, parseRunConfig } from '../../contract/run-config.js';
+import { projectTimesMs } from '../evaluate/time-labels.js';
 import { calendarFeatureNames, calendarValues } from './calendar-features.js';
 import { loadSeries } from './load-series.js';
 
@@ -48,6 +49,15 @@ describe('calendar feature values', () => {
     expect(parseRunConfig({ data: { path: 'x.csv' } }).data.calendarFeatures).toEqual([]);
     expect(() => parseRunConfig({ data: { path: 'x.csv', calendarFeatures: ['week'] } })).toThrow(InvalidInputError);
     expect(() => parseRunConfig({ data: { path: 'x.csv', calendarFeatures: ['month', 'month'] } })).toThrow(/must name each calendar feature once/);
+  });
+});
+
+describe('the times of future rows (their calendar features)', () => {
+  it('steps monthly labels by calendar months, ISO date-times by their constant step, and knows nothing of uneven labels', () => {
+    expect(projectTimesMs(['1960-11', '1960-12'], 3)).toEqual([Date.UTC(1961, 0, 1), Date.UTC(1961, 1, 1), Date.UTC(1961, 2, 1)]);
+    expect(projectTimesMs(['2012-03-01 22:00', '2012-03-01 23:00'], 2)).toEqual([Date.UTC(2012, 2, 2, 0), Date.UTC(2012, 2, 2, 1)]);
+    expect(projectTimesMs(['2012-03-01 22:00', '2012-03-01 23:00', '2012-03-02 01:00'], 2)).toBeNull();
+    expect(projectTimesMs(null, 2)).toBeNull();
   });
 });
 

@@ -108,4 +108,35 @@ describe('forecastAhead', () => {
       expect(w.x[last + 2]).toBeCloseTo(scaler.transformValue(cos, 2), 6);
     });
   });
+
+  it('with hourly calendar features on ISO date-times: the future hours by the labels’ constant step', async () => {
+    model = null;
+    const hours = values.map((_, t) => `2012-03-01 ${String(t).padStart(2, '0')}:00`);
+    const calendar = hours.map((label) => calendarValues(['hour'], Date.parse(`${label.replace(' ', 'T')}:00Z`)));
+    const series = handSeries([values, calendar.map((c) => c[0]), calendar.map((c) => c[1])], hours);
+    const seen: Windows[] = [];
+    const predict = (w: Windows) => (seen.push(w), Float32Array.of(0.5));
+    const ctx = handContext(series, { predict, config: { prep: { timeSteps: 2 }, evaluation: { forecastSteps: 6 } } });
+    ctx.config.data.calendarFeatures = ['hour'];
+    const warnings: string[] = [];
+    expect(await forecastAhead(ctx, warnings)).toHaveLength(6);
+    expect(warnings).toEqual([]);
+    // The data ends at 19:00; the sixth window ends with the fifth future row, 2012-03-02 00:00, whose hour cosine is 1.
+    const w = seen[5];
+    expect(w.x[(w.timeSteps - 1) * w.features + 2]).toBeCloseTo(ctx.prepared.scaler.transformValue(1, 2), 6);
+  });
+
+  it('with calendar features on labels that do not advance evenly: stops at the head and says why', async () => {
+    model = null;
+    const uneven = months.map((label, t) => (t === 5 ? months[6] : label)); // one month twice, one missing
+    const series = handSeries([values, values.map(() => 0), values.map(() => 1)], uneven);
+    const ctx = handContext(series, { predict: () => Float32Array.of(0.5), config: { prep: { timeSteps: 2 }, evaluation: { forecastSteps: 3 } } });
+    ctx.config.data.calendarFeatures = ['month'];
+    series.inputColumns = ['month_sin', 'month_cos'];
+    const warnings: string[] = [];
+    expect(await forecastAhead(ctx, warnings)).toHaveLength(1);
+    expect(warnings).toEqual([
+      "Forecast: 1 of 3 steps. Beyond the model's 1-step output the forecast would need future values of the calendar features, and the time labels do not advance evenly, so the future rows' times are unknown.",
+    ]);
+  });
 });

@@ -10,8 +10,8 @@
 import type { ForecastPoint } from '../../contract/run-result.js';
 import type { WindowPredictor } from '../train/trainer.js';
 import type { EvaluationContext } from './context.js';
-import { calendarValues } from '../data/calendar-features.js';
-import { projectTimeLabels, timeLabelMs } from './time-labels.js';
+import { calendarFeatureNames, calendarValues } from '../data/calendar-features.js';
+import { projectTimeLabels, projectTimesMs } from './time-labels.js';
 
 /** The last `timeSteps` rows of all features, row-major [timeSteps, features]. */
 function lastWindow(scaled: readonly Float64Array[], timeSteps: number): Float32Array {
@@ -55,9 +55,9 @@ function recursiveForecast(
 function futureCalendarInputs(ctx: EvaluationContext, steps: number): ((i: number) => number[]) | null {
   const calendar = ctx.config.data.calendarFeatures ?? [];
   if (calendar.length === 0 || ctx.prepared.scaled.length !== 1 + 2 * calendar.length) return null;
-  const times = projectTimeLabels(ctx.series.time, steps).map((label) => (label === null ? null : timeLabelMs(label)));
-  if (times.some((ms) => ms === null)) return null;
-  const rows = times.map((ms) => calendarValues(calendar, ms!).map((value, c) => ctx.prepared.scaler.transformValue(value, c + 1)));
+  const times = projectTimesMs(ctx.series.time, steps);
+  if (times === null) return null;
+  const rows = times.map((ms) => calendarValues(calendar, ms).map((value, c) => ctx.prepared.scaler.transformValue(value, c + 1)));
   return (i) => rows[i];
 }
 
@@ -82,9 +82,13 @@ export async function forecastAhead(ctx: EvaluationContext, warnings: string[] =
   } else {
     const steps = Math.min(requested, units);
     if (steps < requested) {
+      const calendarNames = calendarFeatureNames(ctx.config.data.calendarFeatures ?? []);
+      const unknown = ctx.series.inputColumns.filter((name) => !calendarNames.includes(name));
       warnings.push(
         `Forecast: ${steps} of ${requested} steps. Beyond the model's ${units}-step output the forecast would need future values of ` +
-          `the input columns (${ctx.series.inputColumns.join(', ')}), which are unknown.`,
+          (unknown.length
+            ? `the input columns (${unknown.join(', ')}), which are unknown.`
+            : `the calendar features, and the time labels do not advance evenly, so the future rows' times are unknown.`),
       );
     }
     scaledValues = Array.from(predictOnce(ctx.predict, lastWindow(scaled, timeSteps), timeSteps, scaled.length, units)).slice(0, steps);
