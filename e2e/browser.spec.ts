@@ -2,7 +2,7 @@
  * The workbench in Debian's Chromium against the real browser-mode server, with real training.
  * Trainings are kept short (few epochs, batch 16) so the suite stays quick on two cores.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
