@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   ACTIVATIONS,
   BACKEND_CHOICES,
+  CALENDAR_FEATURES,
   InvalidInputError,
   MISSING_POLICIES,
   OPTIMIZERS,
@@ -70,6 +71,16 @@ function resample(text: string): Record<string, unknown> {
   return { every, ...(how !== undefined && { how }) };
 }
 
+/** Comma-separated calendar feature names, e.g. `month,hour`. */
+function calendarList(text: string): string[] {
+  const names = list(text);
+  const unknown = names.filter((name) => !CALENDAR_FEATURES.includes(name as never));
+  if (unknown.length || names.length === 0) {
+    throw new InvalidArgumentError(`"${unknown[0] ?? text}" is not a calendar feature; they are ${CALENDAR_FEATURES.join(', ')} (e.g. month,dayOfWeek).`);
+  }
+  return names;
+}
+
 function layer(text: string): Record<string, unknown> {
   const [type, units, activation, dropout] = text.split(':');
   if (!RECURRENT_LAYER_TYPES.includes(type as never)) {
@@ -82,6 +93,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '--csv <file>', path: ['data', 'path'], description: 'CSV file to read (default: the bundled monthly sunspots)' },
   { flag: '--column <name>', path: ['data', 'column'], description: 'target column (default: the second column, as the tutorial)' },
   { flag: '--inputs <names>', path: ['data', 'inputColumns'], parse: list, description: 'extra numeric input columns, comma-separated' },
+  { flag: '--calendar <names>', path: ['data', 'calendarFeatures'], parse: calendarList, description: `calendar features from the time column as sin/cos inputs, comma-separated (${CALENDAR_FEATURES.join(', ')})` },
   { flag: '--time-column <name>', path: ['data', 'timeColumn'], description: 'column with dates or times (default: detected)' },
   { flag: '--missing <policy>', path: ['data', 'missing'], choices: MISSING_POLICIES, description: 'missing values' },
   { flag: '--resample <every:how>', path: ['data', 'resample'], parse: resample, description: `resample to a coarser frequency before windowing, e.g. day:mean (${RESAMPLE_FREQUENCIES.join('|')}:${RESAMPLE_AGGREGATIONS.join('|')})` },

@@ -34,6 +34,10 @@ export type ScalerFit = (typeof SCALER_FITS)[number];
 export const TARGET_TRANSFORMS = ['none', 'log', 'box-cox'] as const;
 export type TargetTransformName = (typeof TARGET_TRANSFORMS)[number];
 
+/** Calendar features known in advance (engine/data/calendar-features.ts): each is a sine/cosine pair of its period's phase. */
+export const CALENDAR_FEATURES = ['month', 'dayOfWeek', 'hour', 'dayOfYear'] as const;
+export type CalendarFeature = (typeof CALENDAR_FEATURES)[number];
+
 export const MISSING_POLICIES = ['drop', 'ffill', 'interpolate'] as const;
 export type MissingPolicy = (typeof MISSING_POLICIES)[number];
 
@@ -109,6 +113,11 @@ export const DataSpecSchema = z.object({
   resample: ResampleSpecSchema.nullable().default(null),
   /** Keep only the rows whose time lies from `from` to `to` (both included, whole periods: to 2013 = to the end of 2013); null = all rows. */
   dateRange: DateRangeSchema.nullable().default(null),
+  /** Calendar features from the time column, appended after the input columns as sin/cos pairs; known for future rows too. */
+  calendarFeatures: z
+    .array(z.enum(CALENDAR_FEATURES))
+    .refine((names) => new Set(names).size === names.length, 'must name each calendar feature once')
+    .default(() => []),
 });
 export type DataSpec = z.infer<typeof DataSpecSchema>;
 

@@ -50,4 +50,11 @@ describe('window plan', () => {
     expect(forecastProblem({ ...config, model: { ...config.model, outputUnits: 24 } })).toBeNull();
     expect(forecastProblem({ ...config, data: { ...config.data, inputColumns: [] } })).toBeNull();
   });
+
+  it('does not refuse calendar features, which are known in the future, but still refuses other columns beside them', () => {
+    const calendarOnly = RunConfigSchema.parse({ data: { path: 'x.csv', calendarFeatures: ['month', 'dayOfWeek'] }, evaluation: { forecastSteps: 24 } });
+    expect(forecastProblem(calendarOnly)).toBeNull();
+    const both = RunConfigSchema.parse({ data: { path: 'x.csv', inputColumns: ['DEWP'], calendarFeatures: ['hour'] }, evaluation: { forecastSteps: 24 } });
+    expect(forecastProblem(both)?.message).toMatch(/^at most 1 with extra input columns \(DEWP\): /);
+  });
 });

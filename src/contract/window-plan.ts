@@ -107,7 +107,8 @@ export function planWindows(rows: number, prep: PlanPrep, horizon = 1): WindowPl
 
 /**
  * A forecast longer than the model's output needs the future of every input, which is unknown for extra
- * input columns: such a request cannot be served (the engine would stop at the output's steps).
+ * input columns: such a request cannot be served (the engine would stop at the output's steps). Calendar
+ * features (data.calendarFeatures) are known in advance and never stop it.
  */
 export function forecastProblem(config: Pick<RunConfig, 'data' | 'model' | 'evaluation'>): PlanProblem | null {
   const { forecastSteps } = config.evaluation;

@@ -43,8 +43,9 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     throw new InvalidInputError(`The number of forecast steps must be a whole number from 0 to ${MAX_STEPS}; got ${steps}.`);
   }
   const { timeSteps, windowing, horizon, features } = m.windowing;
-  // The file's columns the model reads (a categorical one once, not its one-hot inputs); bundles from before one-hot inputs name them in the dataset.
-  const expectedInputs = Object.keys(m.dataset.categories).length ? m.config.data.inputColumns : m.dataset.inputColumns;
+  // The file's columns the model reads (a categorical one once, not its one-hot inputs, no calendar features); bundles from before one-hot inputs name them in the dataset.
+  const calendarFeatures = m.config.data.calendarFeatures ?? [];
+  const expectedInputs = Object.keys(m.dataset.categories).length || calendarFeatures.length ? m.config.data.inputColumns : m.dataset.inputColumns;
   const fileName = basename(csvPath);
   const expectedText = `target "${m.dataset.column}"` + (expectedInputs.length ? ` and input columns ${expectedInputs.map((c) => `"${c}"`).join(', ')}` : '');
   // The file's own column for each expected one (the mapping, else the same name).
@@ -68,7 +69,7 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
       if (!names.includes(timeColumn)) timeColumn = null;
     }
     // The training data's resampling applies to the new file too; its date range picked training rows and does not.
-    const spec: SeriesSpec = { path: resolve(csvPath), column: target, inputColumns: inputs, timeColumn, missing: m.missingPolicy, resample: m.config.data.resample };
+    const spec: SeriesSpec = { path: resolve(csvPath), column: target, inputColumns: inputs, timeColumn, missing: m.missingPolicy, resample: m.config.data.resample, calendarFeatures };
     series = await loadSeries(spec, { categories });
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
@@ -135,7 +136,7 @@ export async function predictWithBundle(dir: string, csvPath: string, options: P
     if (windows.samples === 0) warnings.push(`${fileName} holds one window's inputs but no value after it, so there is nothing to compare with.`);
 
     // The same forecast as a training run (src/engine/evaluate/forecast.ts): recursive for a univariate
-    // input; with extra input columns only the head's outputUnits steps (their future is unknown).
+    // input or calendar-feature inputs; with other input columns only the head's outputUnits steps (their future is unknown).
     // forecastAhead reads config, series, prepared.scaled/.target and the predictor from the context.
     const forecast: ForecastPoint[] = await forecastAhead(
       {

@@ -150,6 +150,8 @@ function dataPreparationLines(meta: BundleMetadata): string[] {
   const lines: string[] = [];
   if (dateRange) lines.push(`Date range: ${dateRange.from ?? 'the first row'} to ${dateRange.to ?? 'the last row'} (training data only).`);
   if (resample) lines.push(`Resampled to ${resample.every} periods (${resample.how} of each period's rows), before windowing; predict resamples new data the same way.`);
+  const calendar = meta.config.data.calendarFeatures ?? [];
+  if (calendar.length) lines.push(`Calendar features: ${calendar.join(', ')} (sin/cos inputs computed from the time column "${meta.dataset.timeColumn}"; predict computes them for new data).`);
   for (const [column, categories] of Object.entries(meta.dataset.categories)) {
     lines.push(`One-hot input "${column}": ${categories.map((c) => `"${c}"`).join(', ')} (other values are refused).`);
   }

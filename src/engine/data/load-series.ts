@@ -2,10 +2,12 @@
  * Load the columns a run needs from any analyst's CSV file into a clean SeriesData: the dialect is
  * detected (see ./csv/), the file is read in chunks, only the used columns are kept (as Float64Array),
  * categorical input columns become one-hot inputs (./one-hot.ts), the date range and resampling are
- * applied (./resample.ts), and then the missing-value policy.
+ * applied (./resample.ts), then the missing-value policy; calendar features (./calendar-features.ts) are
+ * appended last, from the remaining rows' time labels.
  */
 import { SERIES_MAX_POINTS, type ColumnInfo, type SeriesPreview, type SeriesRequest } from '../../contract/datasets.js';
 import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { calendarColumns, calendarFeatureNames } from './calendar-features.js';
 import { oneHotColumns, type Categories } from './one-hot.js';
 import { prepareTimeAxis, preparesTime } from './resample.js';
 import { openCsvFile, scanCsvFile, type CsvFile, type FileScan, type ProgressCallback } from './csv/csv-file.js';
@@ -22,8 +24,8 @@ export interface LoadSeriesOptions {
   categories?: Categories;
 }
 
-/** What to load: a DataSpec, whose time-axis preparation may be left out (= none). */
-export type SeriesSpec = Omit<DataSpec, 'resample' | 'dateRange'> & Partial<Pick<DataSpec, 'resample' | 'dateRange'>>;
+/** What to load: a DataSpec, whose time-axis preparation and calendar features may be left out (= none). */
+export type SeriesSpec = Omit<DataSpec, 'resample' | 'dateRange' | 'calendarFeatures'> & Partial<Pick<DataSpec, 'resample' | 'dateRange' | 'calendarFeatures'>>;
 
 /** Which columns to read: indices into the file's columns. */
 interface ColumnPlan {
@@ -164,14 +166,14 @@ function toSeries(spec: SeriesSpec, file: CsvFile, plan: ColumnPlan, scan: FileS
   const prepareTime = { resample: spec.resample ?? null, dateRange: spec.dateRange ?? null };
   let labels = scan.timeLabels;
   let raw = features;
+  const timeInfo = plan.time?.columns.length === 1 ? columns[plan.time.columns[0]] : null;
+  const format = timeInfo?.type === 'date' ? timeInfo.format : null;
   if (preparesTime(prepareTime)) {
     if (!labels || !plan.time) {
       throw new InvalidInputError(
         `A date range and resampling need a time column, and ${file.name} has none that was detected; pick its date or time column.`,
       );
     }
-    const timeInfo = plan.time.columns.length === 1 ? columns[plan.time.columns[0]] : null;
-    const format = timeInfo?.type === 'date' ? timeInfo.format : null;
     const prepared = prepareTimeAxis({ time: labels, columns: raw }, prepareTime, { fileName: file.name, timeColumn: plan.time.name, format });
     labels = prepared.time;
     raw = prepared.columns;
@@ -183,6 +185,12 @@ function toSeries(spec: SeriesSpec, file: CsvFile, plan: ColumnPlan, scan: FileS
   }
   const keptRows = cleaned.keptRows;
   const kept = labels;
+  const time = kept && keptRows ? Array.from(keptRows, (row) => kept[row]) : kept;
+  const calendar = spec.calendarFeatures ?? [];
+  // Resampled labels are ISO dates, whatever the file's format was.
+  const calendarFormat = spec.resample ? null : format;
+  cleaned.features.push(...calendarColumns(calendar, time, { fileName: file.name, timeColumn: plan.time?.name ?? null, format: calendarFormat }));
+  featureNames.push(...calendarFeatureNames(calendar));
   return {
     path: spec.path,
     name: file.name,
@@ -191,7 +199,7 @@ function toSeries(spec: SeriesSpec, file: CsvFile, plan: ColumnPlan, scan: FileS
     inputColumns: featureNames,
     categories,
     timeColumn: plan.time?.name ?? null,
-    time: kept && keptRows ? Array.from(keptRows, (row) => kept[row]) : kept,
+    time,
     features: cleaned.features,
     missingHandled: cleaned.affectedRows,
     rowsInFile: scan.rows,

@@ -5,6 +5,8 @@ import { tfjsPredictor } from '../train/tfjs-trainer.js';
 import { forecastAhead } from './forecast.js';
 import { handContext, handSeries } from './test-context.js';
 import { recurrentModel } from '../model/test-support/model-spec.js';
+import { calendarValues } from '../data/calendar-features.js';
+import type { Windows } from '../data/windows.js';
 
 // Series 0..19 (scaled = value / 19), 2 time steps. SimpleRNN(1, linear) with input weight 1, recurrent
 // weight 0.5 and bias 0 gives h = x2 + 0.5·x1 for a window (x1, x2); the Dense head has weight(s) `head`
@@ -76,5 +78,65 @@ describe('forecastAhead', () => {
     expect(forecast[0].value).toBeCloseTo(28, 4);
     expect(forecast[0].time).toBe('1984-01');
     expect(warnings[0]).toMatch(/^Forecast: 1 of 3 steps\..*input columns \(x1\)/);
+  });
+
+  it('with calendar features only: recursive beyond the head, each new window row holding its future month’s sin/cos', async () => {
+    model = null;
+    const calendar = months.map((label) => calendarValues(['month'], Date.parse(`${label}-01T00:00:00Z`)));
+    const series = handSeries([values, calendar.map((c) => c[0]), calendar.map((c) => c[1])], months);
+    const seen: Windows[] = [];
+    // The predictor returns the window's last target value + 1 (scaled by 1/19), and records the windows.
+    const predict = (w: Windows) => {
+      seen.push(w);
+      return Float32Array.of(w.x[(w.timeSteps - 1) * w.features] + 1 / 19);
+    };
+    const ctx = handContext(series, { predict, config: { prep: { timeSteps: 2 }, evaluation: { forecastSteps: 4 } } });
+    ctx.config.data.calendarFeatures = ['month'];
+    const warnings: string[] = [];
+    const forecast = await forecastAhead(ctx, warnings);
+    expect(warnings).toEqual([]);
+    expect(forecast.map((p) => p.time)).toEqual(['1984-01', '1984-02', '1984-03', '1984-04']);
+    forecast.forEach((p, i) => expect(p.value).toBeCloseTo(20 + i, 4));
+    expect(seen).toHaveLength(4);
+    // Window k ends with the row of forecast step k (1984-01 for the second window, ...), its features as the scaler sees them.
+    const { scaler } = ctx.prepared;
+    seen.slice(1).forEach((w, k) => {
+      const [sin, cos] = calendarValues(['month'], Date.UTC(1984, k, 1));
+      const last = (w.timeSteps - 1) * w.features;
+      expect(w.features).toBe(3);
+      expect(w.x[last + 1]).toBeCloseTo(scaler.transformValue(sin, 1), 6);
+      expect(w.x[last + 2]).toBeCloseTo(scaler.transformValue(cos, 2), 6);
+    });
+  });
+
+  it('with hourly calendar features on ISO date-times: the future hours by the labels’ constant step', async () => {
+    model = null;
+    const hours = values.map((_, t) => `2012-03-01 ${String(t).padStart(2, '0')}:00`);
+    const calendar = hours.map((label) => calendarValues(['hour'], Date.parse(`${label.replace(' ', 'T')}:00Z`)));
+    const series = handSeries([values, calendar.map((c) => c[0]), calendar.map((c) => c[1])], hours);
+    const seen: Windows[] = [];
+    const predict = (w: Windows) => (seen.push(w), Float32Array.of(0.5));
+    const ctx = handContext(series, { predict, config: { prep: { timeSteps: 2 }, evaluation: { forecastSteps: 6 } } });
+    ctx.config.data.calendarFeatures = ['hour'];
+    const warnings: string[] = [];
+    expect(await forecastAhead(ctx, warnings)).toHaveLength(6);
+    expect(warnings).toEqual([]);
+    // The data ends at 19:00; the sixth window ends with the fifth future row, 2012-03-02 00:00, whose hour cosine is 1.
+    const w = seen[5];
+    expect(w.x[(w.timeSteps - 1) * w.features + 2]).toBeCloseTo(ctx.prepared.scaler.transformValue(1, 2), 6);
+  });
+
+  it('with calendar features on labels that do not advance evenly: stops at the head and says why', async () => {
+    model = null;
+    const uneven = months.map((label, t) => (t === 5 ? months[6] : label)); // one month twice, one missing
+    const series = handSeries([values, values.map(() => 0), values.map(() => 1)], uneven);
+    const ctx = handContext(series, { predict: () => Float32Array.of(0.5), config: { prep: { timeSteps: 2 }, evaluation: { forecastSteps: 3 } } });
+    ctx.config.data.calendarFeatures = ['month'];
+    series.inputColumns = ['month_sin', 'month_cos'];
+    const warnings: string[] = [];
+    expect(await forecastAhead(ctx, warnings)).toHaveLength(1);
+    expect(warnings).toEqual([
+      "Forecast: 1 of 3 steps. Beyond the model's 1-step output the forecast would need future values of the calendar features, and the time labels do not advance evenly, so the future rows' times are unknown.",
+    ]);
   });
 });

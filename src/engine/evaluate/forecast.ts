@@ -4,12 +4,14 @@
  * One prediction gives outputUnits values (1 = the next value; H = the next H values, direct). When more
  * steps are asked for than one prediction gives, the predictions are fed back as inputs and the window
  * slides on (recursive). That needs the future of every input column, so it works for a univariate
- * input only; with extra input columns the forecast stops at the head's outputUnits steps.
+ * input, and for inputs that are all calendar features (computed for the future rows from their projected
+ * time labels); with other input columns the forecast stops at the head's outputUnits steps.
  */
 import type { ForecastPoint } from '../../contract/run-result.js';
 import type { WindowPredictor } from '../train/trainer.js';
 import type { EvaluationContext } from './context.js';
-import { projectTimeLabels } from './time-labels.js';
+import { calendarFeatureNames, calendarValues } from '../data/calendar-features.js';
+import { projectTimeLabels, projectTimesMs } from './time-labels.js';
 
 /** The last `timeSteps` rows of all features, row-major [timeSteps, features]. */
 function lastWindow(scaled: readonly Float64Array[], timeSteps: number): Float32Array {
@@ -24,17 +26,39 @@ function predictOnce(predict: WindowPredictor, window: Float32Array, timeSteps: 
   return predict({ x: window, y: new Float32Array(units), targetIndex: [0], samples: 1, timeSteps, features, horizon: units });
 }
 
-/** Univariate: predict, append the predicted values, slide the window, until `steps` values exist. */
-function recursiveForecast(predict: WindowPredictor, target: Float64Array, timeSteps: number, units: number, steps: number): number[] {
-  const history = Array.from(target.subarray(target.length - timeSteps));
+/**
+ * Predict, append the predicted values, slide the window, until `steps` values exist. `futureInputs(i)` gives
+ * the other (scaled) features of the i-th row after the data (none for a univariate input).
+ */
+function recursiveForecast(
+  predict: WindowPredictor,
+  scaled: readonly Float64Array[],
+  timeSteps: number,
+  units: number,
+  steps: number,
+  futureInputs: (i: number) => number[] = () => [],
+): number[] {
+  const features = scaled.length;
+  const history = Array.from(lastWindow(scaled, timeSteps));
   const forecast: number[] = [];
   while (forecast.length < steps) {
-    for (const value of predictOnce(predict, Float32Array.from(history.slice(-timeSteps)), timeSteps, 1, units)) {
+    const window = Float32Array.from(history.slice(-timeSteps * features));
+    for (const value of predictOnce(predict, window, timeSteps, features, units)) {
+      history.push(value, ...futureInputs(forecast.length));
       forecast.push(value);
-      history.push(value);
     }
   }
   return forecast.slice(0, steps);
+}
+
+/** The scaled calendar features of the rows after the data, when every extra input is one and the future labels are dates; else null. */
+function futureCalendarInputs(ctx: EvaluationContext, steps: number): ((i: number) => number[]) | null {
+  const calendar = ctx.config.data.calendarFeatures ?? [];
+  if (calendar.length === 0 || ctx.prepared.scaled.length !== 1 + 2 * calendar.length) return null;
+  const times = projectTimesMs(ctx.series.time, steps);
+  if (times === null) return null;
+  const rows = times.map((ms) => calendarValues(calendar, ms).map((value, c) => ctx.prepared.scaler.transformValue(value, c + 1)));
+  return (i) => rows[i];
 }
 
 /**
@@ -49,14 +73,22 @@ export async function forecastAhead(ctx: EvaluationContext, warnings: string[] =
   const { timeSteps } = ctx.config.prep;
   const units = ctx.config.model.outputUnits;
   let scaledValues: number[];
+  // Rows beyond the data the recursion may fill (a whole last prediction of `units` values).
+  const calendar = scaled.length > 1 ? futureCalendarInputs(ctx, requested + units) : null;
   if (scaled.length === 1) {
-    scaledValues = recursiveForecast(ctx.predict, scaled[0], timeSteps, units, requested);
+    scaledValues = recursiveForecast(ctx.predict, scaled, timeSteps, units, requested);
+  } else if (calendar) {
+    scaledValues = recursiveForecast(ctx.predict, scaled, timeSteps, units, requested, calendar);
   } else {
     const steps = Math.min(requested, units);
     if (steps < requested) {
+      const calendarNames = calendarFeatureNames(ctx.config.data.calendarFeatures ?? []);
+      const unknown = ctx.series.inputColumns.filter((name) => !calendarNames.includes(name));
       warnings.push(
         `Forecast: ${steps} of ${requested} steps. Beyond the model's ${units}-step output the forecast would need future values of ` +
-          `the input columns (${ctx.series.inputColumns.join(', ')}), which are unknown.`,
+          (unknown.length
+            ? `the input columns (${unknown.join(', ')}), which are unknown.`
+            : `the calendar features, and the time labels do not advance evenly, so the future rows' times are unknown.`),
       );
     }
     scaledValues = Array.from(predictOnce(ctx.predict, lastWindow(scaled, timeSteps), timeSteps, scaled.length, units)).slice(0, steps);

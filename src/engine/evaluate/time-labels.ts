@@ -7,6 +7,7 @@
  *   (e.g. every 12th row of a tutorial-windowed series); null when they do not advance evenly.
  * - `timeLabelMs`: a label as a point in time, in its column's date format (season detection, resampling,
  *   date ranges).
+ * - `projectTimesMs`: the points in time of rows beyond the end of the data (calendar features of the forecast).
  */
 import { extent } from '../../contract/extent.js';
 
@@ -152,4 +153,21 @@ export function timeLabelMs(label: string, format: string | null = null): number
   const quarter = /^(\d{4})[ -]?Q([1-4])$/i.exec(text);
   if (quarter) return utcTime(Number(quarter[1]), (Number(quarter[2]) - 1) * 3);
   return isoTime(text);
+}
+
+/**
+ * The times (ms) of the `count` rows after the last one, or null when they cannot be known: calendar steps
+ * ('YYYY-MM' a month on, as projectTimeLabels), else a constant step in milliseconds between ISO dates and
+ * date-times ('2012-03-01 06:00', an hour apart).
+ */
+export function projectTimesMs(time: readonly string[] | null, count: number): number[] | null {
+  const projected = projectTimeLabels(time, count).map((label) => (label === null ? null : timeLabelMs(label)));
+  if (projected.every((ms) => ms !== null)) return projected as number[];
+  if (!time || time.length < 2) return null;
+  const times = time.map((label) => timeLabelMs(label));
+  if (times.some((ms) => ms === null)) return null;
+  const ms = times as number[];
+  const step = ms[1] - ms[0];
+  if (step <= 0 || ms.some((v, i) => i > 0 && v - ms[i - 1] !== step)) return null;
+  return Array.from({ length: count }, (_, i) => ms[ms.length - 1] + step * (i + 1));
 }
