@@ -170,12 +170,14 @@ export class SweepService {
   }
 
   private async ended(sweep: Sweep, runId: string): Promise<void> {
-    if (!sweep.active.delete(runId)) return;
+    if (!sweep.active.has(runId)) return;
     try {
       sweep.records.set(runId, await this.options.store.get(runId));
     } catch (error) {
       this.options.log?.(`sweep ${sweep.sweepId}: run ${runId} has no readable record: ${(error as Error).message}`);
     }
+    // Active until its record is read: another run ending meanwhile must not finish the sweep without this one.
+    sweep.active.delete(runId);
     this.pump(sweep);
   }
 
