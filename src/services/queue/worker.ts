@@ -73,7 +73,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       const training = (data.config.training ?? {}) as Record<string, unknown>;
       const config = parseRunConfig({ ...data.config, data: { ...data.config.data, path }, training: { ...training, seed: data.seed } });
       await rm(bundleDir, { recursive: true, force: true }); // a previous attempt of this worker's
-      const result = await runForecast(config, { runId: data.runId, bundleDir, signal: controller.signal });
+      // A light bundle, as a local sweep's runs keep (no chart images): exporting the run from the history draws them.
+      const result = await runForecast(config, { runId: data.runId, bundleDir, signal: controller.signal, bundleCharts: false });
       if (controller.signal.aborted) throw new UnrecoverableError(`${CANCELLED_PREFIX} ${String(controller.signal.reason)}`);
       const packed = await packRun(result, bundleDir);
       log(`job ${data.runId} finished: test RMSE ${result.metrics.test.rmse.toPrecision(4)}, ${result.trainSeconds.toFixed(1)} s, ${(packed.length / 1024).toFixed(0)} KiB back`);
