@@ -227,7 +227,8 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
         dir = await exports.bundleOf(runId);
       } catch (error) {
         if (!deps.runHistory?.bundleOf) throw error;
-        dir = await deps.runHistory.bundleOf(runId);
+        // Not stored either: the session's sentence, which names no server folder; a stored run's own problem as it is.
+        dir = await deps.runHistory.bundleOf(runId).catch((stored: Error) => Promise.reject(/^There is no run /.test(stored.message) ? error : stored));
       }
       const folder = safeFolderName(name ?? runId);
       return { fileName: `${folder}.zip`, stream: await zipBundleFolder(dir, folder) };
