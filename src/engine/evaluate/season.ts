@@ -13,26 +13,17 @@
  * maximum of the ACF (r[k] > r[k-1] and r[k] >= r[k+1]) at a lag k >= 2 that is above the usual
  * significance bound 2/sqrt(n); the season is the lag of the highest such peak up to maxLag.
  */
+import { lineFit } from './references/decompose.js';
 import { timeLabelMs } from './time-labels.js';
 
 function defaultMaxLag(n: number): number {
   return Math.min(Math.floor(n / 3), 400);
 }
 
-/** Values minus their least-squares line over the row index. */
+/** Values minus their least-squares line over the row index (the line of references/decompose.ts's lineFit). */
 export function detrend(values: ArrayLike<number>): Float64Array {
-  const n = values.length;
-  const meanT = (n - 1) / 2;
-  let meanY = 0;
-  for (let t = 0; t < n; t++) meanY += values[t] / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let t = 0; t < n; t++) {
-    sxy += (t - meanT) * (values[t] - meanY);
-    sxx += (t - meanT) ** 2;
-  }
-  const slope = sxx === 0 ? 0 : sxy / sxx;
-  return Float64Array.from({ length: n }, (_, t) => values[t] - meanY - slope * (t - meanT));
+  const { intercept, slope } = lineFit(values);
+  return Float64Array.from({ length: values.length }, (_, t) => values[t] - intercept - slope * t);
 }
 
 /**
