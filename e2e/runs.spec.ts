@@ -49,6 +49,9 @@ test('stores every run, compares two, runs a small sweep, opens its best run and
   await expect(rows).toHaveCount(2);
   await expect(rows.first().getByTestId('run-status')).toHaveText(/finished/);
   await expect(page.getByTestId('runs-disk')).toHaveText(/2 runs · [\d.]+ (KB|MB) on disk/);
+  // The server's folders stay on the server: the runs folder is named, and no page text holds a server path.
+  await expect(page.getByTestId('runs-disk')).toHaveText(/on disk · the runs folder$/);
+  expect(await page.locator('body').innerText()).not.toContain(server.scratch);
 
   // Sorting by test RMSE is a keyboard-usable button; filter narrows the table.
   await page.getByTestId('sort-testRmse').focus();

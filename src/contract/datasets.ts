@@ -16,7 +16,11 @@ export type ColumnRole = (typeof COLUMN_ROLES)[number];
 export const TUTORIAL_DATASET = 'sunspots.csv';
 
 export const DatasetRefSchema = z.object({
-  /** Path as the host sees it; the host only accepts paths it handed out itself. */
+  /**
+   * The host's handle for the file (`dataset-…`): what the renderer sends back as a request's `path` and
+   * as a run's `data.path`. Never the file's location, which stays on the host; the host accepts only
+   * handles it handed out itself.
+   */
   path: z.string().min(1),
   /** File name to show. */
   name: z.string(),

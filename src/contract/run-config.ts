@@ -99,7 +99,10 @@ export const ModelSpecSchema = z.discriminatedUnion('family', [RecurrentModelSpe
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
 
 export const DataSpecSchema = z.object({
-  /** Path of the CSV file as the host sees it (bundled datasets are resolved to a path by the host). */
+  /**
+   * The CSV file: its path for the engine and the command line; from a renderer, the host's handle for it
+   * (DatasetRef.path), which the host resolves to the file before the run starts.
+   */
   path: z.string().min(1),
   /** Target column name; null = the second column, as the tutorial does (first column if only one). */
   column: z.string().min(1).nullable().default(null),

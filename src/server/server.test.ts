@@ -2,7 +2,7 @@
  * Browser mode for real: an HTTP + WebSocket server on 127.0.0.1, a real `ws` client, real uploads, and
  * a real training in a child process driven over the WebSocket.
  */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -61,8 +61,11 @@ async function client(token: string | null = server.token) {
   let nextId = 1;
   const pending = new Map<number, (frame: { ok: boolean; response?: unknown; error?: { message: string; kind: string } }) => void>();
   const events: RunEvent[] = [];
+  /** Every frame the server sent, as text. */
+  const frames: string[] = [];
   const eventWaiters: Array<() => void> = [];
   ws.on('message', (data) => {
+    frames.push(data.toString());
     const frame = JSON.parse(data.toString());
     if (frame.stream === 'run-event') {
       events.push(parseRunEvent(frame.event));
@@ -72,6 +75,7 @@ async function client(token: string | null = server.token) {
   return {
     ws,
     events,
+    frames,
     call(channel: string, request: unknown = {}) {
       const id = nextId++;
       ws.send(JSON.stringify({ id, channel, request }));
@@ -184,11 +188,21 @@ describe('browser-mode server', () => {
     expect(up.status).toBe(200);
     const ref = JSON.parse(up.body);
     expect(ref).toMatchObject({ name: 'mine.csv', bundled: false });
-    expect(await readFile(ref.path, 'utf8')).toBe(csv);
+    // The page gets a handle and the name; the file stays in the server's uploads folder, unnamed to the page.
+    expect(ref.path).toMatch(/^dataset-[0-9a-f]{16}$/);
+    expect(up.body).not.toContain(server.uploadsDir);
+    const stored = (await readdir(server.uploadsDir, { recursive: true })).find((f) => f.endsWith('mine.csv'))!;
+    expect(await readFile(join(server.uploadsDir, stored), 'utf8')).toBe(csv);
     const c = await client();
     const inspected = await c.call('datasets:inspect', { path: ref.path });
     expect(inspected.ok).toBe(true);
     expect(inspected.response.rows).toBe(40);
+    expect(inspected.response).toMatchObject({ path: ref.path, name: 'mine.csv' });
+    expect(JSON.stringify(inspected.response)).not.toContain(server.uploadsDir);
+    // A server path is not a dataset the page may use, even the uploaded file's own.
+    const byPath = await c.call('datasets:inspect', { path: join(server.uploadsDir, stored) });
+    expect(byPath).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/has not opened "mine.csv"/) } });
+    expect(byPath.error.message).not.toContain(server.uploadsDir);
     const series = await c.call('datasets:series', { path: ref.path, column: 'Value' });
     expect(series.ok).toBe(true);
     expect(series.response.values.slice(0, 3)).toEqual([0, 1.5, 3]);
@@ -250,6 +264,56 @@ describe('browser-mode server', () => {
 
     const refused = await c.call('runs:start', { config: { data: { path: join(dir, 'secret.txt') } } });
     expect(refused).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    c.ws.close();
+  });
+
+  it('names files and folders in every reply, event and error, and keeps their paths on the server', { timeout: 240_000 }, async () => {
+    const c = await client();
+    const csv = 'Month,Value\n' + Array.from({ length: 80 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${(i % 12) * 2 + i * 0.1}`).join('\n') + '\n';
+    const up = await http(`/upload?token=${server.token}&name=monthly.csv`, { method: 'POST', body: csv });
+    const uploaded = JSON.parse(up.body);
+    const list = await c.call('datasets:list');
+    for (const ref of [...list.response, uploaded]) expect(ref.path).toMatch(/^dataset-[0-9a-f]{16}$/);
+    expect((await c.call('datasets:inspect', { path: uploaded.path })).ok).toBe(true);
+    expect((await c.call('datasets:series', { path: uploaded.path, column: 'Value', timeColumn: 'Month' })).ok).toBe(true);
+    expect((await c.call('datasets:structure', { path: uploaded.path, column: 'Value', timeColumn: 'Month' })).ok).toBe(true);
+
+    const started = await c.call('runs:start', { config: { data: { path: uploaded.path, column: 'Value', timeColumn: 'Month' }, prep: { timeSteps: 6 }, training: { epochs: 2, batchSize: 16, seed: 1 } } });
+    const runId = started.response.runId;
+    const end = await c.until((e) => (e.type === 'finished' || e.type === 'failed') && e.runId === runId);
+    expect(end.type === 'failed' ? end.message : end.type).toBe('finished');
+    if (end.type !== 'finished') return;
+    // The result names its dataset by the handle the page used and its bundle by the run's handle.
+    expect(end.result.config.data.path).toBe(uploaded.path);
+    expect(end.result.dataset).toMatchObject({ path: uploaded.path, name: 'monthly.csv' });
+    expect(end.result.bundleDir).toBe(`run-${runId}`);
+    // ...and the handle is what the Anatomy tab and the bundle panel use.
+    const anatomy = await c.call('anatomy:compute', { source: 'bundle', bundleDir: end.result.bundleDir });
+    expect(anatomy.ok ? 'ok' : anatomy.error?.message).toBe('ok');
+    const predicted = await c.call('bundles:predict', { bundleDir: end.result.bundleDir, path: uploaded.path });
+    expect(predicted.ok ? 'ok' : predicted.error?.message).toBe('ok');
+
+    for (let i = 0; i < 100 && (await c.call('history:list')).response.runs.find((r: { runId: string }) => r.runId === runId)?.status === 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    const listing = await c.call('history:list');
+    expect(listing.response.runsDir).toBe('the runs folder');
+    const shown = await c.call('history:show', { runId });
+    expect(shown.response.record.config.data.path).toBe(uploaded.path);
+    expect((await c.call('history:export', { runId, name: 'kept' })).response).toEqual({ path: 'kept' });
+
+    // Sentences name folders and files instead of giving their paths.
+    const missing = await c.call('history:show', { runId: 'no-such-run' });
+    expect(missing).toMatchObject({ ok: false, error: { message: expect.stringMatching(/the runs folder/) } });
+    const twice = await c.call('history:export', { runId, name: 'kept' });
+    expect(twice).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^"kept" in the exports folder already exists/) } });
+    const byPath = await c.call('datasets:inspect', { path: join(dir, 'secret.txt') });
+    expect(byPath).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/has not opened "secret.txt"/) } });
+    const download = await http(`/bundle.zip?token=${server.token}&runId=no-such-run`);
+    expect(download.status).toBe(400);
+
+    // Not one frame (replies, run events, dataset progress, errors) nor HTTP answer names a folder of the server.
+    const serverFolders = [dir, server.uploadsDir, tmpdir(), process.cwd()];
+    for (const text of [...c.frames, up.body, download.body]) for (const folder of serverFolders) expect(text).not.toContain(folder);
+    expect(c.frames.length).toBeGreaterThan(10);
     c.ws.close();
   });
 });

@@ -64,15 +64,9 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
     drawBundleCharts: (bundleDir, resultFile) => engine.addBundleCharts(bundleDir, resultFile),
     chooseExportFolder: options.dialogs ? (name) => options.dialogs!.chooseExportFolder(name) : null,
     exportsDir: options.exportsDir,
-    resolveDataPath: async (path) => {
-      await datasets.list();
-      return datasets.resolve(path).path;
-    },
+    resolveDataPath: (handle) => datasets.fileOfHandle(handle),
   });
-  const queueSweeps = new QueueSweepChannels(new QueueSweepService({ store: runs, log: options.log }), async (path) => {
-    await datasets.list();
-    return datasets.resolve(path).path;
-  });
+  const queueSweeps = new QueueSweepChannels(new QueueSweepService({ store: runs, log: options.log }), (handle) => datasets.fileOfHandle(handle));
   const exports = new ExportService({
     getResult: (runId) => supervisor.getResult(runId),
     runsDir: options.runsDir,
@@ -81,7 +75,8 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
   const recentBundles = new RecentBundles({
     file: join(options.runsDir, RECENT_BUNDLES_FILE),
     listRuns: async () => (await runs.list()).runs,
-    runBundle: async (runId) => (await runs.get(runId)).bundleDir,
+    // A run of this session as soon as it has finished (its record is written just after), else the store's.
+    runBundle: async (runId) => supervisor.getResult(runId)?.bundleDir ?? (await runs.get(runId)).bundleDir,
   });
   const workbenchHost = createWorkbenchHost({
     kind: options.kind,

@@ -1,8 +1,10 @@
 /**
  * Datasets as a host hands them out: the bundled ones, and files the user opened (dialog, drop, upload).
- * Only paths this service handed out are accepted back from the renderer, so a renderer cannot make the
- * host read arbitrary files.
+ * The renderer gets a handle for each file (`dataset-…`, in DatasetRef.path), never the file's location,
+ * and only handles this service handed out are accepted back, so a renderer can neither learn the host's
+ * folders nor make the host read arbitrary files. The handle of a file is the same in every session.
  */
+import { createHash } from 'node:crypto';
 import { stat, readdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { InvalidInputError } from '../contract/run-config.js';
@@ -29,8 +31,21 @@ export interface DatasetServiceOptions {
 
 export const DATASET_EXTENSIONS = ['.csv', '.txt', '.tsv'];
 
+const HANDLE_PREFIX = 'dataset-';
+
+/** The handle of a file: the same for the same absolute path, and nothing of the path in it. */
+function datasetHandle(absolute: string): string {
+  return HANDLE_PREFIX + createHash('sha256').update(absolute).digest('hex').slice(0, 16);
+}
+
+/** Whether a string is a dataset handle (not a path). */
+export function isDatasetHandle(text: string): boolean {
+  return /^dataset-[0-9a-f]{16}$/.test(text);
+}
+
 export class DatasetService {
-  private readonly known = new Map<string, DatasetRef>();
+  /** Handed-out datasets by handle, with the file each names. */
+  private readonly known = new Map<string, { ref: DatasetRef; file: string }>();
   private readonly progressListeners = new Set<DatasetProgressListener>();
   private bundledLoaded: Promise<DatasetRef[]> | null = null;
 
@@ -61,18 +76,19 @@ export class DatasetService {
     );
   }
 
-  /** Hand out a path: from now on the renderer may use it. */
+  /** Hand out a file: from now on the renderer may use its handle. */
   register(path: string, details: { name?: string; bundled?: boolean; description?: string } = {}): DatasetRef {
-    const absolute = resolve(path);
-    const existing = this.known.get(absolute);
-    if (existing) return existing;
+    const file = resolve(path);
+    const handle = datasetHandle(file);
+    const existing = this.known.get(handle);
+    if (existing) return existing.ref;
     const ref: DatasetRef = {
-      path: absolute,
-      name: details.name ?? basename(absolute),
+      path: handle,
+      name: details.name ?? basename(file),
       bundled: details.bundled ?? false,
       description: details.description ?? '',
     };
-    this.known.set(absolute, ref);
+    this.known.set(handle, { ref, file });
     return ref;
   }
 
@@ -98,19 +114,28 @@ export class DatasetService {
     return this.register(absolute);
   }
 
-  isKnown(path: string): boolean {
-    return this.known.has(resolve(path));
+  /** The file of a handle the renderer sent back; refuses anything this host did not hand out (paths included). */
+  fileOf(handle: string): string {
+    const entry = this.known.get(handle);
+    if (!entry) {
+      const what = isDatasetHandle(handle) ? 'that dataset' : `"${basename(handle).slice(0, 120)}"`;
+      throw new InvalidInputError(`The workbench has not opened ${what}: pick it with Open CSV… (or upload it) before using it.`);
+    }
+    return entry.file;
   }
 
-  /** The dataset for a path the renderer sent back; refuses paths this host did not hand out. */
-  resolve(path: string): DatasetRef {
-    const ref = this.known.get(resolve(path));
-    if (!ref) {
-      throw new InvalidInputError(
-        `The workbench has not opened "${basename(path)}": pick it with Open CSV… (or upload it) before using it.`,
-      );
-    }
-    return ref;
+  /**
+   * How the renderer names a file the host knows by path (a run's dataset, say): its handle when it was
+   * handed out, else just its file name (which no request accepts).
+   */
+  nameFor(file: string): string {
+    const handle = datasetHandle(resolve(file));
+    return this.known.has(handle) ? handle : basename(file);
+  }
+
+  /** The handed-out files (for naming them in sentences), with their display names. */
+  files(): { file: string; name: string }[] {
+    return [...this.known.values()].map(({ ref, file }) => ({ file, name: ref.name }));
   }
 
   /** Progress of every inspect and series read; returns an unsubscribe function. */
@@ -119,25 +144,29 @@ export class DatasetService {
     return () => this.progressListeners.delete(listener);
   }
 
-  async inspect(path: string): Promise<CsvInspection> {
+  /** The file of a handle, once the bundled datasets are known. */
+  async fileOfHandle(handle: string): Promise<string> {
     await this.list();
-    const absolute = this.resolve(path).path;
-    return this.options.engine.inspectCsv(absolute, { onProgress: this.reporter(absolute, 'inspect') });
+    return this.fileOf(handle);
+  }
+
+  /** What inspecting the file found; its path in the answer is the handle it was asked by. */
+  async inspect(handle: string): Promise<CsvInspection> {
+    const file = await this.fileOfHandle(handle);
+    const inspection = await this.options.engine.inspectCsv(file, { onProgress: this.reporter(handle, 'inspect') });
+    return { ...inspection, path: handle };
   }
 
   async series(request: SeriesRequest): Promise<SeriesPreview> {
-    await this.list();
-    const absolute = this.resolve(request.path).path;
-    return this.options.engine.loadSeriesPreview({ ...request, path: absolute }, { onProgress: this.reporter(absolute, 'series') });
+    const file = await this.fileOfHandle(request.path);
+    return this.options.engine.loadSeriesPreview({ ...request, path: file }, { onProgress: this.reporter(request.path, 'series') });
   }
 
   async structure(request: StructureRequest): Promise<SeriesStructure> {
-    await this.list();
-    const absolute = this.resolve(request.path).path;
-    return this.options.engine.describeSeries({ ...request, path: absolute });
+    return this.options.engine.describeSeries({ ...request, path: await this.fileOfHandle(request.path) });
   }
 
-  /** The engine's onProgress for one read: at most one report per PROGRESS_INTERVAL_MS, and always the final 1. */
+  /** The engine's onProgress for one read (named by its handle): at most one report per PROGRESS_INTERVAL_MS, and always the final 1. */
   private reporter(path: string, phase: DatasetProgress['phase']): (fraction: number) => void {
     let last = -Infinity;
     return (fraction) => {

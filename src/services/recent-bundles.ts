@@ -32,6 +32,11 @@ export interface RecentBundlesOptions {
 const RUN_PREFIX = 'run-';
 const BUNDLE_PREFIX = 'bundle-';
 
+/** The handle of a run's bundle (the run store knows its folder). */
+export function runBundleHandle(runId: string): string {
+  return RUN_PREFIX + runId;
+}
+
 /** Whether a string is one of this list's handles (not a path). */
 export function isBundleHandle(text: string): boolean {
   return /^(bundle-[0-9a-f]{16}|run-[A-Za-z0-9._-]{1,120})$/.test(text);
@@ -88,7 +93,7 @@ export class RecentBundles {
     const runBundles: RecentBundle[] = runs
       .filter((r) => r.status === 'finished' && r.bundleDir)
       .slice(0, MAX_RUNS)
-      .map((r) => ({ id: RUN_PREFIX + r.runId, name: r.name, kind: 'run', at: r.startedAt, detail: `${r.dataset.column ?? r.dataset.name} · ${r.model}` }));
+      .map((r) => ({ id: runBundleHandle(r.runId), name: r.name, kind: 'run', at: r.startedAt, detail: `${r.dataset.column ?? r.dataset.name} · ${r.model}` }));
     return [...bundles, ...runBundles];
   }
 

@@ -64,15 +64,26 @@ describe('run history channels', () => {
     const shown = (await second.host.call('history:show', { runId })) as ChannelResponse<'history:show'>;
     expect(shown.result?.runId).toBe(runId);
     expect(shown.record.history).toHaveLength(2);
+    // Browser mode: the run's dataset by its handle, its bundle by the run's handle, no server folder anywhere.
+    expect(shown.record.config.data.path).toBe(sunspots.path);
+    expect(shown.result?.config.data.path).toBe(sunspots.path);
+    expect(shown.result?.bundleDir).toBe(`run-${runId}`);
+    expect(listing.runs[0].bundleDir).toBe(`run-${runId}`);
+    expect(listing.runsDir).toBe('the runs folder');
+    for (const reply of [listing, shown]) expect(JSON.stringify(reply)).not.toContain(dir);
+    // The run's handle opens its bundle (the anatomy of the run on the Anatomy tab, say).
+    const opened = (await second.host.call('bundles:open-path', { path: `run-${runId}` })) as ChannelResponse<'bundles:open-path'>;
+    expect(opened.dataset.name).toBe('sunspots.csv');
+    expect(JSON.stringify(opened)).not.toContain(dir);
 
     const tagged = (await second.host.call('history:update', { runId, tags: ['kept'], pinned: true })) as ChannelResponse<'history:update'>;
     expect(tagged).toMatchObject({ tags: ['kept'], pinned: true });
 
     // Not a run of this host's session, exported all the same.
     const exported = (await second.host.call('history:export', { runId, name: 'from-history' })) as ChannelResponse<'history:export'>;
-    expect(exported?.path).toBe(join(dir, 'exports', 'from-history'));
+    expect(exported?.path).toBe('from-history');
     expect(existsSync(join(dir, 'exports', 'from-history', 'model.json'))).toBe(true);
-    await expect(second.host.call('history:export', { runId, name: 'from-history' })).rejects.toThrow(/already exists/);
+    await expect(second.host.call('history:export', { runId, name: 'from-history' })).rejects.toThrow(/^"from-history" in the exports folder already exists/);
     // ...and downloaded as one zip (GET /bundle.zip in browser mode), also not only for this session's runs.
     const archive = await second.host.bundleArchive(runId, 'as-zip');
     expect(archive.fileName).toBe('as-zip.zip');

@@ -54,7 +54,12 @@ describe('workbench host (desktop flavour)', () => {
     const csv = join(dir, 'mine.csv');
     await writeFile(csv, 'Month,Value\n2000-01,1\n2000-02,2\n');
     picks.csv = csv;
-    expect(await services.host.call('datasets:open-dialog', {})).toMatchObject({ path: csv, name: 'mine.csv', bundled: false });
+    const picked = (await services.host.call('datasets:open-dialog', {})) as { path: string };
+    // The renderer gets a handle for the file, the same each time it is opened, and uses it for the file.
+    expect(picked).toMatchObject({ path: expect.stringMatching(/^dataset-[0-9a-f]{16}$/), name: 'mine.csv', bundled: false });
+    expect(await services.host.call('datasets:open-path', { path: csv })).toEqual(picked);
+    expect(await services.host.call('datasets:inspect', { path: picked.path })).toMatchObject({ path: picked.path, name: 'mine.csv', rows: 2 });
+    await expect(services.host.call('datasets:inspect', { path: csv })).rejects.toThrow(/has not opened "mine.csv"/);
     picks.csv = null;
     expect(await services.host.call('datasets:open-dialog', {})).toBeNull();
     await expect(services.host.call('datasets:open-path', { path: join(dir, 'missing.csv') })).rejects.toThrow(/does not exist/);

@@ -23,6 +23,7 @@ import type { BundleSummary } from '../contract/bundles.js';
 import { importBundleArchive, zipBundleFolder } from './bundle-archive.js';
 import type { DatasetProgressListener, DatasetService } from './dataset-service.js';
 import { pageEvents } from './result-for-page.js';
+import { createPageNames, type PageNames } from './page-names.js';
 import { bundleDetail, isBundleHandle, type RecentBundles } from './recent-bundles.js';
 import type { HostEngine } from './engine-bindings.js';
 import { safeFolderName, type ExportService } from './export-service.js';
@@ -95,8 +96,19 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
   const forPage = pageEvents();
 
   const recent = deps.recentBundles;
+  /** How replies, run events and error sentences name the host's files (page-names.ts). */
+  const names: PageNames = createPageNames({
+    hidePaths: deps.kind === 'browser',
+    datasetName: (file) => datasets.nameFor(file),
+    knownFiles: () => datasets.files(),
+    folders: [
+      ...(supervisor.runsDir ? [{ dir: supervisor.runsDir, label: 'the runs folder' }] : []),
+      ...(deps.exportsDir ? [{ dir: deps.exportsDir, label: 'the exports folder' }] : []),
+      ...(deps.bundleLibraryDir ? [{ dir: deps.bundleLibraryDir, label: 'the uploaded bundles folder' }] : []),
+    ],
+  });
   /** Browser mode names bundles by handle, never by server path. */
-  const namesByHandle = deps.kind === 'browser';
+  const namesByHandle = names.hidePaths;
 
   /** A bundle folder the renderer may use: a handle of the recent list, handed out by a dialog or an export, or under runs/exports. */
   async function resolveBundleDir(path: string): Promise<string> {
@@ -150,8 +162,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     'datasets:structure': (request) => datasets.structure(request),
     'runs:start': async ({ config }) => {
       await datasets.list();
-      const ref = datasets.resolve(config.data.path);
-      const runId = supervisor.start({ ...config, data: { ...config.data, path: ref.path } });
+      const runId = supervisor.start({ ...config, data: { ...config.data, path: await datasets.fileOfHandle(config.data.path) } });
       return { runId };
     },
     'runs:stop': async ({ runId }) => ({ stopping: supervisor.stop(runId) }),
@@ -174,7 +185,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       const summary = await engine.openBundle(path).catch(() => null);
       if (summary) await recent.remember(path, basename(path), bundleDetail(summary));
       // Browser mode: the folder's name in the exports folder (which 'bundles:open-path' accepts), not its path.
-      return { path: namesByHandle ? basename(path) : path };
+      return { path: names.folder(path) };
     },
     'bundles:open-dialog': async () => {
       if (!dialogs) throw new InvalidInputError('There is no folder dialog in browser mode: type the name of a bundle in the exports folder.');
@@ -189,10 +200,9 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       return openAndRemember(await resolveBundleDir(id), entry?.kind === 'bundle' ? entry.name : undefined);
     },
     'bundles:predict': async ({ bundleDir, path, columns }) => {
-      await datasets.list();
       const dir = await resolveBundleDir(bundleDir);
-      const ref = datasets.resolve(path);
-      const prediction = await namingBundle(dir, basename(dir), () => engine.predictWithBundle(dir, ref.path, { columns }));
+      const file = await datasets.fileOfHandle(path);
+      const prediction = await namingBundle(dir, basename(dir), () => engine.predictWithBundle(dir, file, { columns }));
       return namesByHandle ? { ...prediction, bundleDir, dataset: { ...prediction.dataset, path } } : prediction;
     },
     'anatomy:compute': async (request) => {
@@ -207,43 +217,82 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     },
   };
 
+  /** Replies that carry runs, named for the page (every other reply names nothing of the host's files). */
+  const forPageReplies: { [C in Channel]?: (response: ChannelResponse<C>) => ChannelResponse<C> } = {
+    'history:list': (listing) => names.listing(listing),
+    'history:show': ({ record, result, problem }) => ({ record: names.record(record), result: result && names.result(result), problem: problem && names.sentence(problem) }),
+    'history:compare': ({ comparison, records, results }) => ({ comparison, records: records.map(names.record), results: results.map((r) => r && names.result(r)) }),
+    'history:update': (record) => names.record(record),
+    'history:export': (answer) => answer && { path: names.folder(answer.path) },
+    'sweep:status': (status) => names.sweepStatus(status),
+    'queue-sweep:status': (status) => {
+      const named = names.sweepStatus(status);
+      return { ...named, problem: named.problem && names.sentence(named.problem), ended: named.ended.map((e) => ({ ...e, reason: e.reason && names.sentence(e.reason) })) };
+    },
+  };
+
+  async function answer(channel: Channel, request: unknown): Promise<unknown> {
+    if (deps.runHistory?.handles(channel)) return deps.runHistory.call(channel as RunHistoryChannel, request as never);
+    if (deps.queueSweeps?.handles(channel)) return deps.queueSweeps.call(channel as QueueSweepChannel, request as never);
+    const handler = handlers[channel as Exclude<Channel, RunHistoryChannel | QueueSweepChannel>] as ((r: unknown) => Promise<unknown>) | undefined;
+    if (!handler) throw new InvalidInputError(`This host does not keep a run history ("${channel}").`);
+    return handler(request);
+  }
+
   return {
     kind: deps.kind,
     async call(channel, rawRequest) {
-      if (!isChannel(channel)) throw new InvalidInputError(`"${String(channel).slice(0, 80)}" is not a workbench channel.`);
-      const request = parseRequest(channel, rawRequest);
-      if (deps.runHistory?.handles(channel)) return deps.runHistory.call(channel as RunHistoryChannel, request as never);
-      if (deps.queueSweeps?.handles(channel)) return deps.queueSweeps.call(channel as QueueSweepChannel, request as never);
-      const handler = handlers[channel as Exclude<Channel, RunHistoryChannel | QueueSweepChannel>] as ((r: unknown) => Promise<unknown>) | undefined;
-      if (!handler) throw new InvalidInputError(`This host does not keep a run history ("${channel}").`);
-      return handler(request);
+      try {
+        if (!isChannel(channel)) throw new InvalidInputError(`"${String(channel).slice(0, 80)}" is not a workbench channel.`);
+        const response = await answer(channel, parseRequest(channel, rawRequest));
+        const name = forPageReplies[channel] as ((r: unknown) => unknown) | undefined;
+        if (!name || !response) return response;
+        await datasets.list().catch(() => []); // the bundled datasets have handles before a run names one
+        return name(response);
+      } catch (error) {
+        throw names.error(error);
+      }
     },
-    onRunEvent: (listener) => supervisor.onEvent((event) => listener(forPage(event))),
+    onRunEvent: (listener) => supervisor.onEvent((event) => listener(names.event(forPage(event)))),
     onDatasetProgress: (listener) => datasets.onProgress(listener),
     async bundleArchive(runId, name) {
-      // A run of this session, else any stored run (the Runs tab's Export downloads those too).
-      let dir: string;
-      try {
-        dir = await exports.bundleOf(runId);
-      } catch (error) {
-        if (!deps.runHistory?.bundleOf) throw error;
-        // Not stored either: the session's sentence, which names no server folder; a stored run's own problem as it is.
-        dir = await deps.runHistory.bundleOf(runId).catch((stored: Error) => Promise.reject(/^There is no run /.test(stored.message) ? error : stored));
-      }
-      const folder = safeFolderName(name ?? runId);
-      return { fileName: `${folder}.zip`, stream: await zipBundleFolder(dir, folder) };
+      return withNamedErrors(() => archiveOf(runId, name));
     },
-    async importBundle(archiveName, archive) {
-      const libraryDir = deps.bundleLibraryDir ?? deps.exportsDir;
-      if (!libraryDir) throw new Error('This host has no folder for uploaded bundles.');
-      if (!/\.zip$/i.test(archiveName)) throw new InvalidInputError(`${archiveName} is not a zip archive: upload the .zip file that "Export model" downloaded.`);
-      const dir = await importBundleArchive({ archive, archiveName, libraryDir, validate: async (folder) => void (await engine.openBundle(folder)) });
-      return openAndRemember(dir, archiveName.replace(/\.zip$/i, ''));
-    },
+    importBundle: (archiveName, archive) => withNamedErrors(() => importArchive(archiveName, archive)),
     dispose: () => {
       supervisor.dispose();
       deps.runHistory?.dispose();
       deps.queueSweeps?.dispose();
     },
   };
+
+  async function withNamedErrors<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw names.error(error);
+    }
+  }
+
+  async function archiveOf(runId: string, name: string | null): Promise<{ fileName: string; stream: Readable }> {
+    // A run of this session, else any stored run (the Runs tab's Export downloads those too).
+    let dir: string;
+    try {
+      dir = await exports.bundleOf(runId);
+    } catch (error) {
+      if (!deps.runHistory?.bundleOf) throw error;
+      // Not stored either: the session's sentence, which names no server folder; a stored run's own problem as it is.
+      dir = await deps.runHistory.bundleOf(runId).catch((stored: Error) => Promise.reject(/^There is no run /.test(stored.message) ? error : stored));
+    }
+    const folder = safeFolderName(name ?? runId);
+    return { fileName: `${folder}.zip`, stream: await zipBundleFolder(dir, folder) };
+  }
+
+  async function importArchive(archiveName: string, archive: Buffer): Promise<BundleSummary> {
+    const libraryDir = deps.bundleLibraryDir ?? deps.exportsDir;
+    if (!libraryDir) throw new Error('This host has no folder for uploaded bundles.');
+    if (!/\.zip$/i.test(archiveName)) throw new InvalidInputError(`${archiveName} is not a zip archive: upload the .zip file that "Export model" downloaded.`);
+    const dir = await importBundleArchive({ archive, archiveName, libraryDir, validate: async (folder) => void (await engine.openBundle(folder)) });
+    return openAndRemember(dir, archiveName.replace(/\.zip$/i, ''));
+  }
 }
