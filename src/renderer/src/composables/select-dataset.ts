@@ -14,8 +14,9 @@ export function useSelectDataset() {
     const data = run.config.data;
     data.path = inspection.path || ref.path;
     data.column = inspection.suggestedTarget ?? numeric[0] ?? null;
-    // The time axis loadSeries will use: a date column, else a time composed of year/month/... columns.
-    data.timeColumn = inspection.suggestedTime ?? inspection.composedTime?.name ?? null;
+    // The time axis detection finds, selected as such: a date column, else a time composed of year/month/...
+    // columns, else none (false: the rows are numbered), so the picker shows what the run will use.
+    data.timeColumn = inspection.suggestedTime ?? inspection.composedTime?.name ?? false;
     data.inputColumns = [];
     data.resample = null;
     data.dateRange = null;
