@@ -1,4 +1,8 @@
-/** Opening a dataset: inspect it, then point the run's data settings at it with the suggested columns. */
+/**
+ * Opening a dataset: inspect it, then point the run's data settings at it with the suggested columns. What
+ * belonged to the previous file (inputs, preparation, calendar features) is cleared, also when the same file
+ * is opened again, so nothing is switched on that the new file may not serve.
+ */
 import type { DatasetRef } from '../../../contract/datasets';
 import { useDatasetsStore } from '../stores/datasets';
 import { useRunStore } from '../stores/run';
@@ -20,6 +24,7 @@ export function useSelectDataset() {
     data.inputColumns = [];
     data.resample = null;
     data.dateRange = null;
+    data.calendarFeatures = [];
     return true;
   };
 }
