@@ -1,6 +1,7 @@
 /**
  * The loss chart as TensorBoard draws it: axes fitted to the epochs so far, a log scale, a smoothing slider
- * (the raw curve stays faint behind the smoothed one), and a loss-history CSV with honest columns.
+ * (the raw curve stays faint behind the smoothed one), and a loss-history CSV with honest columns; screenshots
+ * at 1024x700 and 1440x900.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +28,18 @@ test('loss chart: log scale and smoothing from the keyboard; the history CSV has
   await expect(chart).toHaveAttribute('data-smoothing', '0.6');
   await expect(chart).toHaveAttribute('data-series', 'Training loss|Training loss (smoothed)');
   await chart.screenshot({ path: join(screenshotDir, 'loss-chart.png') });
+
+  // At 1024x700 and 1440x900 the chart is at least as wide as the layout the unit test checks (legend and
+  // axis titles apart: src/renderer/src/charts/options.test.ts); the screenshots are for looking at.
+  for (const [width, height] of [
+    [1024, 700],
+    [1440, 900],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await expect.poll(async () => (await chart.locator('.chart-body').boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(420);
+    await chart.scrollIntoViewIfNeeded();
+    await chart.screenshot({ path: join(screenshotDir, `loss-chart-${width}x${height}.png`) });
+  }
 
   const download = page.waitForEvent('download');
   await page.getByTestId('save-history').click();

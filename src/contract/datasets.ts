@@ -3,7 +3,7 @@
  * detected, and a series ready to plot.
  */
 import { z } from 'zod';
-import { DateRangeSchema, MISSING_POLICIES, ResampleSpecSchema } from './run-config.js';
+import { DateRangeSchema, MISSING_POLICIES, ResampleSpecSchema, TimeColumnSchema } from './run-config.js';
 
 export const COLUMN_TYPES = ['numeric', 'date', 'categorical', 'text', 'empty'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -77,7 +77,8 @@ export type CsvInspection = z.infer<typeof CsvInspectionSchema>;
 export const SeriesRequestSchema = z.object({
   path: z.string().min(1),
   column: z.string().min(1),
-  timeColumn: z.string().min(1).nullable().default(null),
+  /** As the run's data.timeColumn: a name, false = rows numbered, null = detect. */
+  timeColumn: TimeColumnSchema,
   missing: z.enum(MISSING_POLICIES).default('interpolate'),
   /** The run's date range and resampling, so the plot shows the series the network will see. */
   resample: ResampleSpecSchema.nullable().optional(),

@@ -58,6 +58,14 @@ const TimeBoundSchema = z
 export const ResampleSpecSchema = z.object({ every: z.enum(RESAMPLE_FREQUENCIES), how: z.enum(RESAMPLE_AGGREGATIONS).default('mean') });
 export const DateRangeSchema = z.object({ from: TimeBoundSchema, to: TimeBoundSchema });
 
+/**
+ * The time axis asked for: a column's name (or a composed time's, e.g. "year-month-day-hour"); false = none,
+ * the rows are numbered; null = detect (the first date column, else a time composed of year/month/... columns,
+ * else none).
+ */
+export const TimeColumnSchema = z.union([z.string().min(1), z.literal(false)]).nullable().default(null);
+export type TimeColumnChoice = z.infer<typeof TimeColumnSchema>;
+
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'cpu', 'wasm'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
@@ -108,8 +116,8 @@ export const DataSpecSchema = z.object({
   column: z.string().min(1).nullable().default(null),
   /** Extra numeric input columns (multivariate input); the target stays one column. */
   inputColumns: z.array(z.string().min(1)).max(32).default(() => []),
-  /** Column holding dates or times for the x axis; null = detect, or use the row index. */
-  timeColumn: z.string().min(1).nullable().default(null),
+  /** Column holding dates or times for the x axis; false = none (rows are numbered), null = detect (TimeColumnSchema). */
+  timeColumn: TimeColumnSchema,
   /** What to do with missing values in the used columns. */
   missing: z.enum(MISSING_POLICIES).default('interpolate'),
   /** Resample to a coarser frequency before windowing, combining each period's rows; null = the rows as in the file. */

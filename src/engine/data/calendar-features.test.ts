@@ -84,6 +84,19 @@ describe('loadSeries with calendar features', () => {
     expect([series.features[2][2], series.features[3][2]]).toEqual(angle(3 / 7));
   });
 
+  it('timeColumn false numbers the rows of a file with dates, and calendar features then say that none was chosen', async () => {
+    const path = resolve('resources/datasets/air-passengers.csv');
+    const numbered = await loadSeries(parseRunConfig({ data: { path, timeColumn: false } }).data);
+    expect(numbered).toMatchObject({ column: 'Passengers', timeColumn: null, time: null });
+    expect(numbered.features[0]).toHaveLength(144);
+    expect((await loadSeries(parseRunConfig({ data: { path } }).data)).timeColumn).toBe('Month');
+    const load = loadSeries(parseRunConfig({ data: { path, timeColumn: false, calendarFeatures: ['month'] } }).data);
+    await expect(load).rejects.toThrow(InvalidInputError);
+    await expect(load).rejects.toThrow(
+      'Calendar features (month) are computed from the time column, and the rows of air-passengers.csv are numbered (no time column was chosen); pick its date or time column.',
+    );
+  });
+
   it('refuses a file without a time column in one sentence', async () => {
     const csv = join(root, 'numbers.csv');
     await writeFile(csv, 'Value\n' + Array.from({ length: 30 }, (_, i) => String(i % 7)).join('\n') + '\n');

@@ -44,6 +44,8 @@ interface CalendarContext {
   timeColumn: string | null;
   /** The time column's detected date format (ColumnInfo.format), if any. */
   format: string | null;
+  /** Why there is no time column, for the refusal (load-series.ts says: none detected, or none chosen). */
+  missing: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export function calendarColumns(features: readonly CalendarFeature[], time: read
   if (features.length === 0) return [];
   const wanted = features.join(', ');
   if (!time || context.timeColumn === null) {
-    throw new InvalidInputError(`Calendar features (${wanted}) are computed from the time column, and ${context.fileName} has none that was detected; pick its date or time column.`);
+    throw new InvalidInputError(`Calendar features (${wanted}) are computed from the time column, and ${context.missing}; pick its date or time column.`);
   }
   const columns = calendarFeatureNames(features).map(() => new Float64Array(time.length));
   time.forEach((label, row) => {

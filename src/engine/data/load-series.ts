@@ -6,7 +6,7 @@
  * appended last, from the remaining rows' time labels.
  */
 import { SERIES_MAX_POINTS, type ColumnInfo, type SeriesPreview, type SeriesRequest } from '../../contract/datasets.js';
-import { InvalidInputError, type DataSpec } from '../../contract/run-config.js';
+import { InvalidInputError, type DataSpec, type TimeColumnChoice } from '../../contract/run-config.js';
 import { calendarColumns, calendarFeatureNames } from './calendar-features.js';
 import { oneHotColumns, type Categories } from './one-hot.js';
 import { prepareTimeAxis, preparesTime } from './resample.js';
@@ -99,8 +99,9 @@ function planColumns(spec: SeriesSpec, file: CsvFile, columns: ColumnInfo[], fix
   };
 }
 
-/** The named time column or composed time; unset: the first date column, else a composed time, else none. */
-function planTime(timeColumn: string | null, file: CsvFile, columns: ColumnInfo[]): ColumnPlan['time'] {
+/** The named time column or composed time; false: none; unset: the first date column, else a composed time, else none. */
+function planTime(timeColumn: TimeColumnChoice, file: CsvFile, columns: ColumnInfo[]): ColumnPlan['time'] {
+  if (timeColumn === false) return null;
   const composed = composedTime(columns);
   const name = timeColumn ?? suggestTime(columns) ?? composed?.name;
   if (name === undefined) return null;
@@ -108,6 +109,11 @@ function planTime(timeColumn: string | null, file: CsvFile, columns: ColumnInfo[
     return { name, columns: composed.parts.map((part) => columnIndex(file, part)) };
   }
   return { name, columns: [columnIndex(file, name)] };
+}
+
+/** Why a series has no time axis, for the sentence that refuses what needs one. */
+function noTimeColumn(fileName: string, asked: TimeColumnChoice): string {
+  return asked === false ? `the rows of ${fileName} are numbered (no time column was chosen)` : `${fileName} has none that was detected`;
 }
 
 function columnIndex(file: CsvFile, name: string): number {
@@ -171,7 +177,7 @@ function toSeries(spec: SeriesSpec, file: CsvFile, plan: ColumnPlan, scan: FileS
   if (preparesTime(prepareTime)) {
     if (!labels || !plan.time) {
       throw new InvalidInputError(
-        `A date range and resampling need a time column, and ${file.name} has none that was detected; pick its date or time column.`,
+        `A date range and resampling need a time column, and ${noTimeColumn(file.name, spec.timeColumn)}; pick its date or time column.`,
       );
     }
     const prepared = prepareTimeAxis({ time: labels, columns: raw }, prepareTime, { fileName: file.name, timeColumn: plan.time.name, format });
@@ -189,7 +195,7 @@ function toSeries(spec: SeriesSpec, file: CsvFile, plan: ColumnPlan, scan: FileS
   const calendar = spec.calendarFeatures ?? [];
   // Resampled labels are ISO dates, whatever the file's format was.
   const calendarFormat = spec.resample ? null : format;
-  cleaned.features.push(...calendarColumns(calendar, time, { fileName: file.name, timeColumn: plan.time?.name ?? null, format: calendarFormat }));
+  cleaned.features.push(...calendarColumns(calendar, time, { fileName: file.name, timeColumn: plan.time?.name ?? null, format: calendarFormat, missing: noTimeColumn(file.name, spec.timeColumn) }));
   featureNames.push(...calendarFeatureNames(calendar));
   return {
     path: spec.path,

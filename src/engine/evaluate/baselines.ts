@@ -11,7 +11,7 @@ import type { BaselineResult, MetricSet } from '../../contract/run-result.js';
 import type { EvaluationContext } from './context.js';
 import { fitReferencesOnce } from './references/fit-once.js';
 import type { Reference } from './references/index.js';
-import { seasonFromTime } from './season.js';
+import { calendarSeasons, seasonFromTime } from './season.js';
 import { scoreTargets, testTargets, type TestTarget } from './test-targets.js';
 
 export { detectSeasonLength } from './season.js';
@@ -55,7 +55,9 @@ function seasonalNaive(ctx: EvaluationContext, targets: TestTarget[], m: number)
       ? 'as set'
       : calendar?.m === m
         ? `detected from the ${calendar.frequency} time column; the autocorrelation of the training part shows no stronger season`
-        : 'detected from the autocorrelation of the training part';
+        : calendar && calendarSeasons(calendar).includes(m)
+          ? `the year of the ${calendar.frequency} time column, where the autocorrelation of the training part peaks`
+          : 'detected from the autocorrelation of the training part';
   const originTargets = fromOriginTargets(ctx, targets);
   return {
     name: 'seasonal-naive',

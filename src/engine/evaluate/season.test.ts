@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSeries } from '../data/load-series.js';
-import { autocorrelation, detectSeasonLength, detrend, seasonFromTime } from './season.js';
+import { engineImplementation } from '../engine-calls.js';
+import { autocorrelation, calendarSeasons, detectSeasonLength, detrend, seasonFromTime } from './season.js';
 
 function trainingPart(dataset: string): number[] {
   const rows = readFileSync(new URL(`../../../resources/datasets/${dataset}.csv`, import.meta.url), 'utf8').trim().split('\n').slice(1);
@@ -103,6 +104,43 @@ describe('season from the time column first, the ACF second', () => {
     expect(series.timeColumn).toBe('year-month-day-hour');
     expect(detectSeasonLength(series.features[0].subarray(0, split))).toBe(72);
     expect(detectSeasonLength(series.features[0].subarray(0, split), undefined, series.time!.slice(0, split))).toBe(24);
+  }, 120_000);
+
+  it('daily rows have the week and the year; monthly rows the year only', () => {
+    const days = Array.from({ length: 30 }, (_, t) => new Date(Date.UTC(2024, 0, 1) + t * 86_400_000).toISOString().slice(0, 10));
+    expect(calendarSeasons(seasonFromTime(days))).toEqual([7, 365]);
+    expect(calendarSeasons(seasonFromTime(['1949-01', '1949-02', '1949-03']))).toEqual([12]);
+    expect(calendarSeasons(seasonFromTime(hourLabels(48)))).toEqual([24]);
+    expect(calendarSeasons(null)).toEqual([]);
+  });
+
+  it('PM2.5 of pollution.csv resampled to daily means: the year (365), where the ACF alone peaks highest at 337', async (context) => {
+    const path = resolve('../shared/datasets/real/pollution.csv');
+    if (!existsSync(path)) {
+      context.skip(`${path} is not here`);
+      return;
+    }
+    const resample = { every: 'day' as const, how: 'mean' as const };
+    const series = await loadSeries({ path, column: 'pm2.5', inputColumns: [], timeColumn: null, missing: 'interpolate', resample });
+    const values = series.features[0];
+    expect(values).toHaveLength(1826);
+    expect(seasonFromTime(series.time)).toEqual({ m: 7, frequency: 'daily' });
+    // No weekly peak: r[7] is below the significance bound and lower than r[8].
+    const r = autocorrelation(detrend(values), 400)!;
+    expect(r[7]).toBeLessThan(2 / Math.sqrt(values.length));
+    expect(r[7]).toBeLessThan(r[8]);
+    // The yearly hump is broad and ragged: its highest point is at 337 (and r[365] itself is no peak).
+    expect(r[365] > r[364] && r[365] >= r[366]).toBe(false);
+    expect(detectSeasonLength(values)).toBe(337);
+    expect(detectSeasonLength(values, undefined, series.time)).toBe(365);
+    // The training part (80 %), as a run's evaluation sees it: its highest point is 377, the season 365.
+    const split = Math.floor(values.length * 0.8);
+    expect(detectSeasonLength(values.subarray(0, split))).toBe(377);
+    expect(detectSeasonLength(values.subarray(0, split), undefined, series.time!.slice(0, split))).toBe(365);
+    // The Data tab's structure of the same series (describeSeries) says 365 and decomposes with it.
+    const structure = await engineImplementation.describeSeries({ path, column: 'pm2.5', timeColumn: null, missing: 'interpolate', resample });
+    expect(structure).toMatchObject({ rows: 1826, detectedSeasonLength: 365, seasonLength: 365 });
+    expect(structure.decomposition?.seasonLength).toBe(365);
   }, 120_000);
 
   it('monthly air passengers: 12 from the time column; monthly sunspots do not show 12 and keep the solar cycle', () => {

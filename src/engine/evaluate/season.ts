@@ -1,12 +1,15 @@
 /**
  * Season length from the time column's step first, the autocorrelation function (ACF) second.
  *
- * Calendar first: hourly rows suggest 24, daily 7 (5 for business days), weekly 52, monthly 12, quarterly 4.
- * The calendar season is taken unless the data show another one: it wins when its lag is a peak of the
- * detrended ACF above the significance bound, and also when the ACF has no prominent peak elsewhere (hourly
- * PM2.5 decays smoothly with only a bump at 72 h, so it keeps 24); a prominent peak, one that rises at least
- * 0.1 above the lowest ACF between half its lag and its lag, overrides it (monthly sunspots, whose
- * cycle is about 11 years, do not show 12 and keep the solar cycle).
+ * Calendar first: hourly rows suggest 24, daily 7 (5 for business days), weekly 52, monthly 12, quarterly 4;
+ * daily rows also have the year, 365 (`calendarSeasons`). A calendar season is taken unless the data show
+ * another one: it wins when its lag is a peak of the detrended ACF above the significance bound (the
+ * shorter season first), and also when the ACF has no prominent peak elsewhere (hourly PM2.5 decays smoothly
+ * with only a bump at 72 h, so it keeps 24). A prominent peak, one that rises at least 0.1 above the lowest
+ * ACF between half its lag and its lag, stands for the calendar season within a tenth of its lag (the
+ * yearly hump of daily PM2.5 is broad and ragged from lag to lag: its highest point falls at 337 or 377, not
+ * at 365) and otherwise overrides the calendar (monthly sunspots, whose cycle is about 11 years, do not show
+ * 12 and keep the solar cycle).
  *
  * The values are first detrended by subtracting their least-squares line: a trend makes the ACF decay
  * so steeply that its peaks slide one lag early (air passengers: 11 instead of 12). A peak is a local
@@ -90,33 +93,45 @@ export function seasonFromTime(time: readonly string[] | null): CalendarSeason |
   return null;
 }
 
+/** Seasons of a row frequency beyond the one seasonFromTime names: the year of daily rows (weekly, monthly and quarterly rows' season is the year already). */
+const LONGER_SEASONS: Readonly<Record<string, readonly number[]>> = { daily: [365] };
+
+/** The calendar's season lengths for rows of this frequency, shortest first (daily: 7, 365); none without a calendar. */
+export function calendarSeasons(calendar: CalendarSeason | null): number[] {
+  return calendar ? [calendar.m, ...(LONGER_SEASONS[calendar.frequency] ?? [])] : [];
+}
+
+/** A prominent ACF peak within this share of a calendar season's lag stands for that season. */
+const NEAR_CALENDAR = 0.1;
+
 /**
  * Season length of `values` (pass the training part of the target, so the test part stays unseen), with
- * `time` the time labels of those rows (or null): the calendar season when its lag is a significant peak of
- * the detrended ACF or no other peak is prominent, else the lag of the highest significant ACF peak, lags 2..maxLag
- * (default min(floor(n/3), 400)); null if there is none.
+ * `time` the time labels of those rows (or null): the first calendar season whose lag is a significant peak
+ * of the detrended ACF; else the highest significant ACF peak, lags 2..maxLag (default min(floor(n/3), 400)),
+ * when it is prominent (the calendar season within a tenth of its lag, if any, in its place); else the
+ * calendar season, or without one that peak; null if there is none.
  */
 export function detectSeasonLength(values: ArrayLike<number>, maxLag = defaultMaxLag(values.length), time: readonly string[] | null = null): number | null {
   const n = values.length;
-  const calendar = seasonFromTime(time);
-  const lastLag = Math.max(Math.min(maxLag, n - 2), calendar && calendar.m + 1 <= n - 2 ? calendar.m : 0);
+  const calendar = calendarSeasons(seasonFromTime(time));
+  const lastLag = Math.max(Math.min(maxLag, n - 2), ...calendar.filter((m) => m + 1 <= n - 2));
   if (lastLag < 2) return null;
   const residuals = detrend(values);
   if (sumOfSquaredDeviations(residuals) <= STRAIGHT_LINE * sumOfSquaredDeviations(values)) return null;
   const r = autocorrelation(residuals, lastLag + 1);
   if (!r) return null;
   const bound = 2 / Math.sqrt(n);
-  if (calendar && calendar.m <= lastLag) {
-    const k = calendar.m;
-    if (r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > bound) return k;
-  }
+  const isPeak = (k: number) => r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > bound;
+  const seasons = calendar.filter((m) => m <= lastLag);
+  const confirmed = seasons.find(isPeak);
+  if (confirmed !== undefined) return confirmed;
   let best: number | null = null;
-  for (let k = 2; k <= Math.min(maxLag, n - 2); k++) {
-    const isPeak = r[k] > r[k - 1] && r[k] >= r[k + 1] && r[k] > bound;
-    if (isPeak && (best === null || r[k] > r[best])) best = k;
+  for (let k = 2; k <= Math.min(maxLag, n - 2); k++) if (isPeak(k) && (best === null || r[k] > r[best])) best = k;
+  if (best !== null && prominent(r, best)) {
+    const peak = best;
+    return seasons.find((m) => Math.abs(peak - m) <= NEAR_CALENDAR * m) ?? peak;
   }
-  if (calendar && calendar.m <= lastLag && (best === null || !prominent(r, best))) return calendar.m;
-  return best;
+  return seasons[0] ?? best;
 }
 
 /** How far a peak must rise above the ACF's trough before it to stand for a season of its own. */

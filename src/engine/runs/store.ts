@@ -298,7 +298,7 @@ export class RunStore {
         sha256: null,
         column: config.data.column,
         inputColumns: config.data.inputColumns,
-        timeColumn: config.data.timeColumn,
+        timeColumn: config.data.timeColumn || null,
       },
       trainer: trainerOf(config),
       backend: null,

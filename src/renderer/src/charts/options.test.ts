@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunConfigSchema } from '../../../contract/run-config';
 import { issuesByPath } from '../../../contract/validation-messages';
 import { histogram, toCsv } from '../lib/format';
+import { init } from 'echarts';
 import { lossOption, predictionOption, seriesOption, smoothLosses } from './options';
 
 describe('form validation reasons', () => {
@@ -54,6 +55,44 @@ describe('chart options', () => {
     expect(smoothed[0]).toBeCloseTo(0.4, 12);
     expect(smoothed[1]).toBeCloseTo((0.6 * 0.4 * 0.4 + 0.4 * 0.2) / (1 - 0.36), 12);
     expect(smoothLosses([1, 1, 1], 0.9)).toEqual([1, 1, 1].map(() => expect.closeTo(1, 12)));
+  });
+  it('lays the loss chart out without overlaps in the cards of a 1024 px and a 1440 px window (ECharts lays it out)', () => {
+    // Chart widths in Chromium: 430 px at 1024x700 (e2e/loss-chart.spec.ts holds it to at least 420), 846 px at 1440x900; 300 px high.
+    type Box = { text: string; x: number; y: number; width: number; height: number };
+    const meets = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const epochs = [0.4, 0.2, 0.3, 0.1, 0.15, 0.12].map((loss, i) => ({ epoch: i + 1, loss, valLoss: loss * 1.3, seconds: 0.1 }));
+    for (const width of [420, 846]) {
+      for (const logScale of [false, true]) {
+        for (const smoothing of [0, 0.6]) {
+          for (const withValidation of [false, true]) {
+            const option = lossOption(withValidation ? epochs : epochs.map((e) => ({ ...e, valLoss: null })), { logScale, smoothing, bestEpoch: 4 });
+            const names = (option as { series: Array<{ name: string }> }).series.map((x) => x.name);
+            const chart = init(null, null, { renderer: 'svg', ssr: true, width, height: 300 });
+            chart.setOption(option);
+            const texts: Box[] = [];
+            for (const el of chart.getZr().storage.getDisplayList(true)) {
+              const text = (el as { style?: { text?: string } }).style?.text;
+              if (!text) continue;
+              const r = el.getBoundingRect().clone();
+              if (el.transform) r.applyTransform(el.transform);
+              texts.push({ text, x: r.x, y: r.y, width: r.width, height: r.height });
+            }
+            chart.dispose();
+            const view = `${width} px, log ${logScale}, smoothing ${smoothing}, validation ${withValidation}`;
+            const legend = texts.filter((t) => names.includes(t.text));
+            const yName = texts.find((t) => t.text.startsWith('loss (MSE'));
+            const others = texts.filter((t) => !names.includes(t.text) && !t.text.startsWith('kept:'));
+            expect(legend.map((t) => t.text), view).toEqual(names);
+            expect(yName, view).toBeDefined();
+            for (const t of texts) {
+              expect(t.x >= 0 && t.y >= 0 && t.x + t.width <= width && t.y + t.height <= 300, `${view}: "${t.text}" inside the chart`).toBe(true);
+            }
+            for (const a of legend) for (const b of others) expect(meets(a, b), `${view}: legend "${a.text}" clear of "${b.text}"`).toBe(false);
+            for (const b of others) if (b !== yName) expect(meets(yName!, b), `${view}: axis title clear of "${b.text}"`).toBe(false);
+          }
+        }
+      }
+    }
   });
   it('puts the split line at the split index and the forecast after the last row', () => {
     const rows = [

@@ -88,6 +88,17 @@ export function smoothLosses(values: readonly number[], weight: number): number[
   });
 }
 
+/** Height of one line of the legend (its 12 px text and the gap between lines), in pixels. */
+const LEGEND_LINE = 22;
+
+/**
+ * Lines the loss chart's legend takes in the narrowest card (about 440 px at a 1024 px window): up to three
+ * curves fit on one line; the fourth (validation loss, smoothed) wraps.
+ */
+export function lossLegendLines(curves: number): number {
+  return curves > 3 ? 2 : 1;
+}
+
 export function lossOption(epochs: EpochRecord[], view: LossView): EChartsCoreOption {
   const smoothing = Math.min(Math.max(view.smoothing, 0), 0.99);
   const curves: Array<{ name: string; color: string; points: Array<[number, number]> }> = [
@@ -131,17 +142,20 @@ export function lossOption(epochs: EpochRecord[], view: LossView): EChartsCoreOp
       data: [{ xAxis: view.bestEpoch }],
     };
   }
+  // The y-axis title runs up the axis, clear of the legend above the plot; the grid shrinks to hold the
+  // axis labels and both titles (ECharts' outer bounds), and the plot starts below the legend's lines.
+  const yName = { name: view.logScale ? 'loss (MSE, scaled, log)' : 'loss (MSE, scaled)', nameLocation: 'middle', nameRotate: 90, nameGap: 10 };
   return {
     textStyle: baseTextStyle,
     animation: false,
-    grid: { ...grid, bottom: 40 },
+    grid: { left: 4, right: 20, top: LEGEND_LINE * lossLegendLines(series.length) + 12, bottom: 4, outerBoundsMode: 'same', outerBoundsContain: 'all' },
     legend,
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmt(v, 4) },
     // Fitted to the epochs so far, as TensorBoard does (not to the epochs asked for).
-    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 24, min: 1, max: Math.max(2, last), minInterval: 1 },
+    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 8, min: 1, max: Math.max(2, last), minInterval: 1 },
     yAxis: view.logScale
-      ? { type: 'log', name: 'loss (MSE, scaled, log)', axisLabel: { formatter: numberLabel } }
-      : { type: 'value', name: 'loss (MSE, scaled)', scale: true, axisLabel: { formatter: numberLabel } },
+      ? { type: 'log', ...yName, axisLabel: { formatter: numberLabel } }
+      : { type: 'value', ...yName, scale: true, axisLabel: { formatter: numberLabel } },
     series,
   };
 }

@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { CsvInspection, DatasetRef, SeriesPreview, SeriesRequest, SeriesStructure } from '../../../contract/datasets';
-import type { MissingPolicy } from '../../../contract/run-config';
+import type { MissingPolicy, TimeColumnChoice } from '../../../contract/run-config';
 
 /** The run's date range and resampling, applied to the plotted series as to the run's. */
 export type SeriesPrep = Pick<SeriesRequest, 'resample' | 'dateRange'>;
@@ -93,7 +93,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  async function loadSeries(column: string, timeColumn: string | null, missing: MissingPolicy, prep: SeriesPrep = {}): Promise<void> {
+  async function loadSeries(column: string, timeColumn: TimeColumnChoice, missing: MissingPolicy, prep: SeriesPrep = {}): Promise<void> {
     const ds = current.value;
     if (!ds) return;
     const mine = ++generation;

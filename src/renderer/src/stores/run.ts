@@ -8,6 +8,7 @@ import {
   RunConfigSchema,
   LayerSpecSchema,
   type RunConfig,
+  type TimeColumnChoice,
 } from '../../../contract/run-config';
 import type { RunEvent, RunPhase, RunStartedEvent } from '../../../contract/run-events';
 import type { EpochRecord, RunResult } from '../../../contract/run-result';
@@ -27,7 +28,7 @@ export function newSeed(): number {
   return Math.floor(Math.random() * 2_147_483_647);
 }
 
-export function tutorialForm(path: string, column: string | null, timeColumn: string | null): RunConfig {
+export function tutorialForm(path: string, column: string | null, timeColumn: TimeColumnChoice): RunConfig {
   // Deep copy: zod hands out its default objects as they are, and the form mutates what it gets.
   const config = structuredClone(RunConfigSchema.parse({ data: { path: path || '-' }, training: { seed: TUTORIAL_SEED } }));
   config.data.path = path;
