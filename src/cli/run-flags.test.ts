@@ -34,6 +34,13 @@ describe('run flags', () => {
     });
   });
 
+  it('take a time column by name, none with --no-time-column (rows numbered), and detect it when neither is given', () => {
+    const timeColumn = (...args: string[]) => (parse(...args).config as { data: { timeColumn: unknown } }).data.timeColumn;
+    expect(timeColumn('--time-column', 'Month')).toBe('Month');
+    expect(timeColumn('--no-time-column')).toBe(false);
+    expect(timeColumn()).toBeNull();
+  });
+
   it('take --layer over --cell/--units/--stack, with the schema filling what a layer leaves out', () => {
     const { config } = parse('--layer', 'gru:5', '--layer', 'lstm:2:relu:0.1', '--units', '9');
     expect((config as { model: unknown }).model).toMatchObject({

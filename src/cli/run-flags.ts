@@ -95,6 +95,7 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '--inputs <names>', path: ['data', 'inputColumns'], parse: list, description: 'extra numeric input columns, comma-separated' },
   { flag: '--calendar <names>', path: ['data', 'calendarFeatures'], parse: calendarList, description: `calendar features from the time column as sin/cos inputs, comma-separated (${CALENDAR_FEATURES.join(', ')})` },
   { flag: '--time-column <name>', path: ['data', 'timeColumn'], description: 'column with dates or times (default: detected)' },
+  { flag: '--no-time-column', path: ['data', 'timeColumn'], description: 'no time column: number the rows (as the form\'s "Row number")' },
   { flag: '--missing <policy>', path: ['data', 'missing'], choices: MISSING_POLICIES, description: 'missing values' },
   { flag: '--resample <every:how>', path: ['data', 'resample'], parse: resample, description: `resample to a coarser frequency before windowing, e.g. day:mean (${RESAMPLE_FREQUENCIES.join('|')}:${RESAMPLE_AGGREGATIONS.join('|')})` },
   { flag: '--from <date>', path: ['data.dateRange', 'from'], description: 'keep the rows from this date or time on (e.g. 2012-01-01; needs a time column)' },
