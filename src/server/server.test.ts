@@ -202,7 +202,7 @@ describe('browser-mode server', () => {
     // A server path is not a dataset the page may use, even the uploaded file's own.
     const byPath = await c.call('datasets:inspect', { path: join(server.uploadsDir, stored) });
     expect(byPath).toMatchObject({ ok: false, error: { kind: 'invalid-input', message: expect.stringMatching(/has not opened "mine.csv"/) } });
-    expect(byPath.error.message).not.toContain(server.uploadsDir);
+    expect(byPath.error?.message).not.toContain(server.uploadsDir);
     const series = await c.call('datasets:series', { path: ref.path, column: 'Value' });
     expect(series.ok).toBe(true);
     expect(series.response.values.slice(0, 3)).toEqual([0, 1.5, 3]);
