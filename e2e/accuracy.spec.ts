@@ -58,8 +58,14 @@ test('refit backtest: 2 origins of 6 months, the retrained network beside the re
   await expect(page.getByTestId('detected')).toContainText('air-passengers.csv');
   await page.getByTestId('tab-training').click();
   await expect(page.getByLabel('Refit horizon')).toHaveCount(0);
-  await setField(page, 'refit-origins', '2');
+  // Origins that leave too few rows before the first are refused beside the field, before Train, in the engine's sentence.
+  await setField(page, 'refit-origins', '20');
   await setField(page, 'refit-horizon', '6');
+  await expect(page.getByTestId('error-f-refit-origins')).toHaveText(
+    "The refit backtest's 20 origins of 6 steps leave 24 rows before the first origin; it needs at least 26. Use fewer origins, a shorter horizon or fewer time steps.",
+  );
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await setField(page, 'refit-origins', '2');
   await page.getByLabel('Refit training window').selectOption('sliding');
   await setField(page, 'epochs', '2');
   await setField(page, 'batch-size', '16');

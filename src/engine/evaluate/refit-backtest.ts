@@ -12,7 +12,9 @@
  * their values at the forecast rows (known from the time labels), through the fold's own scaler.
  *
  * Stop (the run's AbortSignal) reaches every fold's training, which ends within a batch; the fold cut short and
- * the origins after it are left out, and the result says it was stopped (`stopped`, and a warning).
+ * the origins after it are left out, and the result says it was stopped (`stopped`, and a warning). The
+ * references of a fold are fitted in one synchronous step: a Stop during it is seen once it ends, before the
+ * next fold.
  */
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
 import type { MetricSet, RefitBacktest, RefitFold } from '../../contract/run-result.js';
@@ -41,6 +43,8 @@ export interface RefitInput {
   /** Before each fold's training and after the last: folds done of all. */
   onFold?: (done: number, total: number) => void;
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The fold geometry lives in the contract, so the form checks the first fold's rows before Train. */
 export { refitFolds } from '../../contract/window-plan.js';
@@ -88,7 +92,9 @@ export async function refitBacktest(input: RefitInput): Promise<RefitBacktest | 
     try {
       trainings++;
       const outcome = await trainer.train({ model, spec: config.model, train: prepared.train, validation: prepared.validation, training: { ...config.training, seed }, signal });
-      if (outcome.stopReason === 'user') {
+      // A Stop that came as the training ended is seen before the fold's references (seconds of fitting) begin.
+      await yieldToEventLoop();
+      if (outcome.stopReason === 'user' || signal?.aborted) {
         stopped = true;
         break;
       }
