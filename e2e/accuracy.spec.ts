@@ -89,3 +89,25 @@ test('refit backtest: 2 origins of 6 months, the retrained network beside the re
   await table.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: join(screenshotDir, 'refit-backtest-1024.png') });
 });
+
+test('Stop during the backtest with refit: the trained model and its results stay, the refit table says it was stopped', async ({ app: page }) => {
+  await page.getByTestId('dataset-select').selectOption({ label: 'air-passengers.csv (bundled)' });
+  await expect(page.getByTestId('detected')).toContainText('air-passengers.csv');
+  await page.getByTestId('tab-training').click();
+  await setField(page, 'refit-origins', '3');
+  await setField(page, 'refit-horizon', '6');
+  await setField(page, 'epochs', '20');
+  await expect(page.getByTestId('form-status')).toHaveText('Settings are valid.');
+  await page.getByTestId('train-button').click();
+  // The second origin's training begins (1 of 3 origins done): Stop.
+  const progress = page.getByTestId('epoch-progress');
+  await expect(progress).toContainText('Backtest with refit: retraining the network at each origin (Stop keeps the trained model)… 33 %', { timeout: 180_000 });
+  await page.getByTestId('stop-button').click();
+  await expect(progress).toHaveAttribute('data-status', /finished|failed/, { timeout: 180_000 });
+  await expect(progress).toHaveAttribute('data-status', 'finished');
+  await page.getByTestId('tab-results').click();
+  await expect(page.getByTestId('refit-backtest')).toContainText(/Backtest with refit — stopped, [12] of 3 origins/);
+  await expect(page.getByTestId('refit-stopped')).toContainText(/^\s*Stopped by the user after [12] of 3 origins: the table shows only the origins finished before Stop, not the whole backtest\.\s*$/);
+  await expect(page.getByTestId('refit-fold-1-network')).toHaveText(/^\s*\d+\.\d+/);
+  await expect(page.getByTestId('refit-fold-3')).toHaveCount(0);
+});
