@@ -58,8 +58,14 @@ test('refit backtest: 2 origins of 6 months, the retrained network beside the re
   await expect(page.getByTestId('detected')).toContainText('air-passengers.csv');
   await page.getByTestId('tab-training').click();
   await expect(page.getByLabel('Refit horizon')).toHaveCount(0);
-  await setField(page, 'refit-origins', '2');
+  // Origins that leave too few rows before the first are refused beside the field, before Train, in the engine's sentence.
+  await setField(page, 'refit-origins', '20');
   await setField(page, 'refit-horizon', '6');
+  await expect(page.getByTestId('error-f-refit-origins')).toHaveText(
+    "The refit backtest's 20 origins of 6 steps leave 24 rows before the first origin; it needs at least 26. Use fewer origins, a shorter horizon or fewer time steps.",
+  );
+  await expect(page.getByTestId('train-button')).toBeDisabled();
+  await setField(page, 'refit-origins', '2');
   await page.getByLabel('Refit training window').selectOption('sliding');
   await setField(page, 'epochs', '2');
   await setField(page, 'batch-size', '16');
@@ -82,4 +88,26 @@ test('refit backtest: 2 origins of 6 months, the retrained network beside the re
   await page.setViewportSize({ width: 1024, height: 700 });
   await table.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: join(screenshotDir, 'refit-backtest-1024.png') });
+});
+
+test('Stop during the backtest with refit: the trained model and its results stay, the refit table says it was stopped', async ({ app: page }) => {
+  await page.getByTestId('dataset-select').selectOption({ label: 'air-passengers.csv (bundled)' });
+  await expect(page.getByTestId('detected')).toContainText('air-passengers.csv');
+  await page.getByTestId('tab-training').click();
+  await setField(page, 'refit-origins', '3');
+  await setField(page, 'refit-horizon', '6');
+  await setField(page, 'epochs', '20');
+  await expect(page.getByTestId('form-status')).toHaveText('Settings are valid.');
+  await page.getByTestId('train-button').click();
+  // The second origin's training begins (1 of 3 origins done): Stop.
+  const progress = page.getByTestId('epoch-progress');
+  await expect(progress).toContainText('Backtest with refit: retraining the network at each origin (Stop keeps the trained model)… 33 %', { timeout: 180_000 });
+  await page.getByTestId('stop-button').click();
+  await expect(progress).toHaveAttribute('data-status', /finished|failed/, { timeout: 180_000 });
+  await expect(progress).toHaveAttribute('data-status', 'finished');
+  await page.getByTestId('tab-results').click();
+  await expect(page.getByTestId('refit-backtest')).toContainText(/Backtest with refit — stopped, [12] of 3 origins/);
+  await expect(page.getByTestId('refit-stopped')).toContainText(/^\s*Stopped by the user after [12] of 3 origins: the table shows only the origins finished before Stop, not the whole backtest\.\s*$/);
+  await expect(page.getByTestId('refit-fold-1-network')).toHaveText(/^\s*\d+\.\d+/);
+  await expect(page.getByTestId('refit-fold-3')).toHaveCount(0);
 });

@@ -74,8 +74,12 @@ export const EpochsEventSchema = z.object({
   etaSeconds: z.number(),
 });
 
-/** RUN_PHASES: what a run is doing; 'starting' is the host's (process and data loading, before 'started'). */
-export const RUN_PHASES = ['starting', 'training', 'evaluating', 'writing-bundle'] as const;
+/**
+ * RUN_PHASES: what a run is doing; 'starting' is the host's (process and data loading, before 'started');
+ * 'refitting' is the refit backtest's extra trainings after the evaluation (fraction = origins done), which
+ * Stop ends as it ends training.
+ */
+export const RUN_PHASES = ['starting', 'training', 'evaluating', 'refitting', 'writing-bundle'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
 /**

@@ -111,8 +111,12 @@ export type RefitFold = z.infer<typeof RefitFoldSchema>;
 export const RefitBacktestSchema = z.object({
   window: z.enum(['expanding', 'sliding']),
   horizon: z.number().int(),
-  /** Networks trained for the backtest (one per origin). */
+  /** Networks trained for the backtest (one per origin; when stopped, the one cut short counts too). */
   trainings: z.number().int(),
+  /** Origins asked for; absent from results written before a refit backtest could be stopped. */
+  origins: z.number().int().optional(),
+  /** True when Stop ended the backtest early: `folds` holds only the origins finished before it, not the whole backtest. */
+  stopped: z.boolean().optional(),
   folds: z.array(RefitFoldSchema),
 });
 export type RefitBacktest = z.infer<typeof RefitBacktestSchema>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forecastProblem, planWindows, targetPositions, windowCount } from './window-plan.js';
+import { forecastProblem, planWindows, refitProblem, targetPositions, windowCount } from './window-plan.js';
 import { RunConfigSchema } from './run-config.js';
 
 const prep = (over: Partial<Parameters<typeof planWindows>[1]> = {}) => ({
@@ -56,5 +56,35 @@ describe('window plan', () => {
     expect(forecastProblem(calendarOnly)).toBeNull();
     const both = RunConfigSchema.parse({ data: { path: 'x.csv', inputColumns: ['DEWP'], calendarFeatures: ['hour'] }, evaluation: { forecastSteps: 24 } });
     expect(forecastProblem(both)?.message).toMatch(/^at most 1 with extra input columns \(DEWP\): /);
+  });
+
+  it('refuses refit origins that leave too few rows before the first origin at the refit origins field, with the engine\'s sentence', () => {
+    const refit = (origins: number, horizon: number, over: Record<string, unknown> = {}) =>
+      RunConfigSchema.parse({ data: { path: 'x.csv' }, prep: { timeSteps: 12, windowing: 'sliding', ...over }, evaluation: { refit: { origins, horizon } } });
+    // air-passengers: 144 rows; 20 origins of 6 leave 24 before the first, 2 * (12 + 1) = 26 are needed.
+    expect(refitProblem(144, refit(20, 6))).toEqual({
+      path: 'evaluation.refit.origins',
+      message: "The refit backtest's 20 origins of 6 steps leave 24 rows before the first origin; it needs at least 26. Use fewer origins, a shorter horizon or fewer time steps.",
+    });
+    expect(refitProblem(144, refit(19, 6))).toBeNull(); // 30 rows
+    expect(refitProblem(26 + 3, refit(3, 1))).toBeNull(); // exactly 26
+    expect(refitProblem(25 + 3, refit(3, 1))?.message).toMatch(/leave 25 rows before the first origin; it needs at least 26\./);
+    // Differencing uses up rows at the start of every fold too; more origins than rows never say "leave -6 rows".
+    expect(refitProblem(144, refit(19, 6, { difference: [1, 12] }))?.message).toMatch(/leave 30 rows before the first origin; it needs at least 39 \(differencing uses up the first 13\)\./);
+    expect(refitProblem(10, refit(5, 4))?.message).toMatch(/leave 0 rows before the first origin/);
+    // Rows not known yet (no file read): nothing to say about them.
+    expect(refitProblem(null, refit(20, 6))).toBeNull();
+    expect(refitProblem(10, RunConfigSchema.parse({ data: { path: 'x.csv' } }))).toBeNull();
+  });
+
+  it('refuses a refit backtest with input columns unknown after each origin, but not with calendar features', () => {
+    const inputs = RunConfigSchema.parse({ data: { path: 'x.csv', inputColumns: ['DEWP', 'TEMP'] }, evaluation: { refit: { origins: 3, horizon: 6 } } });
+    expect(refitProblem(null, inputs)).toEqual({
+      path: 'evaluation.refit.origins',
+      message:
+        'A refit backtest forecasts 6 step(s) from each origin with no actual after it, which needs future values of the input columns (DEWP, TEMP), and they are unknown; remove the input columns or set the refit origins to 0.',
+    });
+    const calendar = RunConfigSchema.parse({ data: { path: 'x.csv', calendarFeatures: ['month'] }, evaluation: { refit: { origins: 3, horizon: 6 } } });
+    expect(refitProblem(144, calendar)).toBeNull();
   });
 });

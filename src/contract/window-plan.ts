@@ -4,7 +4,7 @@
  * rows is told. The engine cuts its windows with these (engine/data/windows.ts, engine/data/prepare.ts) and
  * the renderer's form shows and checks the same figures before Train, so the two never disagree.
  */
-import type { PrepSpec, RunConfig, Windowing } from './run-config.js';
+import type { PrepSpec, RefitSpec, RunConfig, Windowing } from './run-config.js';
 
 export interface WindowOptions {
   timeSteps: number;
@@ -120,5 +120,65 @@ export function forecastProblem(config: Pick<RunConfig, 'data' | 'model' | 'eval
     message:
       `at most ${units} with extra input columns (${inputs.join(', ')}): beyond the model's ${units}-step output the forecast would need ` +
       `future values of those columns, which are unknown. Raise the output units to ${forecastSteps} or remove the input columns.`,
+  };
+}
+
+/** Rows of one fold of the refit backtest: trained on trainStart..origin, forecast start..end (series rows). */
+export interface RefitFoldRows {
+  trainStart: number;
+  origin: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Fold geometry of the refit backtest: fold j (0-based) forecasts rows [n - (k - j)·H, n - (k - j - 1)·H) from
+ * the row before them; the training window starts at the first row (expanding) or moves on by H (sliding).
+ */
+export function refitFolds(n: number, origins: number, horizon: number, window: RefitSpec['window']): RefitFoldRows[] {
+  return Array.from({ length: origins }, (_, j) => {
+    const start = n - (origins - j) * horizon;
+    return { trainStart: window === 'expanding' ? 0 : j * horizon, origin: start - 1, start, end: start + horizon - 1 };
+  });
+}
+
+/**
+ * Rows a refit fold needs before its origin: two parts' worth of windows (timeSteps + horizon each), after the
+ * rows differencing uses up. Every fold trains on at least as many rows as the first, so the first decides.
+ */
+export function refitMinimumRows(prep: Pick<PrepSpec, 'timeSteps'> & Partial<Pick<PrepSpec, 'difference'>>, outputUnits: number): number {
+  return 2 * (prep.timeSteps + outputUnits) + differencingGap(prep);
+}
+
+/**
+ * What stops a refit backtest before Train, at the refit origins field: origins that leave too few rows before
+ * the first origin (`rows` null = not known yet, not checked), or input columns whose future values no fold can
+ * know (each fold forecasts from its origin with no actual after it; calendar features are known and allowed).
+ */
+export function refitProblem(rows: number | null, config: Pick<RunConfig, 'data' | 'prep' | 'model' | 'evaluation'>): PlanProblem | null {
+  const refit = config.evaluation.refit;
+  if (!refit) return null;
+  const path = 'evaluation.refit.origins';
+  const inputs = config.data.inputColumns;
+  if (inputs.length > 0) {
+    return {
+      path,
+      message:
+        `A refit backtest forecasts ${refit.horizon} step(s) from each origin with no actual after it, which needs future values of the input columns ` +
+        `(${inputs.join(', ')}), and they are unknown; remove the input columns or set the refit origins to 0.`,
+    };
+  }
+  if (rows === null) return null;
+  const units = config.model.outputUnits;
+  const first = refitFolds(rows, refit.origins, refit.horizon, refit.window)[0];
+  const firstTrainRows = Math.max(0, first.origin + 1 - first.trainStart);
+  const needed = refitMinimumRows(config.prep, units);
+  if (firstTrainRows >= needed) return null;
+  const gap = differencingGap(config.prep);
+  return {
+    path,
+    message:
+      `The refit backtest's ${refit.origins} origins of ${refit.horizon} steps leave ${firstTrainRows} rows before the first origin; ` +
+      `it needs at least ${needed}${gap > 0 ? ` (differencing uses up the first ${gap})` : ''}. Use fewer origins, a shorter horizon or fewer time steps.`,
   };
 }

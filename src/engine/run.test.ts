@@ -152,6 +152,49 @@ describe('run events', () => {
     expect(after.slice(-2)).toEqual(['writing-bundle', 'finished']);
   });
 
+  it('Stop during the refit backtest ends its extra trainings: the trained model and its results are kept, the refit reported as stopped', async () => {
+    const controller = new AbortController();
+    const events: RunEvent[] = [];
+    const passengers = bundledDatasetPath('air-passengers.csv');
+    const result = await runForecast(
+      {
+        data: { path: passengers },
+        prep: { timeSteps: 12, windowing: 'sliding', testSize: 24 },
+        model: { layers: [{ type: 'gru', units: 4 }], outputActivation: 'linear' },
+        training: { seed: 3, epochs: 6, batchSize: 16, learningRate: 0.01 },
+        evaluation: { refit: { origins: 3, horizon: 6 } },
+        backend: 'cpu',
+        trainer: 'tfjs',
+      },
+      {
+        signal: controller.signal,
+        bundleDir: join(dir, 'refit-stopped'),
+        onEvent: (e) => {
+          events.push(e);
+          // The second origin's training begins: Stop arrives as a host's message would, once that training lets messages in.
+          if (e.type === 'phase' && e.phase === 'refitting' && events.filter((x) => x.type === 'phase' && x.phase === 'refitting').length === 2) {
+            setImmediate(() => controller.abort());
+          }
+        },
+      },
+    );
+    // The run's own model trained to the end and was evaluated and bundled as usual.
+    expect(result.stopReason).toBe('completed');
+    expect(result.history).toHaveLength(6);
+    expect(result.metrics.test.count).toBeGreaterThan(0);
+    expect(result.metrics.testFromOrigin).not.toBeNull();
+    expect(result.bundleDir).toBe(join(dir, 'refit-stopped'));
+    expect(JSON.parse(readFileSync(join(dir, 'refit-stopped', 'metadata.json'), 'utf8')).metrics).toEqual(result.metrics);
+    // The refit: the first origin finished, the second's training cut short, the third never begun.
+    expect(result.refitBacktest).toMatchObject({ origins: 3, trainings: 2, stopped: true });
+    expect(result.refitBacktest!.folds.map((f) => f.fold)).toEqual([1]);
+    expect(result.warnings).toContain('The refit backtest was stopped by the user after 1 of 3 origins: its table shows only those 1, not the whole backtest.');
+    const refitting = events.flatMap((e) => (e.type === 'phase' && e.phase === 'refitting' ? [e.fraction] : []));
+    expect(refitting).toEqual([0, 1 / 3]);
+    const after = events.slice(events.findIndex((e) => e.type === 'phase' && e.phase === 'refitting')).map((e) => (e.type === 'phase' ? e.phase : e.type));
+    expect(after.slice(-2)).toEqual(['writing-bundle', 'finished']);
+  }, 300_000);
+
   it('coalesce epochs that finish sooner than epochEventIntervalMs into one "epochs" event, and the loss curve still gets every epoch', async () => {
     const events: RunEvent[] = [];
     const result = await runForecast(

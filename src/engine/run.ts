@@ -11,6 +11,7 @@ import { InvalidInputError, parseRunConfig, type RunConfig, type RunConfigInput 
 import type { RunEventListener } from '../contract/run-events.js';
 import type { EpochRecord, RunResult } from '../contract/run-result.js';
 import { BUNDLE_FILES } from '../contract/bundles.js';
+import { refitProblem } from '../contract/window-plan.js';
 import { loadSeries } from './data/load-series.js';
 import { prepareData, type PreparedData } from './data/prepare.js';
 import type { SeriesData } from './data/series.js';
@@ -28,7 +29,7 @@ export interface RunOptions {
   /** Identifies the run in events and names its bundle folder; generated when absent. */
   runId?: string;
   onEvent?: RunEventListener;
-  /** Abort = Stop: training ends after the current batch and keeps the last finished epoch. */
+  /** Abort = Stop: training ends after the current batch and keeps the last finished epoch; the refit backtest's extra trainings end too (reported as stopped). */
   signal?: AbortSignal;
   /** Write the bundle to runsDir/runId, and keep a checkpoint under runsDir while training. */
   runsDir?: string | null;
@@ -103,6 +104,9 @@ export async function trainAndEvaluate(config: RunConfig, options: Omit<RunOptio
   const ranConfig: RunConfig = { ...config, training: { ...config.training, seed } };
 
   const { series, prepared } = await prepareRun(config);
+  // Said before training, not after it: a refit backtest the data cannot serve.
+  const refit = refitProblem(series.features[0].length, config);
+  if (refit) throw new InvalidInputError(refit.message);
   const trainer = chooseTrainer(config.trainer, config.model);
   const batchSize = Math.min(config.training.batchSize, prepared.train.samples);
   // The tfjs trainer runs on the backend that is fastest for this model's size; other trainers only keep the model in tfjs.
@@ -155,7 +159,7 @@ export async function trainAndEvaluate(config: RunConfig, options: Omit<RunOptio
       warnings.push(`Stopped by the user after epoch ${outcome.history.length} of ${config.training.epochs}; the model keeps epoch ${outcome.bestEpoch}'s weights.`);
     }
     const predict = trainer.predictor(model, config.model);
-    const result = await evaluate({ runId, backend, trainer: trainer.name, config: ranConfig, series, prepared, model, predict, outcome, warnings, emit });
+    const result = await evaluate({ runId, backend, trainer: trainer.name, config: ranConfig, series, prepared, model, predict, outcome, warnings, emit, signal: options.signal });
     return { result, model, prepared, predict };
   } catch (error) {
     model.dispose();
@@ -281,18 +285,19 @@ function bundleDirFor(runId: string, options: Pick<RunOptions, 'bundleDir' | 'ru
   return options.bundleDir ?? (options.runsDir ? join(options.runsDir, runId) : null);
 }
 
-interface EvaluateArgs extends Omit<EvaluationInput, 'parameterCount' | 'onProgress'> {
+interface EvaluateArgs extends Omit<EvaluationInput, 'parameterCount' | 'onProgress' | 'onRefit'> {
   model: tf.LayersModel;
   emit: RunEventListener;
 }
 
-/** The evaluation step, reporting its progress as 'evaluating' phase events. */
+/** The evaluation step, reporting its progress as 'evaluating' phase events (and the refit backtest's as 'refitting'). */
 async function evaluate({ model, emit, ...input }: EvaluateArgs): Promise<RunResult> {
   emit({ type: 'phase', runId: input.runId, phase: 'evaluating', fraction: 0 });
   const result = await evaluateRun({
     ...input,
     parameterCount: model.countParams(),
     onProgress: (fraction) => emit({ type: 'phase', runId: input.runId, phase: 'evaluating', fraction }),
+    onRefit: (done, total) => emit({ type: 'phase', runId: input.runId, phase: 'refitting', fraction: done / total }),
   });
   // The whole actual series for the plot (the predictions start timeSteps rows into each part).
   const { series } = input;

@@ -131,6 +131,43 @@ describe('training process (real child process)', () => {
     expect(supervisor.stop(runId)).toBe(false);
   });
 
+  it('Stop during the refit backtest ends its extra trainings; the run finishes with its trained model and a refit marked stopped', async () => {
+    const { supervisor } = newSupervisor();
+    const passengers = fileURLToPath(new URL('../../resources/datasets/air-passengers.csv', import.meta.url));
+    const runId = supervisor.start({
+      data: { path: passengers },
+      prep: { timeSteps: 12, windowing: 'sliding', testSize: 24 },
+      model: { layers: [{ type: 'gru', units: 4 }], outputActivation: 'linear' },
+      training: { epochs: 12, batchSize: 16, seed: 3, learningRate: 0.01 },
+      evaluation: { refit: { origins: 3, horizon: 6 } },
+      trainer: 'tfjs',
+    });
+    // The second origin's training begins (the first origin is done): press Stop.
+    await new Promise<void>((resolve) => {
+      const off = supervisor.onEvent((e) => {
+        if (e.type === 'phase' && e.phase === 'refitting' && e.fraction !== null && e.fraction > 0) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(supervisor.stop(runId)).toBe(true);
+    const end = await supervisor.waitFor(runId);
+    expect(end.type).toBe('finished');
+    if (end.type !== 'finished') throw new Error('unreachable');
+    expect(end.result.stopReason).toBe('completed');
+    expect(end.result.history).toHaveLength(12);
+    const refit = end.result.refitBacktest!;
+    expect(refit).toMatchObject({ origins: 3, stopped: true });
+    // The first origin at least; never the third (Stop came before it began).
+    expect(refit.folds.length).toBeGreaterThanOrEqual(1);
+    expect(refit.folds.length).toBeLessThan(3);
+    expect(refit.trainings).toBeLessThan(3);
+    expect(end.result.warnings).toContain(
+      `The refit backtest was stopped by the user after ${refit.folds.length} of 3 origins: its table shows only those ${refit.folds.length}, not the whole backtest.`,
+    );
+  }, 300_000);
+
   /** The fork launcher, recording the pid of every process it starts. */
   const spyingLauncher = () => {
     const pids: number[] = [];

@@ -133,6 +133,7 @@ function printRefitBacktest(refit: NonNullable<RunResult['refitBacktest']>, colu
   const names = [...new Set(refit.folds.flatMap((f) => f.baselines.map((b) => forecasterLabel(b))))];
   print('');
   print(`Refit backtest: the network retrained (${refit.trainings} trainings) and the references refitted at each origin, ${refit.horizon} step(s) ahead, ${refit.window} window; RMSE in ${column} units`);
+  if (refit.stopped) print(`  Stopped by the user after ${refit.folds.length} of ${refit.origins ?? refit.folds.length} origins: only those are shown, not the whole backtest.`);
   print(`  ${'fold (forecast rows)'.padEnd(24)}${['network', ...names].map((h) => h.padStart(Math.max(10, h.length + 2))).join('')}`);
   for (const fold of refit.folds) {
     const cells = [fmt(fold.network.original.rmse), ...names.map((n) => fmt(fold.baselines.find((b) => forecasterLabel(b) === n)?.metrics.original.rmse ?? null))];

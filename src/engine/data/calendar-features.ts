@@ -70,3 +70,12 @@ export function calendarColumns(features: readonly CalendarFeature[], time: read
   });
   return columns;
 }
+
+/**
+ * The model inputs besides the target whose future values are unknown: every input column but the calendar
+ * features (whose values follow from the time labels; loadSeries appends their 2 columns each last). A
+ * recursive forecast past an origin needs none.
+ */
+export function unknownFutureInputs(inputColumns: readonly string[], features: readonly CalendarFeature[]): string[] {
+  return inputColumns.slice(0, Math.max(0, inputColumns.length - calendarFeatureNames(features).length));
+}

@@ -50,6 +50,10 @@ export interface EvaluationInput {
   warnings: string[];
   /** Fraction of the evaluation done, 0..1, a few times a second at most for long evaluations. */
   onProgress?: (fraction: number) => void;
+  /** The refit backtest's progress, after the rest of the evaluation: before each origin's training and at its end. */
+  onRefit?: (done: number, total: number) => void;
+  /** The run's Stop: ends the refit backtest's extra trainings (the trained model and its results stay). */
+  signal?: AbortSignal;
 }
 
 /** Windows per predictor call: small enough to report progress and let messages in between, large enough to batch. */
@@ -146,7 +150,8 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
   const intervals = await reportingStep('The prediction intervals', warnings, null, PredictionIntervalsSchema.nullable(), () =>
     predictionIntervals(context, predict, predictions.validation ?? null, forecast.length),
   );
-  progress(0.97);
+  progress(1);
+  // The refit backtest's extra trainings come last, in their own phase (onRefit), and end at Stop.
   const refit = await reportingStep('The refit backtest', warnings, null, RefitBacktestSchema.nullable(), () =>
     refitBacktest({
       config,
@@ -155,10 +160,10 @@ export async function evaluateRun(input: EvaluationInput): Promise<RunResult> {
       basis: scoring,
       trainer: trainerNamed(input.trainer),
       warnings,
-      onFold: (done, total) => progress(0.97 + (0.03 * done) / total),
+      signal: input.signal,
+      onFold: input.onRefit,
     }),
   );
-  progress(1);
 
   return {
     runId: input.runId,

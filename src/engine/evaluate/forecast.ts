@@ -3,14 +3,16 @@
  *
  * One prediction gives outputUnits values (1 = the next value; H = the next H values, direct). When more
  * steps are asked for than one prediction gives, the predictions are fed back as inputs and the window
- * slides on (recursive). That needs the future of every input column, so it works for a univariate
- * input, and for inputs that are all calendar features (computed for the future rows from their projected
- * time labels); with other input columns the forecast stops at the head's outputUnits steps.
+ * slides on (recursive, from-origin.ts's recursion from the last row). That needs the future of every input
+ * column, so it works for a univariate input, and for inputs that are all calendar features (computed for the
+ * future rows from their projected time labels); with other input columns the forecast stops at the head's
+ * outputUnits steps.
  */
 import type { ForecastPoint } from '../../contract/run-result.js';
 import type { WindowPredictor } from '../train/trainer.js';
 import type { EvaluationContext } from './context.js';
-import { calendarFeatureNames, calendarValues } from '../data/calendar-features.js';
+import { calendarValues, unknownFutureInputs } from '../data/calendar-features.js';
+import { recursiveFromOrigin } from './from-origin.js';
 import { projectTimeLabels, projectTimesMs } from './time-labels.js';
 
 /** The last `timeSteps` rows of all features, row-major [timeSteps, features]. */
@@ -27,38 +29,17 @@ function predictOnce(predict: WindowPredictor, window: Float32Array, timeSteps: 
 }
 
 /**
- * Predict, append the predicted values, slide the window, until `steps` values exist. `futureInputs(i)` gives
- * the other (scaled) features of the i-th row after the data (none for a univariate input).
+ * The scaled calendar features of the `steps` rows after the data, by series row, when every extra input is
+ * one and the future labels are dates; else null.
  */
-function recursiveForecast(
-  predict: WindowPredictor,
-  scaled: readonly Float64Array[],
-  timeSteps: number,
-  units: number,
-  steps: number,
-  futureInputs: (i: number) => number[] = () => [],
-): number[] {
-  const features = scaled.length;
-  const history = Array.from(lastWindow(scaled, timeSteps));
-  const forecast: number[] = [];
-  while (forecast.length < steps) {
-    const window = Float32Array.from(history.slice(-timeSteps * features));
-    for (const value of predictOnce(predict, window, timeSteps, features, units)) {
-      history.push(value, ...futureInputs(forecast.length));
-      forecast.push(value);
-    }
-  }
-  return forecast.slice(0, steps);
-}
-
-/** The scaled calendar features of the rows after the data, when every extra input is one and the future labels are dates; else null. */
-function futureCalendarInputs(ctx: EvaluationContext, steps: number): ((i: number) => number[]) | null {
+function futureCalendarInputs(ctx: EvaluationContext, steps: number): ((row: number) => number[]) | null {
   const calendar = ctx.config.data.calendarFeatures ?? [];
-  if (calendar.length === 0 || ctx.prepared.scaled.length !== 1 + 2 * calendar.length) return null;
+  if (calendar.length === 0 || unknownFutureInputs(ctx.series.inputColumns, calendar).length > 0) return null;
   const times = projectTimesMs(ctx.series.time, steps);
   if (times === null) return null;
+  const n = ctx.prepared.scaled[0].length;
   const rows = times.map((ms) => calendarValues(calendar, ms).map((value, c) => ctx.prepared.scaler.transformValue(value, c + 1)));
-  return (i) => rows[i];
+  return (row) => rows[row - n];
 }
 
 /**
@@ -75,15 +56,15 @@ export async function forecastAhead(ctx: EvaluationContext, warnings: string[] =
   let scaledValues: number[];
   // Rows beyond the data the recursion may fill (a whole last prediction of `units` values).
   const calendar = scaled.length > 1 ? futureCalendarInputs(ctx, requested + units) : null;
+  const origin = scaled[0].length - 1;
   if (scaled.length === 1) {
-    scaledValues = recursiveForecast(ctx.predict, scaled, timeSteps, units, requested);
+    scaledValues = await recursiveFromOrigin(ctx.predict, scaled[0], origin, timeSteps, units, requested);
   } else if (calendar) {
-    scaledValues = recursiveForecast(ctx.predict, scaled, timeSteps, units, requested, calendar);
+    scaledValues = await recursiveFromOrigin(ctx.predict, { scaled, inputsAt: calendar }, origin, timeSteps, units, requested);
   } else {
     const steps = Math.min(requested, units);
     if (steps < requested) {
-      const calendarNames = calendarFeatureNames(ctx.config.data.calendarFeatures ?? []);
-      const unknown = ctx.series.inputColumns.filter((name) => !calendarNames.includes(name));
+      const unknown = unknownFutureInputs(ctx.series.inputColumns, ctx.config.data.calendarFeatures ?? []);
       warnings.push(
         `Forecast: ${steps} of ${requested} steps. Beyond the model's ${units}-step output the forecast would need future values of ` +
           (unknown.length

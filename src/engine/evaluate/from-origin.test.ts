@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { parseRunConfig } from '../../contract/run-config.js';
+import { bundledDatasetPath } from '../data/bundled-datasets.js';
+import { calendarValues } from '../data/calendar-features.js';
 import type { Windows } from '../data/windows.js';
+import { trainAndEvaluate } from '../run.js';
 import { MAX_RECURSIVE_PREDICTIONS, networkFromOrigin, recursiveFromOrigin } from './from-origin.js';
 import { counting, handContext, handSeries } from './test-context.js';
 
@@ -62,4 +66,69 @@ describe('the network from the origin', () => {
     expect(await networkFromOrigin(ctx, continueLine(1), warnings)).toBeNull();
     expect(warnings[0]).toMatch(/needs future values of the input columns \(x1\)/);
   });
+
+  it('with calendar features only: recurses, each window row after the origin holding that row\'s month sin/cos', async () => {
+    // 40 months from 1990-01; the target climbs by 1 a month, the predictor continues it and records the windows.
+    const months = Array.from({ length: 40 }, (_, i) => `${1990 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+    const calendar = months.map((label) => calendarValues(['month'], Date.parse(`${label}-01T00:00:00Z`)));
+    const ctx = handContext(handSeries([counting(40), calendar.map((c) => c[0]), calendar.map((c) => c[1])], months), { config });
+    ctx.config.data.calendarFeatures = ['month'];
+    const calls: Windows[] = [];
+    const warnings: string[] = [];
+    const exact = await networkFromOrigin(
+      ctx,
+      (w) => {
+        calls.push(w);
+        const last = (w.timeSteps - 1) * w.features;
+        return Float32Array.of(w.x[last] + (w.x[last] - w.x[last - w.features]));
+      },
+      warnings,
+    );
+    expect(warnings).toEqual([]);
+    expect(exact!.count).toBe(6);
+    expect(exact!.original.mae).toBeLessThan(1e-4);
+    // Origin row 19; the k-th window ends with row 19 + k: its sin/cos are that row's, as the run's scaler sees them.
+    const { scaler } = ctx.prepared;
+    expect(calls.length).toBe(38 - 19);
+    calls.forEach((w, k) => {
+      const last = (w.timeSteps - 1) * w.features;
+      expect(w.features).toBe(3);
+      expect(w.x[last + 1]).toBeCloseTo(scaler.transformValue(calendar[19 + k][0], 1), 6);
+      expect(w.x[last + 2]).toBeCloseTo(scaler.transformValue(calendar[19 + k][1], 2), 6);
+    });
+  });
+
+  it('a real run with calendar features on air-passengers scores the network from the origin, bands its forecast and backtests with refit', async () => {
+    const config = parseRunConfig({
+      data: { path: bundledDatasetPath('air-passengers.csv'), calendarFeatures: ['month'] },
+      prep: { timeSteps: 12, windowing: 'sliding', testSize: 24, validationFraction: 0.2 },
+      model: { layers: [{ type: 'gru', units: 4 }], outputActivation: 'linear' },
+      training: { epochs: 3, batchSize: 16, seed: 3, learningRate: 0.01 },
+      evaluation: { forecastSteps: 12, refit: { origins: 2, horizon: 6 } },
+      backend: 'cpu',
+      trainer: 'fused',
+    });
+    const run = await trainAndEvaluate(config, { runId: 'calendar-from-origin' });
+    try {
+      const { result } = run;
+      expect(result.dataset.inputColumns).toEqual(['month_sin', 'month_cos']);
+      expect(result.warnings.filter((w) => /from-the-origin|input columns|No refit backtest/.test(w))).toEqual([]);
+      // Every test target (the 12 after the test part's first window), forecast from the end of training.
+      expect(result.metrics.testFromOrigin!.count).toBe(12);
+      expect(result.metrics.test.count).toBe(12);
+      expect(Number.isFinite(result.metrics.testFromOrigin!.original.rmse)).toBe(true);
+      expect(result.metrics.testFromOrigin!.original.rmse).toBeGreaterThan(0);
+      // The forecast recurses past the 1-unit head, and its bands are calibrated on recursions out of the validation windows.
+      expect(result.forecast).toHaveLength(12);
+      expect(result.intervals!.forecast.map((b) => b.halfWidth.length)).toEqual([12, 12]);
+      // The refit backtest: both origins retrained and forecast 6 months ahead with their months' sin/cos.
+      expect(result.refitBacktest).toMatchObject({ origins: 2, trainings: 2, stopped: false });
+      expect(result.refitBacktest!.folds.map((f) => [f.start, f.end, f.network.count])).toEqual([
+        [132, 137, 6],
+        [138, 143, 6],
+      ]);
+    } finally {
+      run.model.dispose();
+    }
+  }, 300_000);
 });

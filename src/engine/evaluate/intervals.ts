@@ -12,7 +12,8 @@
  */
 import type { ForecastInterval, IntervalBand, PredictionIntervals } from '../../contract/run-result.js';
 import type { EvaluationContext } from './context.js';
-import { recursiveFromOrigins, type WindowPredictor } from './from-origin.js';
+import { unknownFutureInputs } from '../data/calendar-features.js';
+import { recursiveFromOrigins, seriesInputs, type WindowPredictor } from './from-origin.js';
 import { testTargets } from './test-targets.js';
 
 /** Most validation windows (the latest) the forecast bands recurse from, to bound the work. */
@@ -94,13 +95,14 @@ export async function predictionIntervals(
 
 /** Per-step half-widths for the forecast beyond the data, from recursive forecasts out of each validation window. */
 async function forecastBands(ctx: EvaluationContext, predict: WindowPredictor, levels: readonly number[], steps: number): Promise<ForecastInterval[]> {
-  if (steps === 0 || ctx.prepared.scaled.length > 1) return [];
+  if (steps === 0 || unknownFutureInputs(ctx.series.inputColumns, ctx.config.data.calendarFeatures ?? []).length > 0) return [];
   const validation = ctx.prepared.validation!;
   const { offsets, splitIndex } = ctx.prepared;
   const target = ctx.series.features[0];
   // Origins: the last row of each validation window; errors at rows that are still training rows (before the split).
   const origins = validation.targetIndex.slice(-MAX_FORECAST_ORIGINS).map((p) => offsets.train + p - 1);
-  const paths = await recursiveFromOrigins(predict, ctx.prepared.scaled[0], origins, ctx.config.prep.timeSteps, validation.horizon, steps);
+  const input = { scaled: ctx.prepared.scaled, inputsAt: seriesInputs(ctx.series.features, ctx.prepared.scaler) };
+  const paths = await recursiveFromOrigins(predict, input, origins, ctx.config.prep.timeSteps, validation.horizon, steps);
   const errorsByStep: number[][] = Array.from({ length: steps }, () => []);
   origins.forEach((origin, o) => {
     const path = ctx.prepared.target.toOriginal(paths[o], origin);

@@ -8,16 +8,23 @@
  *
  * A fold's data ends at its origin. prepareData always cuts a test part, so the fold's rows get a tail of
  * copies of their last value (never trained on: the scaler and transforms are fitted on the training rows,
- * and the tail is never scored); the forecast reads only rows up to the origin.
+ * and the tail is never scored); the forecast reads only rows up to the origin, and, with calendar features,
+ * their values at the forecast rows (known from the time labels), through the fold's own scaler.
+ *
+ * Stop (the run's AbortSignal) reaches every fold's training, which ends within a batch; the fold cut short and
+ * the origins after it are left out, and the result says it was stopped (`stopped`, and a warning). The
+ * references of a fold are fitted in one synchronous step: a Stop during it is seen once it ends, before the
+ * next fold.
  */
 import { InvalidInputError, type RunConfig } from '../../contract/run-config.js';
 import type { MetricSet, RefitBacktest, RefitFold } from '../../contract/run-result.js';
+import { refitFolds, refitProblem } from '../../contract/window-plan.js';
 import { prepareData } from '../data/prepare.js';
 import type { SeriesData } from '../data/series.js';
 import { buildModel } from '../model/build.js';
 import type { Trainer } from '../train/trainer.js';
 import { seasonalSourceRow } from './baselines.js';
-import { recursiveFromOrigin } from './from-origin.js';
+import { recursiveFromOrigin, seriesInputs } from './from-origin.js';
 import { fitReferences } from './references/index.js';
 import { scoreTargets, type ScoringBasis, type TestTarget } from './test-targets.js';
 
@@ -31,17 +38,16 @@ export interface RefitInput {
   /** The run's trainer: every fold trains through it. */
   trainer: Trainer;
   warnings: string[];
-  /** After each fold: folds done of all. */
+  /** The run's Stop: ends the fold's training within a batch and the backtest with it. */
+  signal?: AbortSignal;
+  /** Before each fold's training and after the last: folds done of all. */
   onFold?: (done: number, total: number) => void;
 }
 
-/** Fold geometry: fold j (0-based) forecasts rows [n - (k - j)·H, n - (k - j - 1)·H) from the row before them. */
-export function refitFolds(n: number, origins: number, horizon: number, window: 'expanding' | 'sliding'): Array<{ trainStart: number; origin: number; start: number; end: number }> {
-  return Array.from({ length: origins }, (_, j) => {
-    const start = n - (origins - j) * horizon;
-    return { trainStart: window === 'expanding' ? 0 : j * horizon, origin: start - 1, start, end: start + horizon - 1 };
-  });
-}
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The fold geometry lives in the contract, so the form checks the first fold's rows before Train. */
+export { refitFolds } from '../../contract/window-plan.js';
 
 /** Rows trainStart..origin of the series, then `tail` copies of their last row (see the file comment). */
 function foldSeries(series: SeriesData, trainStart: number, origin: number, tail: number): SeriesData {
@@ -57,31 +63,27 @@ function foldSeries(series: SeriesData, trainStart: number, origin: number, tail
 }
 
 export async function refitBacktest(input: RefitInput): Promise<RefitBacktest | null> {
-  const { config, series, basis, trainer, warnings } = input;
+  const { config, series, basis, trainer, warnings, signal } = input;
   const refit = config.evaluation.refit;
   if (!refit) return null;
-  if (series.features.length > 1) {
-    warnings.push(
-      `No refit backtest: forecasting from each origin needs future values of the input columns (${series.inputColumns.join(', ')}).`,
-    );
-    return null;
-  }
   const n = series.features[0].length;
+  // The run refuses these before training (run.ts); a direct call is refused the same way.
+  const problem = refitProblem(n, config);
+  if (problem) throw new InvalidInputError(problem.message);
   const { timeSteps } = config.prep;
   const units = config.model.outputUnits;
   const folds = refitFolds(n, refit.origins, refit.horizon, refit.window);
-  const firstTrainRows = folds[0].origin + 1 - folds[0].trainStart;
-  if (firstTrainRows < 2 * (timeSteps + units)) {
-    throw new InvalidInputError(
-      `The refit backtest's ${refit.origins} origins of ${refit.horizon} steps leave ${firstTrainRows} rows before the first origin; ` +
-        `it needs at least ${2 * (timeSteps + units)}. Use fewer origins, a shorter horizon or fewer time steps.`,
-    );
-  }
   const seed = config.training.seed ?? 0;
   const foldWarnings = new Set<string>();
   const out: RefitFold[] = [];
   let trainings = 0;
+  let stopped = false;
   for (const [j, fold] of folds.entries()) {
+    if (signal?.aborted) {
+      stopped = true;
+      break;
+    }
+    input.onFold?.(j, folds.length);
     const rows = fold.origin + 1 - fold.trainStart;
     const data = foldSeries(series, fold.trainStart, fold.origin, timeSteps + units);
     const prepared = prepareData(data, { ...config.prep, testSize: timeSteps + units, scalerFit: 'train' }, units);
@@ -89,9 +91,18 @@ export async function refitBacktest(input: RefitInput): Promise<RefitBacktest | 
     let path: Float64Array;
     try {
       trainings++;
-      await trainer.train({ model, spec: config.model, train: prepared.train, validation: prepared.validation, training: { ...config.training, seed } });
+      const outcome = await trainer.train({ model, spec: config.model, train: prepared.train, validation: prepared.validation, training: { ...config.training, seed }, signal });
+      // A Stop that came as the training ended is seen before the fold's references (seconds of fitting) begin.
+      await yieldToEventLoop();
+      if (outcome.stopReason === 'user' || signal?.aborted) {
+        stopped = true;
+        break;
+      }
       const predict = trainer.predictor(model, config.model);
-      const scaled = await recursiveFromOrigin(predict, prepared.scaled[0], rows - 1, timeSteps, units, refit.horizon);
+      // Fold rows are series rows from trainStart on: the known inputs of row r are the series' row trainStart + r.
+      const known = seriesInputs(series.features, prepared.scaler);
+      const recursion = { scaled: prepared.scaled, inputsAt: (row: number) => known(fold.trainStart + row) };
+      const scaled = await recursiveFromOrigin(predict, recursion, rows - 1, timeSteps, units, refit.horizon);
       path = prepared.target.toOriginal(scaled, rows - 1);
     } finally {
       model.dispose();
@@ -117,8 +128,22 @@ export async function refitBacktest(input: RefitInput): Promise<RefitBacktest | 
     }
     for (const w of referenceWarnings) foldWarnings.add(`Refit backtest: ${w}`);
     out.push({ fold: j + 1, ...fold, network: score(path), baselines });
-    input.onFold?.(j + 1, folds.length);
   }
   warnings.push(...foldWarnings);
-  return { window: refit.window, horizon: refit.horizon, trainings, folds: out };
+  if (stopped) {
+    if (out.length === 0) {
+      warnings.push(
+        trainings === 0
+          ? `No refit backtest: the run was stopped by the user before its ${folds.length} extra trainings began.`
+          : `No refit backtest: it was stopped by the user during the training at its first of ${folds.length} origins.`,
+      );
+      return null;
+    }
+    warnings.push(
+      `The refit backtest was stopped by the user after ${out.length} of ${folds.length} origins: its table shows only those ${out.length}, not the whole backtest.`,
+    );
+  } else {
+    input.onFold?.(folds.length, folds.length);
+  }
+  return { window: refit.window, horizon: refit.horizon, trainings, origins: folds.length, stopped, folds: out };
 }

@@ -13,7 +13,7 @@ import {
 import type { RunEvent, RunPhase, RunStartedEvent } from '../../../contract/run-events';
 import type { EpochRecord, RunResult } from '../../../contract/run-result';
 import { issuesByPath } from '../../../contract/validation-messages';
-import { forecastProblem, planWindows } from '../../../contract/window-plan';
+import { forecastProblem, planWindows, refitProblem } from '../../../contract/window-plan';
 import { useClient } from '../api/use-client';
 import { message, useDatasetsStore } from './datasets';
 
@@ -62,11 +62,15 @@ export const useRunStore = defineStore('run', () => {
     if (!parsed.value.success || datasetRows.value === null) return null;
     return planWindows(datasetRows.value, parsed.value.data.prep, parsed.value.data.model.outputUnits);
   });
-  /** Schema issues by field; once the settings parse, what the data cannot serve (too few rows, a forecast that needs unknown inputs). */
+  /**
+   * Schema issues by field; once the settings parse, what the data cannot serve (too few rows, a forecast that
+   * needs unknown inputs, refit origins that leave too few rows or need unknown inputs).
+   */
   const errors = computed<Record<string, string>>(() => {
     if (!parsed.value.success) return issuesByPath(parsed.value.error.issues);
     const out: Record<string, string> = {};
-    for (const problem of [windowPlan.value?.problem ?? null, forecastProblem(parsed.value.data)]) if (problem) out[problem.path] = problem.message;
+    const problems = [windowPlan.value?.problem ?? null, forecastProblem(parsed.value.data), refitProblem(datasetRows.value, parsed.value.data)];
+    for (const problem of problems) if (problem) out[problem.path] = problem.message;
     return out;
   });
   const valid = computed(() => Object.keys(errors.value).length === 0);
