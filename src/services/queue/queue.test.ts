@@ -234,8 +234,11 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
       dialogs: null,
       acceptDroppedPaths: false,
     });
+    // This process's own sockets (the probe's among them): the sweep's Redis connection is one more while it runs.
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
     try {
       const before = await clients();
+      const socketsBefore = sockets();
       const datasets = (await host.call('datasets:list', {})) as ChannelResponse<'datasets:list'>;
       const path = datasets.find((d) => d.name === 'sunspots.csv')!.path;
       // The tfjs trainer, slow enough that the sweep is still going when the host closes.
@@ -250,11 +253,13 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
       }
       expect(seen.running + seen.done).toBeGreaterThan(0);
       expect(await clients()).toBeGreaterThan(before);
+      expect(sockets()).toBeGreaterThan(socketsBefore);
 
       await host.dispose();
 
-      // Its Redis connections are closed by the time dispose resolves.
+      // Its Redis connections are closed by the time dispose resolves: Redis lists none, and this process holds none.
       expect(await clients()).toBe(before);
+      expect(sockets()).toBe(socketsBefore);
       const after = await status();
       expect(after).toMatchObject({ state: 'stopped', total: 6, running: 0, failed: 0, problem: null });
       expect(after.done + after.cancelled).toBe(6);

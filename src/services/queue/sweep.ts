@@ -13,7 +13,7 @@ import type { RunConfig } from '../../contract/run-config.js';
 import type { RunResult } from '../../contract/run-result.js';
 import { newRunId } from '../../engine/run-id.js';
 import { unpackRun, writeRunFolder } from './bundle-transfer.js';
-import { cancelKey, connectRedis, datasetKey, QUEUE_PREFIX, SWEEP_QUEUE, TRAINING_QUEUE } from './connection.js';
+import { cancelKey, closeRedis, connectRedis, datasetKey, QUEUE_PREFIX, SWEEP_QUEUE, TRAINING_QUEUE } from './connection.js';
 import { storeDataset } from './datasets.js';
 import { CANCELLED_PREFIX } from './worker.js';
 
@@ -201,8 +201,6 @@ export async function queueSweep(points: QueuedPoint[], options: QueueSweepOptio
     await flows.close();
     await queue.close();
     await sweeps.close();
-    // QUIT: Redis has let go of the connection once it answers (a Redis gone away gets a second, then the socket closes).
-    await Promise.race([redis.quit().catch(() => {}), sleep(1000)]);
-    redis.disconnect();
+    await closeRedis(redis);
   }
 }
