@@ -14,13 +14,13 @@ import { runForecast } from '../../engine/run.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { SweepRequestSchema, type SweepRequestInput } from '../../contract/run-history.js';
 import { expandSweep } from '../../engine/runs/sweep-plan.js';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { queuedRunId } from '../../contract/queue-jobs.js';
 import type { ChannelResponse } from '../../contract/workbench-api.js';
 import { createStandardHost } from '../create-host.js';
 import { forkLauncher } from '../fork-launcher.js';
-import { QUEUE_PREFIX, TRAINING_QUEUE } from './connection.js';
+import { cancelKey, QUEUE_PREFIX, TRAINING_QUEUE } from './connection.js';
 import { queueSweep, type QueueSweepProgress } from './sweep.js';
 import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerProcess, type WorkerProcess } from './local-redis.js';
 
@@ -202,6 +202,43 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
     expect(bad.code).toBe(1);
     expect(bad.stderr).not.toContain('s3cret-word');
     expect(bad.stderr.trim()).toMatch(/queue URL must start with redis:\/\/ or rediss:\/\//);
+  });
+
+  it('a cancel does not wait past its grace for a worker that does not answer: the run is reported cancelled, and the flag left in Redis ends the job as cancelled later', async () => {
+    const sleeper = startWorker(redis.url, join(dir, 'worker-d'));
+    workers.push(sleeper);
+    await sleeper.waitFor(/taking training jobs/);
+    const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const training = new Queue(TRAINING_QUEUE, { connection: probe, prefix: QUEUE_PREFIX });
+    try {
+      const points = plan(tutorial({ trainer: 'tfjs', training: { epochs: 5, batchSize: 8, seed: 1 } }), { units: [2, 3, 4, 5, 6, 7] });
+      const runsDir = join(dir, 'runs-grace');
+      const cancel = new AbortController();
+      let held: string | null = null;
+      // The worker freezes with a job in hand (SIGSTOP): it can neither see the cancel nor renew its lock.
+      void sleeper.waitFor(/job (\S+) \(point .* started/).then((match) => {
+        sleeper.child.kill('SIGSTOP');
+        held = match[1];
+        cancel.abort('stopped by the test');
+      });
+      const summary = await queueSweep(points, { url: redis.url, runsDir, signal: cancel.signal, cancelGraceMs: 1000 });
+      expect(held).not.toBeNull();
+      expect(summary.outcomes.find((o) => o.runId === held)).toMatchObject({ status: 'cancelled', reason: 'stopped by the test' });
+      expect(summary.outcomes.every((o) => o.status === 'finished' || o.status === 'cancelled')).toBe(true);
+      expect(await runFolders(runsDir)).toEqual(summary.outcomes.filter((o) => o.status === 'finished').map((o) => o.runId).sort());
+      // The cancel flag stays, for a day at the most.
+      const ttl = await probe.ttl(cancelKey(summary.sweepId));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(24 * 60 * 60);
+      // Whoever has the job once the worker thaws (it, or another after its lock ran out) ends it as cancelled.
+      sleeper.child.kill('SIGCONT');
+      for (let i = 0; (await training.getJobState(held!)) !== 'failed' && i < 1200; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await Job.fromId(training, held!))?.failedReason).toBe('Cancelled: stopped by the test');
+    } finally {
+      sleeper.child.kill('SIGCONT');
+      await training.close();
+      probe.disconnect();
+    }
   });
 
   it('refuses `sweep --queue … --parallel P` in one sentence that names the workers\' --concurrency, and sends nothing', async () => {
