@@ -86,6 +86,14 @@ test('sends a sweep to the queue from the Runs panel: progress, results in the r
 
   await setField(page, 'queue-url', queue.redis.url);
   await expect(url).toHaveAttribute('aria-invalid', 'false');
+  // Parallel processes are this machine's: on the queue each worker's --concurrency says how many runs go at once.
+  await setField(page, 'sweep-parallel', '2');
+  await page.getByTestId('sweep-start').click();
+  await expect(page.getByTestId('queue-sweep-error')).toHaveText(
+    'Parallel processes (--parallel) are for a sweep on this machine: a queued sweep is trained by the workers, so start each one with `forecast-workbench worker --queue URL --concurrency N` to train N runs at a time on its machine.',
+  );
+  await expect(page.getByTestId('queue-sweep-status')).toHaveCount(0);
+  await setField(page, 'sweep-parallel', '');
   // Enter in the URL field starts the sweep on the queue, as the Start button does.
   await url.press('Enter');
   const status = page.getByTestId('queue-sweep-status');

@@ -146,4 +146,12 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('before-quit', () => services?.host.dispose());
+// Quitting waits for the host to close (its queued sweeps cancelled, their Redis connections closed); quitting
+// again meanwhile quits at once.
+app.on('before-quit', (event) => {
+  if (!services) return;
+  event.preventDefault();
+  const host = services.host;
+  services = null;
+  void host.dispose().finally(() => app.quit());
+});

@@ -189,7 +189,7 @@ export async function startWorkbenchServer(options: WorkbenchServerOptions): Pro
     uploadsDir: uploads.dir,
     close() {
       closing ??= (async () => {
-        host.dispose();
+        await host.dispose();
         await sockets.close();
         await new Promise<void>((done) => {
           server.close(() => done());

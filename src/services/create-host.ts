@@ -97,9 +97,10 @@ export function createStandardHost(options: StandardHostOptions): StandardHost {
   const host: WorkbenchHost = worker
     ? {
         ...workbenchHost,
-        dispose() {
-          workbenchHost.dispose();
+        async dispose() {
+          const closing = workbenchHost.dispose();
           worker.dispose();
+          await closing;
         },
       }
     : workbenchHost;

@@ -12,7 +12,7 @@ import type { RunEvent } from '../contract/run-events.js';
 import { SweepRequestSchema, type RunRecord, type SweepRequest, type SweepRequestInput, type SweepStatus } from '../contract/run-history.js';
 import { parseWith } from '../contract/run-config.js';
 import { newRunId } from '../engine/run-id.js';
-import { expandSweep, rankPoints, summarisePoint, type PlannedPoint } from '../engine/runs/sweep-plan.js';
+import { expandSweep, summarisePoint, sweepStatus, type PlannedPoint } from '../engine/runs/sweep-plan.js';
 import { RunRecorder } from '../engine/runs/recorder.js';
 import type { RunStore } from '../engine/runs/store.js';
 import type { TrainingProcessLauncher } from './launcher.js';
@@ -195,37 +195,9 @@ export class SweepService {
       const records = runIds.map((id) => sweep.records.get(id)).filter((r): r is RunRecord => !!r);
       return summarisePoint(p, runIds, records);
     });
-    const ranked = rankPoints(points, sweep.rankBy);
     const done = sweep.records.size;
     const failed = [...sweep.records.values()].filter((r) => !r.metrics).length;
-    const elapsedSeconds = ((sweep.endedAt ?? performance.now()) - sweep.startedAt) / 1000;
-    const remaining = sweep.total - done;
-    const etaSeconds = sweep.endedAt !== null ? 0 : done > 0 ? (elapsedSeconds / done) * remaining : null;
-    return {
-      sweepId: sweep.sweepId,
-      state: sweep.state,
-      total: sweep.total,
-      done,
-      failed,
-      elapsedSeconds,
-      etaSeconds,
-      parallel: sweep.parallel,
-      rankBy: sweep.rankBy,
-      warning: sweep.warning,
-      ranked,
-      bestRunId: this.bestRun(sweep, ranked[0]?.runIds ?? []),
-    };
-  }
-
-  /** The best point's run with the lowest ranking score. */
-  private bestRun(sweep: Sweep, runIds: string[]): string | null {
-    let best: { id: string; score: number } | null = null;
-    for (const id of runIds) {
-      const m = sweep.records.get(id)?.metrics;
-      const score = m ? (sweep.rankBy === 'validation' ? m.validation?.rmse : m.test.rmse) : undefined;
-      if (typeof score === 'number' && (!best || score < best.score)) best = { id, score };
-    }
-    return best?.id ?? null;
+    return sweepStatus(sweep, { done, failed, parallel: sweep.parallel, ended: done }, points);
   }
 
   private get(sweepId: string): Sweep {

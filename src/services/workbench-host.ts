@@ -57,7 +57,7 @@ export interface WorkbenchHostDeps {
   /** Answers the run-history and sweep channels (services/run-history-service.ts); absent = not offered. */
   runHistory?: { handles(channel: string): boolean; call(channel: RunHistoryChannel, request: never): Promise<unknown>; dispose(): void; bundleOf?(runId: string): Promise<string> };
   /** Answers the queued-sweep channels (services/queue/queue-sweep-service.ts); absent = not offered. */
-  queueSweeps?: { handles(channel: string): boolean; call(channel: QueueSweepChannel, request: never): Promise<unknown>; dispose(): void };
+  queueSweeps?: { handles(channel: string): boolean; call(channel: QueueSweepChannel, request: never): Promise<unknown>; dispose(): Promise<void> };
 }
 
 export interface WorkbenchHost {
@@ -72,7 +72,8 @@ export interface WorkbenchHost {
   bundleArchive(runId: string, name: string | null): Promise<{ fileName: string; stream: Readable }>;
   /** Unpack an uploaded bundle archive (treated as hostile), validate it as a bundle and open it. */
   importBundle(archiveName: string, archive: Buffer): Promise<BundleSummary>;
-  dispose(): void;
+  /** Stop everything the host started; resolves once its queued sweeps are cancelled and their Redis connections closed. */
+  dispose(): Promise<void>;
 }
 
 type Handlers = { [C in Exclude<Channel, RunHistoryChannel | QueueSweepChannel>]: (request: z.infer<(typeof channels)[C]['request']>) => Promise<ChannelResponse<C>> };
@@ -259,10 +260,10 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       return withNamedErrors(() => archiveOf(runId, name));
     },
     importBundle: (archiveName, archive) => withNamedErrors(() => importArchive(archiveName, archive)),
-    dispose: () => {
+    dispose: async () => {
       supervisor.dispose();
       deps.runHistory?.dispose();
-      deps.queueSweeps?.dispose();
+      await deps.queueSweeps?.dispose();
     },
   };
 

@@ -11,7 +11,7 @@ import type { RunConfig } from '../../contract/run-config.js';
 import { InvalidInputError } from '../../contract/run-config.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { runsDirFrom } from '../../engine/runs/location.js';
-import { printSweep, sweepJson } from './sweep.js';
+import { printSweep, sweepJson, sweepRequestFromFlags } from './sweep.js';
 
 const counts = (s: QueueSweepStatus) => ({ total: s.total, done: s.done, running: s.running, failed: s.failed, cancelled: s.cancelled });
 
@@ -32,16 +32,7 @@ export async function runQueueSweepFromCli(flags: Record<string, unknown>, base:
   const onProgress = (status: QueueSweepStatus, latest: QueueRunOutcome | null) =>
     out(json ? JSON.stringify({ progress: { ...counts(status), latest } }) : progressLine(status, latest));
   const { sweepId, total } = await sweeps.start(
-    {
-      base,
-      grid,
-      random: (flags['random'] as number | undefined) ?? null,
-      repeat: flags['repeat'] as number,
-      rankBy: flags['rankBy'] as 'validation' | 'test',
-      confirmed: Boolean(flags['yes']),
-      queueUrl: String(flags['queue']),
-      attempts: flags['attempts'] as number,
-    },
+    { ...sweepRequestFromFlags(flags, base, grid), queueUrl: String(flags['queue']), attempts: flags['attempts'] as number },
     { onProgress },
   );
   const queue = sweeps.status(sweepId).queue;

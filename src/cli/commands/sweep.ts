@@ -148,6 +148,19 @@ export function repeatJson(status: SweepStatus, records: RunRecord[]) {
 /** The sweep request's defaults, shown in --help (the schema applies them; commander holds none). */
 const SWEEP_DEFAULTS = SweepRequestSchema.parse({ base: { data: { path: '-' } } });
 
+/** The sweep request that `sweep`'s flags describe, on this machine or (with --queue) on the queue. */
+export function sweepRequestFromFlags(flags: Record<string, unknown>, base: RunConfig, grid: Record<string, Array<string | number>>): SweepRequestInput {
+  return {
+    base,
+    grid,
+    random: (flags['random'] as number | undefined) ?? null,
+    repeat: flags['repeat'] as number | undefined,
+    parallel: (flags['parallel'] as number | undefined) ?? null,
+    rankBy: flags['rankBy'] as 'validation' | 'test' | undefined,
+    confirmed: Boolean(flags['yes']),
+  };
+}
+
 export function registerSweepCommand(program: Command): void {
   const command = program
     .command('sweep')
@@ -155,7 +168,7 @@ export function registerSweepCommand(program: Command): void {
     .option('--grid <name=values>', 'a setting and its values, e.g. units=2,3,8; repeat for more settings', gridFlag)
     .option('--random <n>', 'train this many points drawn at random from the grid', integer)
     .option('--repeat <n>', `train each point with this many seeds (default: ${SWEEP_DEFAULTS.repeat})`, integer)
-    .option('--parallel <n>', 'training processes at once (default: one per core)', integer)
+    .option('--parallel <n>', 'training processes at once (default: one per core); not with --queue, where each worker\'s --concurrency says how many it trains at once', integer)
     .addOption(new Option('--rank-by <what>', `rank by validation loss (needs --validation) or test RMSE (default: ${JSON.stringify(SWEEP_DEFAULTS.rankBy)})`).choices(SweepRequestSchema.shape.rankBy.unwrap().options))
     .option('--yes', 'start a sweep above the confirmation limit without asking')
     .option('--runs-dir <dir>', 'the run store (default: FORECAST_WORKBENCH_RUNS_DIR, else the app data folder)')
@@ -171,17 +184,7 @@ export function registerSweepCommand(program: Command): void {
       const { runQueueSweepFromCli } = await import('./queue-sweep.js');
       return runQueueSweepFromCli(flags, base, grid);
     }
-    const { status, records } = await runCliSweep(
-      {
-        base,
-        grid,
-        random: (flags['random'] as number | undefined) ?? null,
-        repeat: flags['repeat'] as number | undefined,
-        rankBy: flags['rankBy'] as 'validation' | 'test' | undefined,
-        confirmed: Boolean(flags['yes']),
-      },
-      { runsDir: flags['runsDir'] as string | undefined, parallel: (flags['parallel'] as number | undefined) ?? null, json: Boolean(flags['json']), print },
-    );
+    const { status, records } = await runCliSweep(sweepRequestFromFlags(flags, base, grid), { runsDir: flags['runsDir'] as string | undefined, json: Boolean(flags['json']), print });
     if (flags['json']) console.log(JSON.stringify(sweepJson(status, records), null, 2));
     else printSweep(status, print);
   });

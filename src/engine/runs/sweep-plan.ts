@@ -3,7 +3,7 @@
  * and seed, and the points ranked from their runs' records. Running them is the services' job.
  */
 import { InvalidInputError, parseRunConfig, RECURRENT_LAYER_TYPES, WINDOWINGS, type RunConfig } from '../../contract/run-config.js';
-import type { RunRecord, SweepParameter, SweepPoint, SweepRequest } from '../../contract/run-history.js';
+import type { RunRecord, SweepParameter, SweepPoint, SweepRequest, SweepStatus } from '../../contract/run-history.js';
 import { randomSeed, seededRandom, shuffledIndices } from '../train/random.js';
 import { spreadOf, verdictFor } from './stats.js';
 
@@ -148,3 +148,47 @@ export function rankPoints(points: SweepPoint[], rankBy: SweepRequest['rankBy'])
   });
 }
 
+
+/** The run of the best point with the lowest ranking score (its validation or test RMSE, scaled), or null when none finished. */
+function bestRunOf(best: SweepPoint | undefined, recordOf: (runId: string) => RunRecord | undefined, rankBy: SweepRequest['rankBy']): string | null {
+  let bestRun: { id: string; score: number } | null = null;
+  for (const id of best?.runIds ?? []) {
+    const m = recordOf(id)?.metrics;
+    const score = m ? (rankBy === 'validation' ? m.validation?.rmse : m.test.rmse) : undefined;
+    if (typeof score === 'number' && (!bestRun || score < bestRun.score)) bestRun = { id, score };
+  }
+  return bestRun?.id ?? null;
+}
+
+/** What a local (services/sweep-service.ts) or queued (services/queue) sweep keeps of itself. */
+export interface SweepFacts extends Pick<SweepStatus, 'sweepId' | 'state' | 'total' | 'rankBy' | 'warning'> {
+  /** performance.now() at the start, and at the end (null while it runs). */
+  startedAt: number;
+  endedAt: number | null;
+  /** The records of its runs that have been read, by run id. */
+  records: Map<string, RunRecord>;
+}
+
+/** Its counts now; ended = runs that have ended whatever their end (what the time left is paced on). */
+export type SweepCounts = Pick<SweepStatus, 'done' | 'failed' | 'parallel'> & { ended: number };
+
+/** A sweep's status: its points ranked, the best run, the time so far and the time left at its pace (0 once over, null before any run ended). */
+export function sweepStatus(sweep: SweepFacts, counts: SweepCounts, points: SweepPoint[]): SweepStatus {
+  const { done, failed, parallel, ended } = counts;
+  const ranked = rankPoints(points, sweep.rankBy);
+  const elapsedSeconds = ((sweep.endedAt ?? performance.now()) - sweep.startedAt) / 1000;
+  return {
+    sweepId: sweep.sweepId,
+    state: sweep.state,
+    total: sweep.total,
+    done,
+    failed,
+    elapsedSeconds,
+    etaSeconds: sweep.endedAt !== null ? 0 : ended > 0 ? (elapsedSeconds / ended) * (sweep.total - ended) : null,
+    parallel,
+    rankBy: sweep.rankBy,
+    warning: sweep.warning,
+    ranked,
+    bestRunId: bestRunOf(ranked[0], (id) => sweep.records.get(id), sweep.rankBy),
+  };
+}

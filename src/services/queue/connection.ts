@@ -57,3 +57,27 @@ export async function reachQueue(url: string, timeoutMs = 10_000): Promise<void>
     probe.disconnect();
   }
 }
+
+/**
+ * Close a connection and resolve once its socket is closed: QUIT first, so that Redis has let go of it when
+ * this resolves; a Redis that does not answer within timeoutMs has the socket closed from this side.
+ */
+export async function closeRedis(redis: Redis, timeoutMs = 1000): Promise<void> {
+  if (redis.status === 'end') return;
+  let over = false;
+  const ended = new Promise<void>((resolve) =>
+    redis.once('end', () => {
+      over = true;
+      resolve();
+    }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const waited = (ms: number) => new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([redis.quit().then(() => ended, () => undefined), waited(timeoutMs)]);
+  clearTimeout(timer);
+  if (!over) {
+    redis.disconnect();
+    await Promise.race([ended, waited(timeoutMs)]);
+    clearTimeout(timer);
+  }
+}

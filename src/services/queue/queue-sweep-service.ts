@@ -4,7 +4,10 @@
  * every run recorded in the local run store as it happens: 'running' when a worker takes its job,
  * finished with its whole result (the bundle unpacked beside it), or failed / cancelled with the sentence.
  * The status is a SweepStatus (ranked points, spreads, verdicts) plus what runs now, what was cancelled
- * and why each run ended; the queue URL in it carries no password.
+ * and why each run ended; the queue URL in it carries no password. A queued sweep takes no `parallel`: each
+ * worker's --concurrency says how many runs go at once. Closing the host (dispose) cancels its sweeps and
+ * waits until Redis holds nothing of them and their connections are closed (DEPLOY.md says what is left when
+ * a worker does not answer); no later host or CLI collects a sweep another one sent.
  */
 import { InvalidInputError, parseWith } from '../../contract/run-config.js';
 import { queueSweepChannels } from '../../contract/queue-sweeps.js';
@@ -21,14 +24,25 @@ import {
 } from '../../contract/queue-sweeps.js';
 import { newRunId } from '../../engine/run-id.js';
 import type { RunStore } from '../../engine/runs/store.js';
-import { expandSweep, rankPoints, summarisePoint, type PlannedPoint } from '../../engine/runs/sweep-plan.js';
+import { expandSweep, summarisePoint, sweepStatus, type PlannedPoint } from '../../engine/runs/sweep-plan.js';
 import { sweepRanking } from '../sweep-service.js';
 import type { QueueSweepOutcome, QueueSweepProgress } from './sweep.js';
+
+/** The sentence for a queued sweep given a number of parallel processes (`sweep --queue … --parallel P`). */
+const QUEUE_PARALLEL_PROBLEM =
+  'Parallel processes (--parallel) are for a sweep on this machine: a queued sweep is trained by the workers, so start each one with `forecast-workbench worker --queue URL --concurrency N` to train N runs at a time on its machine.';
 
 export interface QueueSweepServiceOptions {
   store: RunStore;
   log?: (text: string) => void;
+  /** After a cancel, how long the workers get to stop the jobs in hand (queue/sweep.ts, default 15 s). */
+  cancelGraceMs?: number;
+  /** The longest dispose waits for its sweeps to end (default 30 s). */
+  closeLimitMs?: number;
 }
+
+/** Why the runs of a sweep ended when the host that sent it closed. */
+const CLOSED_REASON = 'the workbench that sent the sweep was closed';
 
 interface QueuedSweep {
   sweepId: string;
@@ -55,6 +69,7 @@ export interface QueueSweepHooks {
 
 export class QueueSweepService {
   private readonly sweeps = new Map<string, QueuedSweep>();
+  private closed = false;
 
   constructor(private readonly options: QueueSweepServiceOptions) {}
 
@@ -64,11 +79,14 @@ export class QueueSweepService {
    */
   async start(input: QueueSweepRequestInput, hooks: QueueSweepHooks = {}): Promise<{ sweepId: string; total: number }> {
     const request = parseWith(QueueSweepRequestSchema, input, 'queued sweep');
+    // This process trains nothing: how many runs go at once is each worker's --concurrency.
+    if (request.parallel !== null) throw new InvalidInputError(QUEUE_PARALLEL_PROBLEM);
     const { points, total } = expandSweep(request);
     const { rankBy, warning } = sweepRanking(request);
     // BullMQ and ioredis load only when a sweep goes to a queue.
     const [{ reachQueue }, { queueSweep }] = await Promise.all([import('./connection.js'), import('./sweep.js')]);
     await reachQueue(request.queueUrl);
+    if (this.closed) throw new Error('The workbench is closing, so the sweep was not sent.');
     const sweepId = newRunId().replace(/^run-/, 'sweep-');
     const { store } = this.options;
     const cancel = new AbortController();
@@ -126,6 +144,7 @@ export class QueueSweepService {
       sweepId,
       attempts: request.attempts,
       signal: cancel.signal,
+      cancelGraceMs: this.options.cancelGraceMs,
       onStarted: async (job, config) => {
         try {
           await begin(job.runId, job.point, config);
@@ -161,31 +180,9 @@ export class QueueSweepService {
       const runIds = p.configs.map((_, r) => queuedRunId(sweep.sweepId, p.point, r)).filter((id) => sweep.records.has(id));
       return summarisePoint(p, runIds, runIds.map((id) => sweep.records.get(id)!));
     });
-    const ranked = rankPoints(points, sweep.rankBy);
-    const elapsedSeconds = ((sweep.endedAt ?? performance.now()) - sweep.startedAt) / 1000;
     const { done, failed, running, cancelled } = sweep.progress;
-    const ended = done + failed + cancelled;
-    const remaining = sweep.total - ended;
-    let bestRunId: string | null = null;
-    let bestScore = Infinity;
-    for (const id of ranked[0]?.runIds ?? []) {
-      const m = sweep.records.get(id)?.metrics;
-      const score = m ? (sweep.rankBy === 'validation' ? m.validation?.rmse : m.test.rmse) : undefined;
-      if (typeof score === 'number' && score < bestScore) [bestRunId, bestScore] = [id, score];
-    }
     return {
-      sweepId: sweep.sweepId,
-      state: sweep.state,
-      total: sweep.total,
-      done,
-      failed,
-      elapsedSeconds,
-      etaSeconds: sweep.endedAt !== null ? 0 : ended > 0 ? (elapsedSeconds / ended) * remaining : null,
-      parallel: running,
-      rankBy: sweep.rankBy,
-      warning: sweep.warning,
-      ranked,
-      bestRunId,
+      ...sweepStatus(sweep, { done, failed, parallel: running, ended: done + failed + cancelled }, points),
       queue: sweep.queue,
       running,
       cancelled,
@@ -218,9 +215,21 @@ export class QueueSweepService {
     return true;
   }
 
-  /** Cancel every sweep still running (the host is going away). */
-  dispose(): void {
-    for (const sweep of this.sweeps.values()) if (sweep.state === 'running') this.cancel(sweep.sweepId, 'the workbench that sent the sweep was closed');
+  /**
+   * The host is going away: cancel every sweep still running and resolve once each has ended — its queued
+   * jobs removed from Redis, the jobs in a worker's hands stopped as cancelled (or, past the cancel grace,
+   * left to stop on their own), every run recorded, the sweep's keys gone and its Redis connections closed.
+   * Runs that had finished stay in the run store. No wait lasts more than closeLimitMs (a Redis that does not
+   * answer any more); later starts are refused.
+   */
+  async dispose(): Promise<void> {
+    this.closed = true;
+    const open = [...this.sweeps.values()].filter((sweep) => sweep.endedAt === null);
+    for (const sweep of open) if (sweep.state === 'running') this.cancel(sweep.sweepId, CLOSED_REASON);
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeLimitMs ?? 30_000)));
+    await Promise.race([Promise.all(open.map((sweep) => sweep.done)), limit]);
+    clearTimeout(timer);
   }
 }
 
@@ -251,7 +260,7 @@ export class QueueSweepChannels {
     'queue-sweep:cancel': async ({ sweepId }) => ({ cancelling: this.sweeps.cancel(sweepId, 'cancelled in the workbench') }),
   };
 
-  dispose(): void {
-    this.sweeps.dispose();
+  dispose(): Promise<void> {
+    return this.sweeps.dispose();
   }
 }

@@ -14,6 +14,13 @@ import { runForecast } from '../../engine/run.js';
 import { RunStore } from '../../engine/runs/store.js';
 import { SweepRequestSchema, type SweepRequestInput } from '../../contract/run-history.js';
 import { expandSweep } from '../../engine/runs/sweep-plan.js';
+import { Job, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { queuedRunId } from '../../contract/queue-jobs.js';
+import type { ChannelResponse } from '../../contract/workbench-api.js';
+import { createStandardHost } from '../create-host.js';
+import { forkLauncher } from '../fork-launcher.js';
+import { cancelKey, QUEUE_PREFIX, TRAINING_QUEUE } from './connection.js';
 import { queueSweep, type QueueSweepProgress } from './sweep.js';
 import { freeLoopbackPort, LocalRedisServer, redisServerInstalled, startWorkerProcess, type WorkerProcess } from './local-redis.js';
 
@@ -195,6 +202,127 @@ describe.skipIf(!hasRedis)('sweeps on a Redis queue with real worker processes',
     expect(bad.code).toBe(1);
     expect(bad.stderr).not.toContain('s3cret-word');
     expect(bad.stderr.trim()).toMatch(/queue URL must start with redis:\/\/ or rediss:\/\//);
+  });
+
+  it('a cancel does not wait past its grace for a worker that does not answer: the run is reported cancelled, and the flag left in Redis ends the job as cancelled later', async () => {
+    const sleeper = startWorker(redis.url, join(dir, 'worker-d'));
+    workers.push(sleeper);
+    await sleeper.waitFor(/taking training jobs/);
+    const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const training = new Queue(TRAINING_QUEUE, { connection: probe, prefix: QUEUE_PREFIX });
+    try {
+      const points = plan(tutorial({ trainer: 'tfjs', training: { epochs: 5, batchSize: 8, seed: 1 } }), { units: [2, 3, 4, 5, 6, 7] });
+      const runsDir = join(dir, 'runs-grace');
+      const cancel = new AbortController();
+      let held: string | null = null;
+      // The worker freezes with a job in hand (SIGSTOP): it can neither see the cancel nor renew its lock.
+      void sleeper.waitFor(/job (\S+) \(point .* started/).then((match) => {
+        sleeper.child.kill('SIGSTOP');
+        held = match[1];
+        cancel.abort('stopped by the test');
+      });
+      const summary = await queueSweep(points, { url: redis.url, runsDir, signal: cancel.signal, cancelGraceMs: 1000 });
+      expect(held).not.toBeNull();
+      expect(summary.outcomes.find((o) => o.runId === held)).toMatchObject({ status: 'cancelled', reason: 'stopped by the test' });
+      expect(summary.outcomes.every((o) => o.status === 'finished' || o.status === 'cancelled')).toBe(true);
+      expect(await runFolders(runsDir)).toEqual(summary.outcomes.filter((o) => o.status === 'finished').map((o) => o.runId).sort());
+      // The cancel flag stays, for a day at the most.
+      const ttl = await probe.ttl(cancelKey(summary.sweepId));
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(24 * 60 * 60);
+      // Whoever has the job once the worker thaws (it, or another after its lock ran out) ends it as cancelled.
+      sleeper.child.kill('SIGCONT');
+      for (let i = 0; (await training.getJobState(held!)) !== 'failed' && i < 1200; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await Job.fromId(training, held!))?.failedReason).toBe('Cancelled: stopped by the test');
+    } finally {
+      sleeper.child.kill('SIGCONT');
+      await training.close();
+      probe.disconnect();
+    }
+  });
+
+  it('refuses `sweep --queue … --parallel P` in one sentence that names the workers\' --concurrency, and sends nothing', async () => {
+    const runsDir = join(dir, 'runs-cli-parallel');
+    const refused = await runCli(['sweep', '--queue', redis.url, '--grid', 'units=2,3', '--parallel', '2', '--epochs', '1', '--runs-dir', runsDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim()).toBe(
+      'forecast-workbench: Parallel processes (--parallel) are for a sweep on this machine: a queued sweep is trained by the workers, so start each one with `forecast-workbench worker --queue URL --concurrency N` to train N runs at a time on its machine.',
+    );
+    expect(await runFolders(runsDir)).toEqual([]);
+    expect((await new RunStore(runsDir, { origin: 'cli' }).list()).runs).toEqual([]);
+    // The flag the sentence names is the worker's own.
+    const help = await runCli(['worker', '--help']);
+    expect(help.stdout).toMatch(/--concurrency <n>/);
+  });
+
+  it('closing the host mid-sweep cancels the sweep and waits for it: no job or key left in Redis, its connections closed, every run recorded', async () => {
+    const runsDir = join(dir, 'runs-host-close');
+    const probe = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const clients = async () => (String(await probe.client('LIST'))).trim().split('\n').length;
+    const training = new Queue(TRAINING_QUEUE, { connection: probe, prefix: QUEUE_PREFIX });
+    const { host, runs } = createStandardHost({
+      kind: 'browser',
+      version: '0.0.0-test',
+      launcher: forkLauncher({ echoStderr: null }),
+      bundledDatasetsDir: join(import.meta.dirname, '..', '..', '..', 'resources', 'datasets'),
+      runsDir,
+      exportsDir: null,
+      dialogs: null,
+      acceptDroppedPaths: false,
+    });
+    // This process's own sockets (the probe's among them): the sweep's Redis connection is one more while it runs.
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    try {
+      const before = await clients();
+      const socketsBefore = sockets();
+      const datasets = (await host.call('datasets:list', {})) as ChannelResponse<'datasets:list'>;
+      const path = datasets.find((d) => d.name === 'sunspots.csv')!.path;
+      // The tfjs trainer, slow enough that the sweep is still going when the host closes.
+      const base = { data: { path }, trainer: 'tfjs', training: { epochs: 5, batchSize: 8, seed: 1 } };
+      const { sweepId, total } = (await host.call('queue-sweep:start', { base, grid: { units: [2, 3, 4, 5, 6, 7] }, rankBy: 'test', queueUrl: redis.url })) as ChannelResponse<'queue-sweep:start'>;
+      expect(total).toBe(6);
+      const status = () => host.call('queue-sweep:status', { sweepId }) as Promise<ChannelResponse<'queue-sweep:status'>>;
+      let seen = await status();
+      for (let i = 0; seen.running === 0 && seen.done + seen.failed === 0 && i < 1200; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await status();
+      }
+      expect(seen.running + seen.done).toBeGreaterThan(0);
+      expect(await clients()).toBeGreaterThan(before);
+      expect(sockets()).toBeGreaterThan(socketsBefore);
+
+      await host.dispose();
+
+      // Its Redis connections are closed by the time dispose resolves: Redis lists none, and this process holds none.
+      expect(await clients()).toBe(before);
+      expect(sockets()).toBe(socketsBefore);
+      const after = await status();
+      expect(after).toMatchObject({ state: 'stopped', total: 6, running: 0, failed: 0, problem: null });
+      expect(after.done + after.cancelled).toBe(6);
+      expect(after.cancelled).toBeGreaterThan(0);
+      for (const o of after.ended.filter((e) => e.status !== 'finished')) expect(o).toMatchObject({ status: 'cancelled', reason: 'the workbench that sent the sweep was closed' });
+      // Nothing of the sweep is left in Redis: no job (queued, running or ended), no parent flow, no dataset or cancel flag.
+      const ids = Array.from({ length: 6 }, (_, p) => queuedRunId(sweepId, p, 0));
+      expect(await Promise.all(ids.map((id) => training.getJobState(id)))).toEqual(Array(6).fill('unknown'));
+      expect(await probe.keys(`${QUEUE_PREFIX}:*${sweepId}*`)).toEqual([]);
+      // The local run store has every run a worker had taken, none left running: finished ones with their bundle, the others cancelled.
+      const listing = await runs.list();
+      expect(listing.runs.filter((r) => r.status === 'running')).toEqual([]);
+      const finished = after.ended.filter((e) => e.status === 'finished').map((e) => e.runId).sort();
+      expect(listing.runs.filter((r) => r.status === 'finished').map((r) => r.runId).sort()).toEqual(finished);
+      expect(await runFolders(runsDir)).toEqual(finished);
+      for (const run of listing.runs.filter((r) => r.status !== 'finished')) {
+        expect(run).toMatchObject({ status: 'failed', sweepId });
+        expect((await runs.get(run.runId)).failure).toEqual({ kind: 'cancelled', message: 'the workbench that sent the sweep was closed' });
+      }
+      // A closed host sends no more sweeps.
+      await expect(host.call('queue-sweep:start', { base, grid: { units: [2] }, rankBy: 'test', queueUrl: redis.url })).rejects.toThrow(/The workbench is closing, so the sweep was not sent\./);
+    } finally {
+      await host.dispose();
+      await training.close();
+      probe.disconnect();
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import type { RunConfig } from '../../contract/run-config.js';
 import type { RunResult } from '../../contract/run-result.js';
 import { newRunId } from '../../engine/run-id.js';
 import { unpackRun, writeRunFolder } from './bundle-transfer.js';
-import { cancelKey, connectRedis, datasetKey, QUEUE_PREFIX, SWEEP_QUEUE, TRAINING_QUEUE } from './connection.js';
+import { cancelKey, closeRedis, connectRedis, datasetKey, QUEUE_PREFIX, SWEEP_QUEUE, TRAINING_QUEUE } from './connection.js';
 import { storeDataset } from './datasets.js';
 import { CANCELLED_PREFIX } from './worker.js';
 
@@ -55,6 +55,12 @@ export interface QueueSweepOptions {
   onOutcome?: (outcome: QueueSweepOutcome, config: RunConfig) => Promise<void> | void;
   /** Abort = cancel the sweep: queued jobs are removed, running ones stop; each says why (the abort reason). */
   signal?: AbortSignal;
+  /**
+   * After a cancel, how long to wait for the workers to stop the jobs they have in hand (default 15 s; a
+   * worker sees the cancel within about a second). Jobs still in hand then are left to their worker: they end
+   * as cancelled, since the cancel flag stays in Redis for a day, and are reported cancelled here at once.
+   */
+  cancelGraceMs?: number;
   /** Tries per job for errors other than bad data (default 3; bad data is never retried). */
   attempts?: number;
   pollIntervalMs?: number;
@@ -67,6 +73,8 @@ export interface QueueSweepSummary {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long a sweep's cancel flag stays in Redis: a job a worker still holds, or takes later, ends as cancelled. */
+const CANCEL_FLAG_SECONDS = 24 * 60 * 60;
 
 export async function queueSweep(points: QueuedPoint[], options: QueueSweepOptions): Promise<QueueSweepSummary> {
   const sweepId = options.sweepId ?? newRunId().replace(/^run-/, 'sweep-');
@@ -82,6 +90,7 @@ export async function queueSweep(points: QueuedPoint[], options: QueueSweepOptio
   const datasets = new Map<string, DatasetRef>();
   const jobs: TrainingJob[] = [];
   const localConfigs = new Map<string, RunConfig>();
+  let leftToWorkers = false;
   try {
     for (const { point, configs } of points) {
       for (const [r, config] of configs.entries()) {
@@ -115,6 +124,7 @@ export async function queueSweep(points: QueuedPoint[], options: QueueSweepOptio
     const outcomes: QueueSweepOutcome[] = [];
     const progress: QueueSweepProgress = { total: jobs.length, done: 0, running: 0, failed: 0, cancelled: 0 };
     let cancelReason: string | null = null;
+    let cancelledAt = 0;
     const started = new Set<string>();
     const settle = async (job: TrainingJob, outcome: Omit<QueueSweepOutcome, 'runId' | 'point' | 'repeat' | 'seed'>) => {
       const full: QueueSweepOutcome = { runId: job.runId, point: job.point, repeat: job.repeat, seed: job.seed, ...outcome };
@@ -130,7 +140,8 @@ export async function queueSweep(points: QueuedPoint[], options: QueueSweepOptio
     while (pending.size > 0) {
       if (options.signal?.aborted && cancelReason === null) {
         cancelReason = String(options.signal.reason ?? 'the sweep was cancelled');
-        await redis.set(cancelKey(sweepId), cancelReason);
+        cancelledAt = performance.now();
+        await redis.set(cancelKey(sweepId), cancelReason, 'EX', CANCEL_FLAG_SECONDS);
       }
       const states = new Map<TrainingJob, string>();
       for (const job of pending.values()) states.set(job, await queue.getJobState(job.runId));
@@ -171,18 +182,25 @@ export async function queueSweep(points: QueuedPoint[], options: QueueSweepOptio
           if (removed) await settle(job, { status: 'cancelled', reason: cancelReason });
         }
       }
+      if (cancelReason !== null && pending.size > 0 && performance.now() - cancelledAt > (options.cancelGraceMs ?? 15_000)) {
+        leftToWorkers = true;
+        for (const job of [...pending.values()]) await settle(job, { status: 'cancelled', reason: cancelReason });
+      }
       if (pending.size > 0) await sleep(options.pollIntervalMs ?? 250);
     }
     outcomes.sort((a, b) => a.point - b.point || a.repeat - b.repeat);
     return { sweepId, outcomes };
   } finally {
-    // Everything of the sweep leaves Redis: its flow (the parent and its jobs), datasets and cancel flag.
+    // Everything of the sweep leaves Redis: its flow (the parent and its jobs), datasets and cancel flag;
+    // the flag stays (for a day) while a worker still holds one of its jobs, and so does the flow (BullMQ keeps
+    // a flow with a job in hand).
     await (await Job.fromId(sweeps, sweepId).catch(() => undefined))?.remove().catch(() => {});
-    const keys = [cancelKey(sweepId), ...[...new Set([...datasets.values()].map((d) => d.sha256))].map((sha) => datasetKey(sweepId, sha))];
+    const datasetKeys = [...new Set([...datasets.values()].map((d) => d.sha256))].map((sha) => datasetKey(sweepId, sha));
+    const keys = leftToWorkers ? datasetKeys : [cancelKey(sweepId), ...datasetKeys];
     await redis.del(...keys).catch(() => {});
     await flows.close();
     await queue.close();
     await sweeps.close();
-    redis.disconnect();
+    await closeRedis(redis);
   }
 }

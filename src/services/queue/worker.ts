@@ -83,6 +83,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (controller.signal.aborted && !(error instanceof UnrecoverableError)) {
         throw new UnrecoverableError(`${CANCELLED_PREFIX} ${String(controller.signal.reason)}`);
       }
+      // A sweep cancelled meanwhile (its dataset may be gone from Redis already): the job ends as cancelled, not with what followed.
+      const cancelledMeanwhile = error instanceof UnrecoverableError ? null : await redis.get(cancelKey(data.sweepId)).catch(() => null);
+      if (cancelledMeanwhile !== null) throw new UnrecoverableError(`${CANCELLED_PREFIX} ${cancelledMeanwhile}`);
       log(`job ${data.runId} failed: ${(error as Error).message}`);
       if (error instanceof InvalidInputError) throw new UnrecoverableError(error.message);
       throw error;
