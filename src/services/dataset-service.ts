@@ -39,7 +39,7 @@ function datasetHandle(absolute: string): string {
 }
 
 /** Whether a string is a dataset handle (not a path). */
-export function isDatasetHandle(text: string): boolean {
+function isDatasetHandle(text: string): boolean {
   return /^dataset-[0-9a-f]{16}$/.test(text);
 }
 

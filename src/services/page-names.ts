@@ -62,16 +62,20 @@ function escapeRegExp(text: string): string {
 
 export function createPageNames(options: PageNamesOptions): PageNames {
   const { hidePaths } = options;
-  const folders = options.folders.map((f) => ({ dir: resolve(f.dir), label: f.label })).sort((a, b) => b.dir.length - a.dir.length);
+  // Longest first, so a folder inside another is named as itself; each matches the folder or a path inside it.
+  const folders = options.folders
+    .map((f) => ({ dir: resolve(f.dir), label: f.label }))
+    .sort((a, b) => b.dir.length - a.dir.length)
+    .map(({ dir, label }) => ({ dir, label, pattern: new RegExp(`${escapeRegExp(dir)}((?:[\\\\/][\\w.@+-]+)*)`, 'g') }));
 
   function sentence(text: string): string {
     if (!hidePaths || !text) return text;
     let out = text;
     const files = options.knownFiles().sort((a, b) => b.file.length - a.file.length);
     for (const { file, name } of files) out = out.split(file).join(name);
-    for (const { dir, label } of folders) {
+    for (const { label, pattern } of folders) {
       // The folder itself, or a path inside it: "DIR/abc/def" → "\"def\" in the … folder".
-      out = out.replace(new RegExp(`${escapeRegExp(dir)}((?:[\\\\/][\\w.@+-]+)*)`, 'g'), (_, rest: string) => {
+      out = out.replace(pattern, (_, rest: string) => {
         const last = rest ? rest.split(/[\\/]/).pop() : '';
         return last ? `"${last}" in ${label}` : label;
       });
@@ -96,9 +100,13 @@ export function createPageNames(options: PageNamesOptions): PageNames {
     return hidePaths && dir ? runBundleHandle(runId) : dir;
   }
 
+  /** A stored run's failure, its sentence named (browser mode). */
+  function failure(run: Pick<RunSummary, 'failure'>): RunSummary['failure'] {
+    return run.failure && { ...run.failure, message: sentence(run.failure.message) };
+  }
+
   function summary(run: RunSummary): RunSummary {
-    if (!hidePaths) return run;
-    return { ...run, bundleDir: bundleDir(run.runId, run.bundleDir), failure: run.failure && { ...run.failure, message: sentence(run.failure.message) } };
+    return hidePaths ? { ...run, bundleDir: bundleDir(run.runId, run.bundleDir), failure: failure(run) } : run;
   }
 
   function result(run: RunResult): RunResult {
@@ -108,7 +116,7 @@ export function createPageNames(options: PageNamesOptions): PageNames {
 
   function record(run: RunRecord): RunRecord {
     const named = withDataset(run);
-    return hidePaths ? { ...named, bundleDir: bundleDir(run.runId, run.bundleDir), failure: run.failure && { ...run.failure, message: sentence(run.failure.message) } } : named;
+    return hidePaths ? { ...named, bundleDir: bundleDir(run.runId, run.bundleDir), failure: failure(run) } : named;
   }
 
   return {

@@ -108,8 +108,6 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       ...(deps.bundleLibraryDir ? [{ dir: deps.bundleLibraryDir, label: 'the uploaded bundles folder' }] : []),
     ],
   });
-  /** Browser mode names bundles by handle, never by server path. */
-  const namesByHandle = names.hidePaths;
 
   /** A bundle folder the renderer may use: a handle of the recent list, handed out by a dialog or an export, or under runs/exports. */
   async function resolveBundleDir(path: string): Promise<string> {
@@ -129,7 +127,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     try {
       return await work();
     } catch (error) {
-      if (!namesByHandle || !(error instanceof InvalidInputError)) throw error;
+      if (!names.hidePaths || !(error instanceof InvalidInputError)) throw error;
       throw new InvalidInputError(error.message.split(dir).join(`the bundle "${name}"`), error.problems);
     }
   }
@@ -139,7 +137,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     const summary = await namingBundle(dir, name ?? basename(dir), () => engine.openBundle(dir));
     handedOutBundles.add(resolve(dir));
     const id = await recent.remember(dir, name ?? summary.name, bundleDetail(summary));
-    if (!namesByHandle) return summary;
+    if (!names.hidePaths) return summary;
     // No server path leaves the server: the handle for the folder, the training file's name for its path.
     const trainedOn = summary.dataset.name;
     return { ...summary, dir: id, name: name ?? summary.name, dataset: { ...summary.dataset, path: trainedOn }, config: { ...summary.config, data: { ...summary.config.data, path: trainedOn } } };
@@ -147,7 +145,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
 
   const handlers: Handlers = {
     // Browser mode names the exports folder, never its server path.
-    'app:info': async () => ({ host: deps.kind, version: deps.version, backend: supervisor.backend, exportsDir: deps.exportsDir && (namesByHandle ? basename(deps.exportsDir) : deps.exportsDir) }),
+    'app:info': async () => ({ host: deps.kind, version: deps.version, backend: supervisor.backend, exportsDir: deps.exportsDir && (names.hidePaths ? basename(deps.exportsDir) : deps.exportsDir) }),
     'datasets:list': () => datasets.list(),
     'datasets:open-dialog': async () => {
       if (!dialogs) throw new InvalidInputError('There is no file dialog in browser mode: choose a file to upload instead.');
@@ -162,7 +160,6 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     'datasets:series': (request) => datasets.series(request),
     'datasets:structure': (request) => datasets.structure(request),
     'runs:start': async ({ config }) => {
-      await datasets.list();
       const runId = supervisor.start({ ...config, data: { ...config.data, path: await datasets.fileOfHandle(config.data.path) } });
       return { runId };
     },
@@ -204,7 +201,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
       const dir = await resolveBundleDir(bundleDir);
       const file = await datasets.fileOfHandle(path);
       const prediction = await namingBundle(dir, basename(dir), () => engine.predictWithBundle(dir, file, { columns }));
-      return namesByHandle ? { ...prediction, bundleDir, dataset: { ...prediction.dataset, path } } : prediction;
+      return names.hidePaths ? { ...prediction, bundleDir, dataset: { ...prediction.dataset, path } } : prediction;
     },
     'anatomy:compute': async (request) => {
       if (request.source === 'bundle') {
@@ -212,7 +209,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
         const dir = await resolveBundleDir(request.bundleDir);
         const report = await namingBundle(dir, basename(dir), () => engine.computeAnatomy({ ...request, bundleDir: dir }));
         // Browser mode: the bundle as the page named it, not the server path.
-        return namesByHandle ? { ...report, bundleDir: request.bundleDir } : report;
+        return names.hidePaths ? { ...report, bundleDir: request.bundleDir } : report;
       }
       return engine.computeAnatomy(request);
     },
@@ -242,18 +239,15 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
 
   return {
     kind: deps.kind,
-    async call(channel, rawRequest) {
-      try {
+    call: (channel, rawRequest) =>
+      withNamedErrors(async () => {
         if (!isChannel(channel)) throw new InvalidInputError(`"${String(channel).slice(0, 80)}" is not a workbench channel.`);
         const response = await answer(channel, parseRequest(channel, rawRequest));
         const name = forPageReplies[channel] as ((r: unknown) => unknown) | undefined;
         if (!name || !response) return response;
         await datasets.list().catch(() => []); // the bundled datasets have handles before a run names one
         return name(response);
-      } catch (error) {
-        throw names.error(error);
-      }
-    },
+      }),
     onRunEvent: (listener) => supervisor.onEvent((event) => listener(names.event(forPage(event)))),
     onDatasetProgress: (listener) => datasets.onProgress(listener),
     async bundleArchive(runId, name) {
@@ -267,6 +261,7 @@ export function createWorkbenchHost(deps: WorkbenchHostDeps): WorkbenchHost {
     },
   };
 
+  /** Run a call with its error's sentence named for the page (page-names.ts). */
   async function withNamedErrors<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();

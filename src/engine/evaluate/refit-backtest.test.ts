@@ -18,7 +18,8 @@ import { tfjsTrainer } from '../train/tfjs-trainer.js';
 import type { Trainer, TrainOutcome, TrainRequest } from '../train/trainer.js';
 import { runForecast, trainAndEvaluate } from '../run.js';
 import { maseScale } from './metrics.js';
-import { refitBacktest, refitFolds } from './refit-backtest.js';
+import { refitFolds } from '../../contract/window-plan.js';
+import { refitBacktest } from './refit-backtest.js';
 
 tf.enableProdMode();
 const csv = resolve('resources/datasets/air-passengers.csv');

@@ -46,9 +46,6 @@ export interface RefitInput {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The fold geometry lives in the contract, so the form checks the first fold's rows before Train. */
-export { refitFolds } from '../../contract/window-plan.js';
-
 /** Rows trainStart..origin of the series, then `tail` copies of their last row (see the file comment). */
 function foldSeries(series: SeriesData, trainStart: number, origin: number, tail: number): SeriesData {
   const rows = origin + 1 - trainStart;
