@@ -53,6 +53,18 @@ function rawProcess() {
   return { handle, messages, until };
 }
 
+/** Resolves at the supervisor's next event that matches. */
+function nextEvent(supervisor: TrainingSupervisor, matches: (e: RunEvent) => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const off = supervisor.onEvent((e) => {
+      if (matches(e)) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
 function newSupervisor() {
   const supervisor = new TrainingSupervisor({ launcher, runsDir: null });
   supervisors.push(supervisor);
@@ -111,14 +123,7 @@ describe('training process (real child process)', () => {
   it('Stop mid-run ends training with stopReason "user", keeping the finished epochs', async () => {
     const { supervisor, events } = newSupervisor();
     const runId = supervisor.start(tiny({ training: { epochs: 500, batchSize: 4, seed: 1 }, trainer: 'tfjs' }));
-    await new Promise<void>((resolve) => {
-      const off = supervisor.onEvent((e) => {
-        if (e.type === 'epoch' && e.epoch >= 2) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await nextEvent(supervisor, (e) => e.type === 'epoch' && e.epoch >= 2);
     expect(supervisor.stop(runId)).toBe(true);
     const end = await supervisor.waitFor(runId);
     expect(end.type).toBe('finished');
@@ -143,14 +148,7 @@ describe('training process (real child process)', () => {
       trainer: 'tfjs',
     });
     // The second origin's training begins (the first origin is done): press Stop.
-    await new Promise<void>((resolve) => {
-      const off = supervisor.onEvent((e) => {
-        if (e.type === 'phase' && e.phase === 'refitting' && e.fraction !== null && e.fraction > 0) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await nextEvent(supervisor, (e) => e.type === 'phase' && e.phase === 'refitting' && e.fraction !== null && e.fraction > 0);
     expect(supervisor.stop(runId)).toBe(true);
     const end = await supervisor.waitFor(runId);
     expect(end.type).toBe('finished');
@@ -181,15 +179,7 @@ describe('training process (real child process)', () => {
     return { pids, spying };
   };
 
-  const firstEpoch = (supervisor: TrainingSupervisor) =>
-    new Promise<void>((resolve) => {
-      const off = supervisor.onEvent((e) => {
-        if (e.type === 'epoch') {
-          off();
-          resolve();
-        }
-      });
-    });
+  const firstEpoch = (supervisor: TrainingSupervisor) => nextEvent(supervisor, (e) => e.type === 'epoch');
 
   it('a training process killed mid-run is reported as crashed, and the next run works', async () => {
     const { pids, spying } = spyingLauncher();
