@@ -86,5 +86,7 @@ describe('window plan', () => {
     });
     const calendar = RunConfigSchema.parse({ data: { path: 'x.csv', calendarFeatures: ['month'] }, evaluation: { refit: { origins: 3, horizon: 6 } } });
     expect(refitProblem(144, calendar)).toBeNull();
+    // A horizon the head gives in one prediction reads the inputs up to each origin only.
+    expect(refitProblem(144, { ...inputs, model: { ...inputs.model, outputUnits: 6 } })).toBeNull();
   });
 });

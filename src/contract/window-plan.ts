@@ -153,14 +153,16 @@ export function refitMinimumRows(prep: Pick<PrepSpec, 'timeSteps'> & Partial<Pic
 /**
  * What stops a refit backtest before Train, at the refit origins field: origins that leave too few rows before
  * the first origin (`rows` null = not known yet, not checked), or input columns whose future values no fold can
- * know (each fold forecasts from its origin with no actual after it; calendar features are known and allowed).
+ * know: a horizon past the model's output is forecast recursively from each origin, with no actual after it
+ * (calendar features are known and allowed). A horizon the head gives at once reads inputs up to the origin only,
+ * as forecastProblem allows the forecast ahead.
  */
 export function refitProblem(rows: number | null, config: Pick<RunConfig, 'data' | 'prep' | 'model' | 'evaluation'>): PlanProblem | null {
   const refit = config.evaluation.refit;
   if (!refit) return null;
   const path = 'evaluation.refit.origins';
   const inputs = config.data.inputColumns;
-  if (inputs.length > 0) {
+  if (inputs.length > 0 && refit.horizon > config.model.outputUnits) {
     return {
       path,
       message:

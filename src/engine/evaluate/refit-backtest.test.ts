@@ -141,6 +141,27 @@ describe('refit backtest', () => {
     }
   }, 300_000);
 
+  it('with an input column and a horizon the head gives at once: each fold forecasts from its origin, no input needed past it', async () => {
+    const { trainer, trainings } = countingTrainer();
+    const config = parseRunConfig({
+      ...settings({}),
+      data: { path: resolve('resources/datasets/eu-stock-markets.csv'), column: 'DAX', inputColumns: ['SMI'] },
+      evaluation: { refit: { origins: 2, horizon: 1 } },
+    });
+    const result = RefitBacktestSchema.parse(await backtest(config, trainer));
+    expect(trainings).toHaveLength(2);
+    // Two features in every fold's windows: the target and SMI.
+    expect(trainings.map((t) => t.train.features)).toEqual([2, 2]);
+    expect(result.folds.map((f) => [f.start, f.end])).toEqual([
+      [1858, 1858],
+      [1859, 1859],
+    ]);
+    for (const fold of result.folds) {
+      expect(fold.network.count).toBe(1);
+      expect(Number.isFinite(fold.network.original.rmse)).toBe(true);
+    }
+  }, 300_000);
+
   it('refuses origins that leave too few rows to train on, in one sentence', async () => {
     await expect(backtest(settings({ refit: { origins: 20, horizon: 6 } }), fusedTrainer)).rejects.toThrow(
       "The refit backtest's 20 origins of 6 steps leave 24 rows before the first origin; it needs at least 26. Use fewer origins, a shorter horizon or fewer time steps.",
