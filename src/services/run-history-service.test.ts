@@ -47,9 +47,20 @@ describe('run history channels', () => {
     const datasets = (await first.host.call('datasets:list', {})) as ChannelResponse<'datasets:list'>;
     const sunspots = datasets.find((d) => d.name === 'sunspots.csv')!;
     const config = { data: { path: sunspots.path }, training: { epochs: 2, batchSize: 64, seed: 2 } };
+    // A page hears the run's end once the store has it: the history it reads then lists the run as finished.
+    let statusAtEnd: string | undefined;
+    const heard = new Promise<void>((resolve) => {
+      const off = first.host.onRunEvent((e) => {
+        if (e.type !== 'finished' && e.type !== 'failed') return;
+        off();
+        void first.runs.list().then((l) => ((statusAtEnd = l.runs.find((r) => r.runId === e.runId)?.status), resolve()));
+      });
+    });
     const { runId } = (await first.host.call('runs:start', { config })) as { runId: string };
     const terminal = await first.supervisor.waitFor(runId);
     expect(terminal.type).toBe('finished');
+    await heard;
+    expect(statusAtEnd).toBe('finished');
     // The record and its summary are written after the event: wait for the store to list it as ended.
     const listed = async () => (await first.runs.list()).runs.find((r) => r.runId === runId)?.status;
     for (let i = 0; (await listed()) === 'running' && i < 600; i++) await new Promise((r) => setTimeout(r, 100));

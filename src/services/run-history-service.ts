@@ -10,6 +10,7 @@ import { BUNDLE_FILES } from '../contract/bundles.js';
 import { InvalidInputError, parseRunConfig } from '../contract/run-config.js';
 import { runHistoryChannels } from '../contract/run-history.js';
 import type { RunHistoryChannel } from '../contract/workbench-api.js';
+import type { RunEvent, RunEventListener } from '../contract/run-events.js';
 import type { RunResult } from '../contract/run-result.js';
 import { newRunId } from '../engine/run-id.js';
 import { compareRecords, predictionSpread } from '../engine/runs/stats.js';
@@ -26,10 +27,29 @@ type Response<C extends RunHistoryChannel> = z.infer<(typeof runHistoryChannels)
 export class RecordingTrainingSupervisor extends TrainingSupervisor {
   private readonly recorder: RunRecorder;
 
+  /** A run's end (finished or failed) and the promise of its record being stored. */
+  private readonly stored = new WeakMap<RunEvent, Promise<void>>();
+
   constructor(options: TrainingSupervisorOptions, store: RunStore) {
     super(options);
     this.recorder = new RunRecorder(store, { log: options.log });
-    this.onEvent((event) => void this.recorder.onEvent(event));
+    // The recorder hears every event first (registered before any other listener).
+    super.onEvent((event) => {
+      const recording = this.recorder.onEvent(event);
+      if (event.type === 'finished' || event.type === 'failed') this.stored.set(event, recording);
+    });
+  }
+
+  /**
+   * Every other listener hears a run's end once the run store has it, so that a page that reads the history
+   * when a run ends (the Runs panel after a recovery, say) finds the run ended, not still as it was.
+   */
+  override onEvent(listener: RunEventListener): () => void {
+    return super.onEvent((event) => {
+      const recording = this.stored.get(event);
+      if (!recording) return listener(event);
+      void recording.then(() => listener(event));
+    });
   }
 
   override start(configInput: unknown, runId: string = newRunId()): string {
